@@ -1,0 +1,43 @@
+# Two commands matter: `make plan STACK=<stack>` (offline plan) and `make test`.
+# Both create the virtualenv on first use.
+PYTHON ?= python3
+VENV   ?= .venv
+PY     := $(VENV)/bin/python
+STACK  ?= dev
+STACKS := $(patsubst stacks/Pulumi.%.yaml,%,$(wildcard stacks/Pulumi.*.yaml))
+
+.PHONY: venv plan plan-all test lint typecheck unit docs bench clean
+
+venv: $(VENV)/.installed
+$(VENV)/.installed: requirements.txt requirements-dev.txt policies/requirements.txt
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+	$(VENV)/bin/pyright --version >/dev/null  # fetches pyright's own files once, at install time
+	touch $@
+
+plan: venv            ## offline plan of one stack: make plan STACK=prod
+	$(PY) -m tools.plan --stack $(STACK)
+
+plan-all: venv        ## offline plan of every stack in stacks/
+	@set -e; for s in $(STACKS); do $(PY) -m tools.plan --stack $$s --quiet; done
+
+lint: venv
+	$(PY) -m ruff check .
+	$(PY) -m ruff format --check .
+
+typecheck: venv
+	$(PY) -m pyright
+
+unit: venv
+	$(PY) -m pytest -q -n 2
+
+test: lint typecheck unit   ## everything CI runs
+
+docs: venv            ## regenerate the settings reference in README.md
+	$(PY) -m tools.docs
+
+bench: venv           ## wall time per stack plan, test suite time, peak memory
+	$(PY) -m tools.bench
+
+clean:
+	rm -rf build .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,71 @@
+"""The one place that wires components together from the typed settings."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import Any
+
+import pulumi
+from pulumi_azure_native import authorization, resources
+
+from .base import PlatformComponent, StackContext
+from .monitoring import Monitoring
+from .naming import Names
+from .settings import StackSettings
+from .workspace import Workspace
+
+
+class Platform(PlatformComponent):
+    """Everything one stack creates, under one component named after the name prefix."""
+
+    def __init__(self, settings: StackSettings, opts: pulumi.ResourceOptions | None = None) -> None:
+        stack = pulumi.get_stack()
+        names = Names(pulumi.get_project(), stack, settings.name_prefix, settings.naming.revision)
+        client = authorization.get_client_config_output()
+        rg_name = settings.resource_group.name or names.resource_group
+        ctx = StackContext(
+            names=names,
+            location=settings.location,
+            tags=settings.tags.as_dict(environment=stack),
+            protect=settings.protect,
+            resource_group_name=rg_name,
+            subscription_id=client.subscription_id,
+            tenant_id=client.tenant_id,
+        )
+        super().__init__("Platform", settings.name_prefix, ctx, opts)
+
+        if settings.resource_group.create:
+            group = resources.ResourceGroup(
+                self.child_name("rg"),
+                resource_group_name=rg_name,
+                location=settings.location,
+                tags=dict(ctx.tags),
+                opts=self.child_opts(stateful=True),
+            )
+            rg_name_out: pulumi.Input[str] = group.name
+            rg_id: pulumi.Input[str] = group.id
+        else:
+            rg_name_out = rg_name
+            rg_id = client.subscription_id.apply(lambda sub: f"/subscriptions/{sub}/resourceGroups/{rg_name}")
+        # children take the group's output, so Pulumi creates the group before them
+        self.ctx = ctx = replace(ctx, resource_group_name=rg_name_out, resource_group_id=rg_id)
+
+        self.monitoring = Monitoring(self.child_name("monitoring"), ctx, settings.monitoring, opts=self.child_opts())
+        self.workspace = Workspace(
+            self.child_name("workspace"),
+            ctx,
+            settings,
+            app_insights_id=self.monitoring.app_insights.id,
+            opts=self.child_opts(),
+        )
+        self.outputs: dict[str, Any] = {
+            "resourceGroupName": rg_name_out,
+            "location": settings.location,
+            "workspaceName": self.workspace.workspace.name,
+            "workspaceId": self.workspace.workspace.id,
+            "storageAccountName": self.workspace.storage.account.name,
+            "keyVaultName": self.workspace.key_vault.name,
+            "containerRegistryName": self.workspace.registry.name if self.workspace.registry else None,
+            "logAnalyticsWorkspaceId": self.monitoring.log_analytics.id,
+        }
+        self.finish(self.outputs)

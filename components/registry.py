@@ -1,0 +1,27 @@
+"""The container registry for environment images; identity access only (admin user off)."""
+
+from __future__ import annotations
+
+from pulumi_azure_native import containerregistry
+
+from .base import PlatformComponent
+from .settings.workspace import RegistrySettings
+
+
+def workspace_registry(
+    owner: PlatformComponent, settings: RegistrySettings, *, public_network_access: str
+) -> containerregistry.Registry:
+    premium = settings.sku == "Premium"
+    return containerregistry.Registry(
+        owner.child_name("registry"),
+        registry_name=owner.ctx.names.container_registry,
+        sku=containerregistry.SkuArgs(name=settings.sku),
+        admin_user_enabled=False,
+        # anonymous pull and the network settings below exist on Standard/Premium only
+        anonymous_pull_enabled=False if settings.sku != "Basic" else None,
+        public_network_access=public_network_access if premium else None,
+        network_rule_bypass_options="AzureServices" if premium else None,
+        zone_redundancy="Enabled" if premium else None,
+        **owner.common,
+        opts=owner.child_opts(stateful=True),
+    )

@@ -1,0 +1,7 @@
+"""Compute settings (filled in by the compute feature)."""
+
+from .base import SettingsModel
+
+
+class ComputeSettings(SettingsModel):
+    pass

@@ -1,0 +1,103 @@
+"""Settings every stack has: tier, region, naming, tags, resource group."""
+
+from __future__ import annotations
+
+import re
+from typing import Literal
+
+from pydantic import ConfigDict, Field, field_validator, model_validator
+
+from .base import SettingsModel
+from .regions import AZURE_REGIONS
+
+Tier = Literal["dev", "staging", "prod"]
+DataClassification = Literal["public", "internal", "confidential", "restricted"]
+
+# Characters Azure rejects in tag names; values are limited to 256 characters.
+_BAD_TAG_CHARS = re.compile(r"[<>%&\\?/]")
+
+
+class Tags(SettingsModel):
+    """Tags stamped on every taggable resource. The four below are required by policy STK-01;
+    any further string tags are passed through (``environment`` is set from the stack name)."""
+
+    model_config = ConfigDict(extra="allow")
+
+    owner: str = Field(min_length=1, max_length=256, description="Team or person accountable.")
+    cost_center: str = Field(min_length=1, max_length=256, description="Cost centre to bill.")
+    data_classification: DataClassification = Field(description="Highest classification of data the platform may hold.")
+
+    @model_validator(mode="after")
+    def _extra_tags_are_valid(self) -> Tags:
+        for key, value in (self.model_extra or {}).items():
+            if key == "environment":
+                raise ValueError(f"{key}: is set from the stack name; remove it")
+            if _BAD_TAG_CHARS.search(key) or len(key) > 512:
+                raise ValueError(f"{key}: tag names may not contain < > % & \\ ? / (max 512 chars)")
+            if not isinstance(value, str) or len(value) > 256:
+                raise ValueError(f"{key}: tag values must be strings of at most 256 characters")
+        return self
+
+    def as_dict(self, environment: str) -> dict[str, str]:
+        tags = {
+            "environment": environment,
+            "owner": self.owner,
+            "costCenter": self.cost_center,
+            "dataClassification": self.data_classification,
+        }
+        tags.update({k: str(v) for k, v in (self.model_extra or {}).items()})
+        return tags
+
+
+class ResourceGroupSettings(SettingsModel):
+    create: bool = Field(default=True, description="Create the resource group, or use an existing one named `name`.")
+    name: str | None = Field(
+        default=None,
+        min_length=1,
+        max_length=90,
+        pattern=r"^[\w\-.()]*[\w\-()]$",
+        description="Resource group name (default `rg-<prefix>-<stack>`); required when create is false.",
+    )
+
+    @model_validator(mode="after")
+    def _existing_needs_name(self) -> ResourceGroupSettings:
+        if not self.create and not self.name:
+            raise ValueError("name: required when resourceGroup.create is false")
+        return self
+
+
+class NamingSettings(SettingsModel):
+    revision: int = Field(
+        default=0,
+        ge=0,
+        le=999,
+        description=(
+            "Bump to move every globally unique name (storage, key vault, registry) and the "
+            "workspace name off names still held by soft-deleted resources. Renames = replaces."
+        ),
+    )
+
+
+def check_location(value: str) -> str:
+    if value not in AZURE_REGIONS:
+        raise ValueError(f"'{value}' is not an Azure region name (e.g. westeurope, eastus2)")
+    return value
+
+
+class CoreFields(SettingsModel):
+    """Mixed into the root model: the top-level scalar keys of a stack file."""
+
+    tier: Tier = Field(description="Environment tier; picks every default in this table.")
+    location: str = Field(description="Azure region of every resource.")
+    name_prefix: str = Field(
+        pattern=r"^[a-z][a-z0-9]{1,7}$",
+        description="2-8 lowercase letters/digits, starting with a letter; starts every name.",
+    )
+    tags: Tags
+    protect: bool = Field(
+        description="Pulumi `protect` on stateful resources (workspace, storage, key vault, registry, logs)."
+    )
+    resource_group: ResourceGroupSettings = Field(default_factory=ResourceGroupSettings)
+    naming: NamingSettings = Field(default_factory=NamingSettings)
+
+    _location = field_validator("location")(check_location)

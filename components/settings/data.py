@@ -1,0 +1,7 @@
+"""Data settings (filled in by the data feature)."""
+
+from .base import SettingsModel
+
+
+class DataSettings(SettingsModel):
+    pass

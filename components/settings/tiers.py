@@ -1,0 +1,43 @@
+"""Defaults per tier: cheap and open in dev, geo-redundant, protected and closed in prod.
+
+A stack file only states where it differs; its values are deep-merged over these (lists replace).
+"""
+
+from typing import Any
+
+TIER_DEFAULTS: dict[str, dict[str, Any]] = {
+    "dev": {
+        "protect": False,
+        "workspace": {"publicNetworkAccess": "Enabled", "hbiWorkspace": False},
+        "monitoring": {"logRetentionDays": 30, "dailyQuotaGb": 1, "disableLocalAuth": False},
+        "keyVault": {"purgeProtection": False, "softDeleteRetentionDays": 7},
+        "storage": {"sku": "Standard_LRS", "blobSoftDeleteDays": 7, "versioning": False},
+        "registry": {"mode": "onDemand", "sku": "Basic"},
+    },
+    "staging": {
+        "protect": False,
+        "workspace": {"publicNetworkAccess": "Enabled", "hbiWorkspace": False},
+        "monitoring": {"logRetentionDays": 90, "disableLocalAuth": False},
+        "keyVault": {"purgeProtection": True, "softDeleteRetentionDays": 30},
+        "storage": {"sku": "Standard_ZRS", "blobSoftDeleteDays": 14, "versioning": True},
+        "registry": {"mode": "create", "sku": "Standard"},
+    },
+    "prod": {
+        "protect": True,
+        "workspace": {"publicNetworkAccess": "Disabled", "hbiWorkspace": True},
+        "monitoring": {"logRetentionDays": 365, "disableLocalAuth": True},
+        "keyVault": {"purgeProtection": True, "softDeleteRetentionDays": 90},
+        "storage": {"sku": "Standard_GZRS", "blobSoftDeleteDays": 30, "versioning": True},
+        "registry": {"mode": "create", "sku": "Premium"},
+    },
+}
+
+
+def deep_merge(base: dict[str, Any], override: dict[str, Any]) -> dict[str, Any]:
+    merged = dict(base)
+    for key, value in override.items():
+        if isinstance(value, dict) and isinstance(merged.get(key), dict):
+            merged[key] = deep_merge(merged[key], value)
+        else:
+            merged[key] = value
+    return merged

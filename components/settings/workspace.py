@@ -1,0 +1,72 @@
+"""The workspace and its associated resources: monitoring, key vault, storage, registry."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import Field
+
+from .base import SettingsModel
+
+Access = Literal["Enabled", "Disabled"]
+
+
+class WorkspaceSettings(SettingsModel):
+    friendly_name: str | None = Field(
+        default=None, max_length=256, description="Display name in Azure ML studio (default `<prefix> ML (<stack>)`)."
+    )
+    description: str = Field(
+        default="Azure Machine Learning platform workspace", max_length=256, description="Workspace description."
+    )
+    public_network_access: Access = Field(description="Reach the workspace over the public internet.")
+    hbi_workspace: bool = Field(
+        description=(
+            "High business impact: less diagnostic data to Microsoft, encrypted scratch disks. Creation-time only."
+        )
+    )
+    identity: Literal["SystemAssigned", "UserAssigned"] = Field(
+        default="SystemAssigned",
+        description="Workspace identity; UserAssigned creates an identity with the roles Microsoft lists.",
+    )
+
+
+class MonitoringSettings(SettingsModel):
+    log_retention_days: int = Field(ge=30, le=730, description="Log Analytics retention.")
+    daily_quota_gb: float | None = Field(
+        default=None, gt=0, description="Log Analytics daily ingestion cap in GB (none: uncapped)."
+    )
+    disable_local_auth: bool = Field(
+        description="Entra ID only for log ingestion and queries (no workspace keys or instrumentation keys)."
+    )
+
+
+class KeyVaultSettings(SettingsModel):
+    sku: Literal["standard", "premium"] = Field(default="standard", description="premium gives HSM-backed keys.")
+    purge_protection: bool = Field(
+        description="Cannot be turned off once on; a destroyed vault keeps its name for the retention period."
+    )
+    soft_delete_retention_days: int = Field(ge=7, le=90, description="Soft-delete retention (creation-time only).")
+
+
+StorageSku = Literal[
+    "Standard_LRS", "Standard_ZRS", "Standard_GRS", "Standard_RAGRS", "Standard_GZRS", "Standard_RAGZRS"
+]
+
+
+class StorageSettings(SettingsModel):
+    # Premium SKUs are absent on purpose: Azure ML rejects them as the default storage account.
+    sku: StorageSku = Field(description="Redundancy of the default storage account.")
+    blob_soft_delete_days: int = Field(ge=1, le=365, description="Blob and container soft-delete retention.")
+    versioning: bool = Field(description="Blob versioning.")
+
+
+class RegistrySettings(SettingsModel):
+    mode: Literal["create", "onDemand"] = Field(
+        description=(
+            "`create`: the stack creates the registry now; "
+            "`onDemand`: Azure ML creates one when it first builds an image."
+        )
+    )
+    sku: Literal["Basic", "Standard", "Premium"] = Field(
+        default="Premium", description="Premium is required for private endpoints."
+    )

@@ -1,0 +1,95 @@
+"""The Azure ML workspace with its associated key vault, storage account and registry."""
+
+from __future__ import annotations
+
+import pulumi
+from pulumi_azure_native import machinelearningservices as ml
+
+from .base import PlatformComponent, StackContext
+from .keyvault import workspace_key_vault
+from .registry import workspace_registry
+from .role_assignment import assign_role
+from .settings.stack import StackSettings
+from .storage import StorageSpec, secure_storage_account
+
+# With shared keys off, the workspace reaches its default storage by identity; these are the
+# data roles Microsoft lists for that (blob for datastores, file for notebooks).
+WORKSPACE_STORAGE_ROLES = ("Storage Blob Data Contributor", "Storage File Data Privileged Contributor")
+
+
+class Workspace(PlatformComponent):
+    def __init__(
+        self,
+        name: str,
+        ctx: StackContext,
+        settings: StackSettings,
+        *,
+        app_insights_id: pulumi.Input[str],
+        opts: pulumi.ResourceOptions | None = None,
+    ) -> None:
+        super().__init__("Workspace", name, ctx, opts)
+        public = settings.workspace.public_network_access
+
+        self.key_vault = workspace_key_vault(self, settings.key_vault, public_network_access=public)
+        self.storage = secure_storage_account(
+            self,
+            "storage",
+            StorageSpec(
+                account_name=ctx.names.storage_account,
+                sku=settings.storage.sku,
+                public_network_access=public,
+                blob_soft_delete_days=settings.storage.blob_soft_delete_days,
+                versioning=settings.storage.versioning,
+            ),
+        )
+        self.registry = (
+            workspace_registry(self, settings.registry, public_network_access=public)
+            if settings.registry.mode == "create"
+            else None
+        )
+
+        ws = settings.workspace
+        self.workspace = ml.Workspace(
+            self.child_name("mlw"),
+            workspace_name=ctx.names.workspace,
+            kind="Default",
+            sku=ml.SkuArgs(name="Basic", tier=ml.SkuTier.BASIC),
+            identity=ml.ManagedServiceIdentityArgs(type="SystemAssigned"),
+            friendly_name=ws.friendly_name or f"{ctx.names.prefix} ML ({ctx.names.stack})",
+            description=ws.description,
+            storage_account=self.storage.account.id,
+            key_vault=self.key_vault.id,
+            application_insights=app_insights_id,
+            container_registry=self.registry.id if self.registry else None,
+            public_network_access=public,
+            allow_public_access_when_behind_vnet=False,
+            hbi_workspace=ws.hbi_workspace,
+            # v2 API and CLI (`az ml job create`) need v1 legacy mode off
+            v1_legacy_mode=False,
+            system_datastores_auth_mode="identity",
+            **self.common,
+            opts=self.child_opts(stateful=True),
+        )
+        self.principal_id: pulumi.Output[str] = self.workspace.identity.apply(
+            lambda identity: identity.principal_id if identity else ""
+        )
+        self.storage_role_assignments = [
+            assign_role(
+                self.child_name(f"storage-{role.lower().replace(' ', '-')}"),
+                scope=self.storage.account.id,
+                role=role,
+                principal_id=self.principal_id,
+                principal_type="ServicePrincipal",
+                subscription_id=ctx.subscription_id,
+                opts=self.child_opts(),
+            )
+            for role in WORKSPACE_STORAGE_ROLES
+        ]
+        self.finish(
+            {
+                "workspaceName": self.workspace.name,
+                "workspaceId": self.workspace.id,
+                "storageAccountId": self.storage.account.id,
+                "keyVaultId": self.key_vault.id,
+            }
+        )

@@ -1,0 +1,62 @@
+"""Plan the real program for a stack, optionally with settings overridden, and query the result."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from typing import Any
+
+from components.settings.tiers import deep_merge
+from tools.plan.engine import Plan, run_program
+from tools.plan.stackfile import StackConfig, load_stack_config
+
+NS = "ml-platform"
+
+
+def stack_values(stack: str) -> dict[str, Any]:
+    """A stack file's ml-platform settings as Python values (keys without the namespace)."""
+    config = load_stack_config(stack)
+    values: dict[str, Any] = {}
+    for key, raw in config.values.items():
+        namespace, _, name = key.partition(":")
+        if namespace == NS:
+            values[name] = json.loads(raw) if raw[:1] in "{[" else raw
+    return values
+
+
+def config_for(stack: str = "dev", overrides: dict[str, Any] | None = None, *, base: str | None = None) -> StackConfig:
+    """The settings of stack file `base` (default: `stack`) deep-merged with `overrides`."""
+    values = deep_merge(stack_values(base or stack), overrides or {})
+    encoded = {f"{NS}:{k}": v if isinstance(v, str) else json.dumps(v) for k, v in values.items()}
+    return StackConfig(load_stack_config(base or stack).project, stack, encoded, ())
+
+
+def plan(stack: str = "dev", overrides: dict[str, Any] | None = None, *, base: str | None = None) -> Plan:
+    return run_program(config_for(stack, overrides, base=base))
+
+
+class Resources:
+    """Query helpers over a plan's records."""
+
+    def __init__(self, plan: Plan) -> None:
+        self.plan = plan
+        self.records = plan.resources
+
+    def of_type(self, type_suffix: str) -> list[dict[str, Any]]:
+        return [r for r in self.records if r["type"].endswith(type_suffix)]
+
+    def one(self, type_suffix: str) -> dict[str, Any]:
+        found = self.of_type(type_suffix)
+        assert len(found) == 1, f"expected one {type_suffix}, found {[r['name'] for r in found]}"
+        return found[0]
+
+    def named(self, name: str) -> dict[str, Any]:
+        found = [r for r in self.records if r["name"] == name]
+        assert len(found) == 1, f"expected one resource named {name}"
+        return found[0]
+
+    def children(self, record: dict[str, Any]) -> Iterator[dict[str, Any]]:
+        return (r for r in self.records if r["parent"] == record["urn"])
+
+    def by_urn(self, urn: str) -> dict[str, Any]:
+        return next(r for r in self.records if r["urn"] == urn)

@@ -1,0 +1,1 @@
+"""Developer tools: the offline plan, the settings reference, the benchmark."""

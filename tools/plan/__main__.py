@@ -1,0 +1,69 @@
+"""Offline plan: `python -m tools.plan --stack prod` (make plan STACK=prod).
+
+Runs the real program for one stack under Pulumi's mock engine, with no cloud credentials and no
+network, prints the resource tree like `pulumi preview`, and writes plan.json, graph.dot,
+graph.mmd and summary.md under build/plan/<stack>/.
+Exit codes: 0 ok, 2 the stack's settings are invalid (message only, nothing registered).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from .stackfile import ROOT, available_stacks, load_stack_config
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m tools.plan", description=(__doc__ or "").splitlines()[0])
+    parser.add_argument("--stack", required=True, help=f"stack name (have: {', '.join(available_stacks())})")
+    parser.add_argument("--stack-file", type=Path, help="plan this stack file instead of stacks/Pulumi.<stack>.yaml")
+    parser.add_argument("--out", type=Path, default=ROOT / "build" / "plan", help="output folder")
+    parser.add_argument("--quiet", action="store_true", help="print only the summary")
+    args = parser.parse_args(argv)
+
+    # Imported after argument parsing so `--help` stays instant.
+    from components.settings import SettingsError
+
+    from .engine import run_program
+    from .graph import to_dot, to_mermaid
+    from .render import summary_lines, tree_lines
+
+    try:
+        config = load_stack_config(args.stack, args.stack_file)
+        plan = run_program(config)
+    except FileNotFoundError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    except SettingsError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+
+    out = args.out / args.stack
+    out.mkdir(parents=True, exist_ok=True)
+    (out / "plan.json").write_text(json.dumps(plan.to_json(), indent=2, sort_keys=True) + "\n")
+    (out / "graph.dot").write_text(to_dot(plan.resources))
+    mermaid = to_mermaid(plan.resources)
+    (out / "graph.mmd").write_text(mermaid)
+
+    tree = tree_lines(plan.resources)
+    summary = summary_lines(plan.resources)
+    if not args.quiet:
+        print(f"Previewing stack '{plan.stack}' offline (mock engine, no credentials):\n")
+        print("\n".join(tree) + "\n")
+    print("\n".join(summary))
+    (out / "summary.md").write_text(
+        f"## Offline plan: `{plan.stack}`\n\n```\n" + "\n".join(summary) + "\n```\n\n"
+        "<details><summary>Resource graph</summary>\n\n```mermaid\n" + mermaid + "```\n</details>\n"
+    )
+    print(
+        f"\nWrote {out.relative_to(ROOT) if out.is_relative_to(ROOT) else out}/"
+        "{plan.json,graph.dot,graph.mmd,summary.md}"
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
