@@ -25,7 +25,12 @@ class StackContext:
     subscription_id: pulumi.Input[str]
     tenant_id: pulumi.Input[str]
     # ARM id of the resource group, the scope of resource-group level locks and assignments
-    resource_group_id: pulumi.Input[str] = field(default="")
+    resource_group_id: pulumi.Input[str] = ""
+    # The stack's Log Analytics workspace (set once Monitoring exists): AKS monitoring, diagnostics
+    log_analytics_workspace_id: pulumi.Input[str] | None = None
+    # Subnet ids by purpose ("training", "aks", "endpoints"), set by the network feature when the
+    # stack uses a customer VNet; compute places its nodes in them
+    subnets: Mapping[str, pulumi.Input[str]] = field(default_factory=dict)
 
 
 class PlatformComponent(pulumi.ComponentResource):

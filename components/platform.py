@@ -51,6 +51,10 @@ class Platform(PlatformComponent):
         self.ctx = ctx = replace(ctx, resource_group_name=rg_name_out, resource_group_id=rg_id)
 
         self.monitoring = Monitoring(self.child_name("monitoring"), ctx, settings.monitoring, opts=self.child_opts())
+        ctx = replace(ctx, log_analytics_workspace_id=self.monitoring.log_analytics.id)
+
+        # --- network (customer VNet / managed network) wires in here, before what lives in subnets ---
+
         self.workspace = Workspace(
             self.child_name("workspace"),
             ctx,
@@ -58,6 +62,11 @@ class Platform(PlatformComponent):
             app_insights_id=self.monitoring.app_insights.id,
             opts=self.child_opts(),
         )
+
+        # --- compute wires in here ---
+
+        # --- data and access wire in here ---
+
         self.outputs: dict[str, Any] = {
             "resourceGroupName": rg_name_out,
             "location": settings.location,

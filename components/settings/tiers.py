@@ -5,7 +5,9 @@ A stack file only states where it differs; its values are deep-merged over these
 
 from typing import Any
 
-TIER_DEFAULTS: dict[str, dict[str, Any]] = {
+from . import access, compute, data, network
+
+_CORE_DEFAULTS: dict[str, dict[str, Any]] = {
     "dev": {
         "protect": False,
         "workspace": {"publicNetworkAccess": "Enabled", "hbiWorkspace": False},
@@ -30,6 +32,15 @@ TIER_DEFAULTS: dict[str, dict[str, Any]] = {
         "storage": {"sku": "Standard_GZRS", "blobSoftDeleteDays": 30, "versioning": True},
         "registry": {"mode": "create", "sku": "Premium"},
     },
+}
+
+
+# Each feature keeps its own section's defaults next to its model.
+_SECTIONS = {"compute": compute, "data": data, "access": access, "network": network}
+
+TIER_DEFAULTS: dict[str, dict[str, Any]] = {
+    tier: {**core, **{key: module.TIER_DEFAULTS[tier] for key, module in _SECTIONS.items()}}
+    for tier, core in _CORE_DEFAULTS.items()
 }
 
 
