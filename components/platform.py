@@ -9,6 +9,8 @@ import pulumi
 from pulumi_azure_native import authorization, resources
 
 from .base import PlatformComponent, StackContext
+from .compute import Compute
+from .compute_identity import ComputeTargets
 from .monitoring import Monitoring
 from .naming import Names
 from .settings import StackSettings
@@ -64,6 +66,17 @@ class Platform(PlatformComponent):
         )
 
         # --- compute wires in here ---
+        self.compute = Compute(
+            self.child_name("compute"),
+            ctx,
+            settings.compute,
+            workspace_name=self.workspace.workspace.name,
+            targets=ComputeTargets(
+                storage_account_id=self.workspace.storage.account.id,
+                registry_id=self.workspace.registry.id if self.workspace.registry else None,
+            ),
+            opts=self.child_opts(),
+        )
 
         # --- data and access wire in here ---
 
@@ -76,5 +89,7 @@ class Platform(PlatformComponent):
             "keyVaultName": self.workspace.key_vault.name,
             "containerRegistryName": self.workspace.registry.name if self.workspace.registry else None,
             "logAnalyticsWorkspaceId": self.monitoring.log_analytics.id,
+            "computeNames": self.compute.compute_names,
+            "inferenceClusterName": self.compute.inference.cluster.name if self.compute.inference else None,
         }
         self.finish(self.outputs)

@@ -22,6 +22,10 @@ NAME_INPUTS = {
     "azure-native:machinelearningservices:Workspace": "workspaceName",
     "azure-native:machinelearningservices:Compute": "computeName",
     "azure-native:machinelearningservices:Datastore": "name",
+    "azure-native:managedidentity:UserAssignedIdentity": "resourceName",
+    "azure-native:containerservice:ManagedCluster": "resourceName",
+    "azure-native:kubernetesconfiguration:Extension": "extensionName",
+    "azure-native:monitor:DataCollectionRuleAssociation": "associationName",
 }
 
 # ARM path segments per type: (provider namespace, collection). Children of another resource
@@ -39,6 +43,7 @@ ARM_TYPES = {
     "azure-native:network:PrivateEndpoint": ("Microsoft.Network", "privateEndpoints"),
     "azure-native:network:NetworkSecurityGroup": ("Microsoft.Network", "networkSecurityGroups"),
     "azure-native:privatedns:PrivateZone": ("Microsoft.Network", "privateDnsZones"),
+    "azure-native:monitor:DataCollectionRule": ("Microsoft.Insights", "dataCollectionRules"),
 }
 
 
@@ -81,10 +86,20 @@ def _identity(kind: str, key: str) -> dict[str, Any]:
     return {"principalId": stable_uuid(kind, key, "principal"), "tenantId": TENANT_ID, "type": "SystemAssigned"}
 
 
-def _with_system_identity(args: pulumi.runtime.MockResourceArgs, state: dict[str, Any]) -> None:
+def _with_identity(args: pulumi.runtime.MockResourceArgs, state: dict[str, Any]) -> None:
     identity = args.inputs.get("identity")
-    if isinstance(identity, dict) and "SystemAssigned" in str(identity.get("type", "")):
-        state["identity"] = {**identity, **_identity(args.typ, args.name)}
+    if not isinstance(identity, dict):
+        return
+    answered = dict(identity)
+    if "SystemAssigned" in str(identity.get("type", "")):
+        answered.update(_identity(args.typ, args.name))
+    if isinstance(identity.get("userAssignedIdentities"), list):
+        # requests list the identity ids; Azure answers a map of id -> principal and client ids
+        answered["userAssignedIdentities"] = {
+            uid: {"principalId": stable_uuid(uid, "principal"), "clientId": stable_uuid(uid, "client")}
+            for uid in identity["userAssignedIdentities"]
+        }
+    state["identity"] = answered
 
 
 def _user_assigned_identity(args: pulumi.runtime.MockResourceArgs, state: dict[str, Any]) -> None:
@@ -117,7 +132,7 @@ class PlanMocks(pulumi.runtime.Mocks):
         name = azure_name(args)
         state = {**args.inputs, "name": name}
         state["id"] = arm_id(args, name)
-        _with_system_identity(args, state)
+        _with_identity(args, state)
         hook = OUTPUT_HOOKS.get(args.typ)
         if hook:
             hook(args, state)

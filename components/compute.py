@@ -1,0 +1,132 @@
+"""Compute: the identity jobs run as, clusters, personal instances, attached compute, inference.
+
+Compute is for admins (the seed: "should only allow admins to create and manage, not data
+scientists"): it exists only as this stack declares it, and data scientists use it without a
+compute-write role.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import pulumi
+from pulumi_azure_native import machinelearningservices as ml
+from pulumi_azure_native import managedidentity
+
+from .base import PlatformComponent, StackContext
+from .compute_identity import ComputeTargets, grant_compute_roles
+from .compute_resource import (
+    AML_COMPUTE_REPLACE_ON,
+    ATTACHED_REPLACE_ON,
+    COMPUTE_INSTANCE_REPLACE_ON,
+    ml_compute,
+    system_assigned,
+    user_assigned,
+)
+from .compute_targets import attached_properties, cluster_properties, instance_properties
+from .settings.compute import ComputeSettings
+
+if TYPE_CHECKING:
+    from .inference import Inference
+
+
+class Compute(PlatformComponent):
+    def __init__(
+        self,
+        name: str,
+        ctx: StackContext,
+        settings: ComputeSettings,
+        *,
+        workspace_name: pulumi.Input[str],
+        targets: ComputeTargets,
+        opts: pulumi.ResourceOptions | None = None,
+    ) -> None:
+        super().__init__("Compute", name, ctx, opts)
+        local_auth_off = settings.disable_local_auth
+        training_subnet = ctx.subnets.get("training")
+
+        # One identity for every cluster, created with its roles before any cluster, so a node
+        # never starts without permission to pull images or read its inputs.
+        self.identity = managedidentity.UserAssignedIdentity(
+            self.child_name("identity"),
+            resource_name_=ctx.names.scoped("id-compute", 128),
+            **self.common,
+            opts=self.child_opts(),
+        )
+        self.principal_id: pulumi.Output[str] = self.identity.principal_id
+        self.role_assignments = grant_compute_roles(self, "identity", self.principal_id, targets)
+
+        self.clusters: dict[str, ml.Compute] = {}
+        for cluster in settings.clusters:
+            own_identity = cluster.identity == "SystemAssigned"
+            compute = ml_compute(
+                self,
+                cluster.name,
+                compute_name=cluster.name,
+                workspace_name=workspace_name,
+                properties=cluster_properties(cluster, disable_local_auth=local_auth_off, subnet_id=training_subnet),
+                identity=system_assigned() if own_identity else user_assigned(self.identity.id),
+                replace_on=AML_COMPUTE_REPLACE_ON,
+                depends_on=[] if own_identity else self.role_assignments,
+            )
+            if own_identity:
+                self.role_assignments += grant_compute_roles(self, cluster.name, _principal_of(compute), targets)
+            self.clusters[cluster.name] = compute
+
+        # Personal instances act as their user (Entra ID), not as the shared compute identity.
+        self.instances = {
+            instance.name: ml_compute(
+                self,
+                instance.name,
+                compute_name=instance.name,
+                workspace_name=workspace_name,
+                properties=instance_properties(
+                    instance, tenant_id=ctx.tenant_id, disable_local_auth=local_auth_off, subnet_id=training_subnet
+                ),
+                replace_on=COMPUTE_INSTANCE_REPLACE_ON,
+            )
+            for instance in settings.instances
+        }
+
+        self.attached = {
+            attached.name: ml_compute(
+                self,
+                attached.name,
+                compute_name=attached.name,
+                workspace_name=workspace_name,
+                properties=attached_properties(attached, disable_local_auth=local_auth_off),
+                # Synapse runs jobs as the attachment's identity; Databricks uses its own auth
+                identity=user_assigned(self.identity.id) if attached.kind == "SynapseSpark" else None,
+                replace_on=ATTACHED_REPLACE_ON,
+            )
+            for attached in settings.attached
+        }
+
+        self.inference: Inference | None = None
+        if settings.inference.enabled:
+            # imported here: the AKS and extension SDK modules load only for stacks that use them
+            from .inference import Inference
+
+            self.inference = Inference(
+                self.child_name("inference"),
+                ctx,
+                settings.inference,
+                workspace_name=workspace_name,
+                registry_id=targets.registry_id,
+                compute_identity_id=self.identity.id,
+                disable_local_auth=local_auth_off,
+                opts=self.child_opts(),
+            )
+
+        self.compute_names = [name for _, name in settings.named_computes()]
+        self.finish(
+            {
+                "identityId": self.identity.id,
+                "identityPrincipalId": self.principal_id,
+                "computeNames": self.compute_names,
+            }
+        )
+
+
+def _principal_of(compute: ml.Compute) -> pulumi.Output[str]:
+    return compute.identity.apply(lambda identity: identity.principal_id if identity else "")
