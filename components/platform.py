@@ -90,6 +90,7 @@ class Platform(PlatformComponent):
             "containerRegistryName": self.workspace.registry.name if self.workspace.registry else None,
             "logAnalyticsWorkspaceId": self.monitoring.log_analytics.id,
             "computeNames": self.compute.compute_names,
+            "computeIdentityPrincipalId": self.compute.principal_id,
             "inferenceClusterName": self.compute.inference.cluster.name if self.compute.inference else None,
         }
         self.finish(self.outputs)

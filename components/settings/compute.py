@@ -27,8 +27,11 @@ _CIDR = re.compile(r"(\d{1,3}\.){3}\d{1,3}(/\d{1,2})?")
 # ARM ids of what may be attached (provider namespaces are case-insensitive in ARM)
 _SUB_RG = r"/subscriptions/[0-9a-fA-F-]{36}/resourceGroups/[\w\-.()]+/providers/"
 _ATTACHABLE = {
-    "Databricks": re.compile(_SUB_RG + r"Microsoft\.Databricks/workspaces/[\w-]+", re.IGNORECASE),
-    "SynapseSpark": re.compile(_SUB_RG + r"Microsoft\.Synapse/workspaces/[\w-]+/bigDataPools/\w+", re.IGNORECASE),
+    "Databricks": (r"Microsoft\.Databricks/workspaces/[\w-]+", "Microsoft.Databricks/workspaces/<name>"),
+    "SynapseSpark": (
+        r"Microsoft\.Synapse/workspaces/[\w-]+/bigDataPools/\w+",
+        "Microsoft.Synapse/workspaces/<workspace>/bigDataPools/<pool>",
+    ),
 }
 
 
@@ -248,9 +251,10 @@ class AttachedComputeSettings(SettingsModel):
 
     @model_validator(mode="after")
     def _resource_id_shape(self) -> AttachedComputeSettings:
-        if not _ATTACHABLE[self.kind].fullmatch(self.resource_id):
+        pattern, shape = _ATTACHABLE[self.kind]
+        if not re.fullmatch(_SUB_RG + pattern, self.resource_id, re.IGNORECASE):
             raise problem(
-                "resourceId", f"is not the ARM id of a {self.kind} resource: {_ATTACHABLE[self.kind].pattern}"
+                "resourceId", f"is not a {self.kind} id: /subscriptions/<id>/resourceGroups/<group>/providers/{shape}"
             )
         return self
 
@@ -280,7 +284,9 @@ class ComputeSettings(SettingsModel):
         seen: dict[str, str] = {}
         for key, name in self.named_computes():
             if name.lower() in seen:
-                raise problem(key, f"'{name}' is already the name of {seen[name.lower()]}")
+                raise problem(
+                    key, f"'{name}' is taken by {seen[name.lower()]} (compute names are unique per workspace)"
+                )
             seen[name.lower()] = key
         return self
 
