@@ -63,7 +63,9 @@ def instance_properties(
     )
 
 
-def attached_properties(attached: AttachedComputeSettings, *, disable_local_auth: bool) -> object:
+def attached_properties(
+    attached: AttachedComputeSettings, *, disable_local_auth: bool
+) -> ml.DatabricksArgs | ml.SynapseSparkArgs:
     if attached.kind == "Databricks":
         return ml.DatabricksArgs(
             compute_type="Databricks",

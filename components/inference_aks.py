@@ -26,7 +26,7 @@ def _pool(
         os_type=aks.OSType.LINUX,
         vm_size=pool.vm_size,
         enable_auto_scaling=True,
-        count=pool.min_count,
+        count=pool.min_count,  # the initial count; the autoscaler changes it
         min_count=pool.min_count,
         max_count=pool.max_count,
         availability_zones=list(settings.availability_zones) or None,
@@ -118,5 +118,6 @@ def inference_cluster(
             "azurepolicy": aks.ManagedClusterAddonProfileArgs(enabled=True),
         },
         **owner.common,
-        opts=owner.child_opts(stateful=True),
+        # the autoscaler owns the node counts once the pools exist: a rerun must not reset them
+        opts=owner.child_opts(stateful=True, ignore_changes=["agentPoolProfiles[*].count"]),
     )

@@ -27,14 +27,6 @@ SYNAPSE_POOL = (
 )
 
 
-def computes(res: Resources, compute_type: str) -> dict[str, dict[str, Any]]:
-    return {
-        r["inputs"]["computeName"]: r
-        for r in res.of_type(COMPUTE)
-        if r["inputs"]["properties"]["computeType"] == compute_type
-    }
-
-
 def at_path(inputs: dict[str, Any], path: str) -> Any:
     node: Any = inputs
     for part in path.split("."):
@@ -55,7 +47,7 @@ def role_grants(res: Resources, principal_id: str) -> set[tuple[str, str]]:
 def test_every_stack_plans_its_clusters_closed_and_capped(stack: str, stack_plans: dict[str, Resources]) -> None:
     res = stack_plans[stack]
     settings = validate_settings(stack_values(stack), stack).compute
-    clusters = computes(res, "AmlCompute")
+    clusters = res.ml_computes("AmlCompute")
     assert set(clusters) == {c.name for c in settings.clusters}
     assert "cpu-cluster" in clusters
     workspace = res.one("machinelearningservices:Workspace")["outputs"]["name"]
@@ -82,9 +74,9 @@ def test_every_stack_plans_its_clusters_closed_and_capped(stack: str, stack_plan
 
 
 def test_dev_clusters_are_low_priority_and_prod_has_a_gpu_cluster(stack_plans: dict[str, Resources]) -> None:
-    dev = computes(stack_plans["dev"], "AmlCompute")
+    dev = stack_plans["dev"].ml_computes("AmlCompute")
     assert {r["inputs"]["properties"]["properties"]["vmPriority"] for r in dev.values()} == {"LowPriority"}
-    prod = computes(stack_plans["prod"], "AmlCompute")
+    prod = stack_plans["prod"].ml_computes("AmlCompute")
     assert prod["gpu-cluster"]["inputs"]["properties"]["properties"]["vmSize"] == "Standard_NC4as_T4_v3"
     assert prod["cpu-cluster"]["inputs"]["properties"]["properties"]["vmPriority"] == "Dedicated"
 
@@ -105,7 +97,7 @@ def test_clusters_run_as_the_compute_identity_whose_roles_exist_first(
     assert grants == expected
     assignments = [r for r in res.of_type("authorization:RoleAssignment") if r["inputs"]["principalId"] == principal]
     assert all(r["inputs"]["principalType"] == "ServicePrincipal" for r in assignments)
-    for cluster in computes(res, "AmlCompute").values():
+    for cluster in res.ml_computes("AmlCompute").values():
         assert cluster["inputs"]["identity"] == {
             "type": "UserAssigned",
             "userAssignedIdentities": [identity["outputs"]["id"]],
@@ -136,7 +128,7 @@ def test_computes_are_replaced_not_silently_kept_when_azure_cannot_update_them(
         # the same compute name is reused, and Azure refuses two computes of one name
         assert record["deleteBeforeReplace"] is True, record["name"]
         assert record["replaceOnChanges"], record["name"]
-    for cluster in computes(stack_plans[stack], "AmlCompute").values():
+    for cluster in stack_plans[stack].ml_computes("AmlCompute").values():
         paths = cluster["replaceOnChanges"]
         assert {"properties.properties.vmSize", "properties.properties.vmPriority"} <= set(paths)
         # the paths name real inputs (Pulumi's property-path syntax over the camelCase inputs)
@@ -148,7 +140,7 @@ def test_computes_are_replaced_not_silently_kept_when_azure_cannot_update_them(
 def test_dev_has_personal_instances_for_named_users(stack_plans: dict[str, Resources]) -> None:
     res = stack_plans["dev"]
     settings = validate_settings(stack_values("dev"), "dev").compute
-    instances = computes(res, "ComputeInstance")
+    instances = res.ml_computes("ComputeInstance")
     assert set(instances) == {i.name for i in settings.instances}
     assert len(instances) >= 1
     for wanted in settings.instances:
@@ -171,7 +163,7 @@ def test_dev_has_personal_instances_for_named_users(stack_plans: dict[str, Resou
 
 def test_staging_and_prod_have_no_instances(stack_plans: dict[str, Resources]) -> None:
     for stack in ("staging", "prod"):
-        assert computes(stack_plans[stack], "ComputeInstance") == {}
+        assert stack_plans[stack].ml_computes("ComputeInstance") == {}
 
 
 def test_attached_compute_is_attached_by_resource_id() -> None:
@@ -181,8 +173,8 @@ def test_attached_compute_is_attached_by_resource_id() -> None:
     ]
     res = Resources(plan("dev", {"compute": {"attached": attached}}))
     identity_id = res.one("managedidentity:UserAssignedIdentity")["outputs"]["id"]
-    dbx = computes(res, "Databricks")["dbx"]
-    spark = computes(res, "SynapseSpark")["spark"]
+    dbx = res.ml_computes("Databricks")["dbx"]
+    spark = res.ml_computes("SynapseSpark")["spark"]
     assert dbx["inputs"]["properties"]["resourceId"] == DATABRICKS
     assert spark["inputs"]["properties"]["resourceId"] == SYNAPSE_POOL
     assert spark["inputs"]["identity"] == {"type": "UserAssigned", "userAssignedIdentities": [identity_id]}
@@ -197,7 +189,7 @@ def test_a_cluster_with_its_own_identity_gets_the_same_roles_after_it_exists() -
     own = {"name": "own-id", "vmSize": "Standard_DS3_v2", "priority": "LowPriority", "maxNodes": 1}
     cpu = {"name": "cpu-cluster", "vmSize": "Standard_DS3_v2", "priority": "LowPriority", "maxNodes": 2}
     res = Resources(plan("staging", {"compute": {"clusters": [cpu, {**own, "identity": "SystemAssigned"}]}}))
-    cluster = computes(res, "AmlCompute")["own-id"]
+    cluster = res.ml_computes("AmlCompute")["own-id"]
     assert cluster["inputs"]["identity"] == {"type": "SystemAssigned"}
     principal = cluster["outputs"]["identity"]["principalId"]
     assert {role for role, _ in role_grants(res, principal)} == {
@@ -215,7 +207,7 @@ def test_local_auth_can_be_allowed_on_every_compute() -> None:
 
 def test_compute_uses_the_network_features_subnets_when_it_sets_them() -> None:
     res = Resources(run_program(config_for("dev"), program=SUBNETS_PROGRAM))
-    placed = [*computes(res, "AmlCompute").values(), *computes(res, "ComputeInstance").values()]
+    placed = [*res.ml_computes("AmlCompute").values(), *res.ml_computes("ComputeInstance").values()]
     assert len(placed) == 3  # cpu-cluster and dev's two instances
     for record in placed:
         assert record["inputs"]["properties"]["properties"]["subnet"]["id"].endswith("/subnets/training"), record[

@@ -18,9 +18,8 @@ SUBNETS_PROGRAM = Path(__file__).parent / "programs" / "compute_in_subnets.py"
 
 
 def kubernetes_compute(res: Resources) -> dict[str, Any]:
-    found = [r for r in res.of_type(COMPUTE) if r["inputs"]["properties"]["computeType"] == "Kubernetes"]
-    assert len(found) == 1, [r["name"] for r in found]
-    return found[0]
+    (found,) = res.ml_computes("Kubernetes").values()
+    return found
 
 
 @pytest.fixture(scope="module")
@@ -235,3 +234,7 @@ def test_aks_node_pools_use_the_network_features_aks_subnet_when_it_sets_it() ->
     res = Resources(run_program(config_for("prod"), program=SUBNETS_PROGRAM))
     pools = res.one(AKS)["inputs"]["agentPoolProfiles"]
     assert [p["vnetSubnetID"].rsplit("/", 1)[-1] for p in pools] == ["aks", "aks"]
+
+
+def test_a_rerun_leaves_the_autoscaled_node_counts_to_the_autoscaler(stack_plans: dict[str, Resources]) -> None:
+    assert stack_plans["prod"].one(AKS)["ignoreChanges"] == ["agentPoolProfiles[*].count"]

@@ -40,14 +40,6 @@ def of_kind(examples: dict[str, dict[str, Any]], kind: str) -> dict[str, dict[st
     return {path: e for path, e in examples.items() if e["kind"] == kind}
 
 
-def compute_records(res: Resources, compute_type: str) -> dict[str, dict[str, Any]]:
-    return {
-        r["inputs"]["computeName"]: r
-        for r in res.of_type("machinelearningservices:Compute")
-        if r["inputs"]["properties"]["computeType"] == compute_type
-    }
-
-
 def inference_enabled(stack: str) -> bool:
     return validate_settings(stack_values(stack), stack).compute.inference.enabled
 
@@ -97,8 +89,8 @@ def test_every_compute_an_example_names_exists_where_the_stack_claims_it(
     stack: str, examples: dict[str, dict[str, Any]], stack_plans: dict[str, Resources]
 ) -> None:
     res = stack_plans[stack]
-    clusters = compute_records(res, "AmlCompute")
-    kubernetes = compute_records(res, "Kubernetes")
+    clusters = res.ml_computes("AmlCompute")
+    kubernetes = res.ml_computes("Kubernetes")
     for path, example in examples.items():
         if example["kind"] == "pipeline" and path != SEED_COPY:
             # every stack runs the pipeline
@@ -120,5 +112,5 @@ def test_production_deployment_asks_for_an_instance_type_the_kubernetes_compute_
     assert "prod" in supporting
     for stack in supporting:
         (compute_name,) = endpoint["computes"]
-        compute = compute_records(stack_plans[stack], "Kubernetes")[compute_name]
+        compute = stack_plans[stack].ml_computes("Kubernetes")[compute_name]
         assert deployment["instanceType"] in compute["inputs"]["properties"]["properties"]["instanceTypes"]
