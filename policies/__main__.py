@@ -5,11 +5,7 @@ sys.path: the rules are imported as the top-level package `rules`. PolicyPack st
 server and blocks, so no other module may construct it (offline.py runs the same rules).
 """
 
-from pulumi_policy import EnforcementLevel, PolicyPack
-from rules import ALL_POLICIES
+from pulumi_policy import PolicyPack
+from rules import ALL_POLICIES, PACK_ENFORCEMENT_LEVEL, PACK_NAME
 
-PolicyPack(
-    name="azure-ml-platform",
-    enforcement_level=EnforcementLevel.MANDATORY,
-    policies=ALL_POLICIES,
-)
+PolicyPack(name=PACK_NAME, enforcement_level=PACK_ENFORCEMENT_LEVEL, policies=ALL_POLICIES)
