@@ -22,7 +22,13 @@ from pulumi_policy import (
     StackValidationPolicy,
 )
 
-from .catalog import NAME_INPUT, PRIVATE_ENDPOINT, RESOURCE_GROUP
+from .catalog import (
+    BLOB_SERVICE,
+    NAME_INPUT,
+    PRIVATE_ENDPOINT,
+    RESOURCE_GROUP,
+    STORAGE_ACCOUNT,
+)
 from .helpers import (
     UNKNOWN,
     Guard,
@@ -116,14 +122,14 @@ class Stack:
              path: str | None = None, *, prefix: bool = False) -> list[PolicyResource]:
         """Resources of `types` that `prop` (an ARM id input, read at `path`) refers to.
 
-        [] when unset or pointing outside the stack; raises UnknownValueError when unknown.
+        A known value is matched on ids (or names); only an unknown one falls back on the
+        property dependencies. [] when unset or pointing outside the stack; raises
+        UnknownValueError when neither can tell.
         """
         value = peek(resource.props, path or prop)
         text = known_str(value)
         if text:
-            found = self.by_arm_id(text, types, prefix=prefix)
-            if found:
-                return found
+            return self.by_arm_id(text, types, prefix=prefix)
         deps = self._deps(resource, prop, types)
         if deps:
             return deps
@@ -199,13 +205,15 @@ class Stack:
             if own and _DIAG_IN_ID.search(own):
                 uri = _DIAG_IN_ID.sub("", own)
         if uri:
-            found = self.by_arm_id(uri, types, prefix=True)
-            if found:
-                return found
+            return self.by_arm_id(uri, types, prefix=True)
         deps = self._deps(setting, "resourceUri", types)
+        if STORAGE_ACCOUNT in types:
+            # Storage logs are set on the blob service, which depends on the account.
+            for service in self._deps(setting, "resourceUri", [BLOB_SERVICE]):
+                deps += self.parent(service, "accountName", [STORAGE_ACCOUNT])
         if deps:
             return deps
-        if uri is None and peek(setting.props, "resourceUri") is UNKNOWN:
+        if peek(setting.props, "resourceUri") is UNKNOWN:
             raise unknown_error("resourceUri")
         return []
 
