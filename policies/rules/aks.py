@@ -59,17 +59,19 @@ AZUREML_LOCAL_ACCOUNTS_EXCEPTION = ("the Azure ML extension needs local accounts
 def _local_accounts(stack: Stack) -> Iterator[Finding]:
     attached: set[str] = set()
 
-    def collect(extension: PolicyResource) -> Iterator[Finding]:
+    def collect(extension: PolicyResource) -> None:
         if same(read(extension.props, "extensionType"), AZUREML_EXTENSION_TYPE):
             attached.update(c.urn for c in stack.parent(extension, "clusterName", [AKS_CLUSTER]))
-        yield from ()
 
-    yield from stack.each(stack.of_type(K8S_EXTENSION), collect)
+    complete = stack.index(stack.of_type(K8S_EXTENSION), collect)
 
     def check(cluster: PolicyResource) -> Iterator[Finding]:
         if cluster.urn in attached:
             return  # AZUREML_LOCAL_ACCOUNTS_EXCEPTION
-        for message in expect(cluster.props, "disableLocalAccounts", True):
+        problems = list(expect(cluster.props, "disableLocalAccounts", True))
+        if problems and not complete:
+            raise stack.undecided(cluster, "whether the Azure ML extension is installed")
+        for message in problems:
             yield message, cluster.urn
 
     yield from stack.each(stack.of_type(AKS_CLUSTER), check)

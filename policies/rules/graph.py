@@ -21,6 +21,7 @@ from pulumi_policy import (
     StackValidationArgs,
     StackValidationPolicy,
 )
+from pulumi_policy.proxy import UnknownValueError
 
 from .catalog import (
     BLOB_SERVICE,
@@ -79,6 +80,28 @@ class Stack:
         """Run `check` per resource; an unknown value skips that resource only (a note)."""
         for resource in resources:
             yield from self.guard.run(check(resource), label=resource.name)
+
+    def index(self, resources: Iterable[PolicyResource],
+              record: Callable[[PolicyResource], None]) -> bool:
+        """Run `record` per resource to build a lookup (which settings target what...).
+
+        Returns False when some resource could not be read (noted): the lookup is then
+        incomplete, and "nothing found" must become a note (see `undecided`), not a violation.
+        """
+        complete = True
+        for resource in resources:
+            try:
+                record(resource)
+            except UnknownValueError as err:
+                self.guard.unknown.append(f"{resource.name}: {err.message}")
+                complete = False
+        return complete
+
+    @staticmethod
+    def undecided(resource: PolicyResource, what: str) -> UnknownValueError:
+        err = unknown_error("", "")
+        err.message = f"{resource.name}: {what} can't be told while some references are unknown"
+        return err
 
     # --- identity ------------------------------------------------------------------------
 

@@ -352,7 +352,7 @@ def _private_connectivity(stack: Stack) -> Iterator[Finding]:
     }
     covered: set[str] = set()
 
-    def managed(ws: PolicyResource) -> Iterator[Finding]:
+    def managed(ws: PolicyResource) -> None:
         if not same(read(ws.props, "managedNetwork.isolationMode"), APPROVED_OUTBOUND_ONLY):
             return
         # The managed VNet reaches the workspace's associated resources through managed private
@@ -366,15 +366,16 @@ def _private_connectivity(stack: Stack) -> Iterator[Finding]:
                 target = read(rules, [name, "destination", "serviceResourceId"])
                 if isinstance(target, str):
                     covered.update(r.urn for r in stack.by_arm_id(target, list(required)))
-        yield from ()
 
-    yield from stack.each(stack.of_type(ML_WORKSPACE), managed)
+    complete = stack.index(stack.of_type(ML_WORKSPACE), managed)
 
     def check(resource: PolicyResource) -> Iterator[Finding]:
         if resource.urn in covered:
             return
         wanted = required[base_type(resource.resource_type)]
         missing = [g for g in wanted if g not in stack.private_endpoint_groups(resource)]
+        if missing and not complete:
+            raise stack.undecided(resource, "whether a managed network covers it")
         if missing:
             yield ((f"no private endpoint for {', '.join(missing)} and no workspace managed "
                    f"network in {APPROVED_OUTBOUND_ONLY} mode covers it"), resource.urn)
@@ -401,19 +402,20 @@ def _diagnostics(stack: Stack) -> Iterator[Finding]:
     # urn of the target -> [(sends to a Log Analytics workspace of the stack, logs enabled)]
     settings: dict[str, list[tuple[bool, bool]]] = {}
 
-    def index(setting: PolicyResource) -> Iterator[Finding]:
+    def index(setting: PolicyResource) -> None:
         targets = stack.diagnostic_target(setting, DIAGNOSED_TYPES)
         to_law = bool(stack.refs(setting, "workspaceId", [LOG_ANALYTICS]))
         logs = any(read(entry, "enabled") is True
                    for entry in as_list(read(setting.props, "logs")))
         for target in targets:
             settings.setdefault(target.urn, []).append((to_law, logs))
-        yield from ()
 
-    yield from stack.each(stack.of_type(DIAGNOSTIC_SETTING), index)
+    complete = stack.index(stack.of_type(DIAGNOSTIC_SETTING), index)
 
     def check(resource: PolicyResource) -> Iterator[Finding]:
         found = settings.get(resource.urn, [])
+        if not any(to_law and logs for to_law, logs in found) and not complete:
+            raise stack.undecided(resource, "its diagnostic settings")
         if not found:
             yield "no diagnostic setting sends its logs to Log Analytics", resource.urn
         elif not any(to_law for to_law, _ in found):

@@ -151,17 +151,18 @@ def _blob_recovery(stack: Stack) -> Iterator[Finding]:
     minimum = int(stack.config["minRetentionDays"])
     owners: dict[int, list[PolicyResource]] = {}
 
-    def locate(service: PolicyResource) -> Iterator[Finding]:
+    def locate(service: PolicyResource) -> None:
         owners[id(service)] = stack.parent(service, "accountName", [STORAGE_ACCOUNT])
-        yield from ()
 
     services = stack.of_type(BLOB_SERVICE)
-    yield from stack.each(services, locate)
+    complete = stack.index(services, locate)
 
     def check(account: PolicyResource) -> Iterator[Finding]:
         if same(read(account.props, "kind"), "FileStorage"):
             return  # FILE_STORAGE_EXCEPTION
         mine = [s for s in services if any(o is account for o in owners.get(id(s), []))]
+        if not mine and not complete:
+            raise stack.undecided(account, "its blob service properties")
         if not mine:
             yield (("no BlobServiceProperties for this account: blob and container soft delete "
                    "and versioning are off"), account.urn)
