@@ -217,7 +217,9 @@ def stack_resources(records: Sequence[Mapping[str, Any]]) -> list[PolicyResource
 
 
 def _judged_by_resource_rules(record: Mapping[str, Any]) -> bool:
-    return bool(record.get("custom")) and not str(record["type"]).startswith("pulumi:")
+    # Components, the stack and providers are not cloud resources (rules also filter by type).
+    return record.get("custom", True) is not False and not str(record["type"]).startswith(
+        "pulumi:")
 
 
 # --- evaluation --------------------------------------------------------------------------

@@ -26,6 +26,7 @@ from .helpers import (
     flag,
     fmt,
     integer,
+    key_ci,
     one_of,
     read,
     resource_policy,
@@ -129,7 +130,8 @@ def _hbi(stack: Stack) -> Iterator[Finding]:
     sensitive = list(stack.config["sensitiveClassifications"])
 
     def check(ws: PolicyResource) -> Iterator[Finding]:
-        classification = read(ws.props, ["tags", tag])
+        tags = read(ws.props, "tags")
+        classification = read(tags, [key_ci(tags, tag)])
         hbi = read(ws.props, "hbiWorkspace")
         if classification is not MISSING and one_of(classification, sensitive) and hbi is not True:
             yield ((f"tags.{tag} is {fmt(classification)} (sensitive data); set hbiWorkspace to "

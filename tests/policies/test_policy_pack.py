@@ -143,3 +143,17 @@ def test_policy_project_file_declares_the_python_runtime() -> None:
     assert project["description"]
     requirements = (PACK / "requirements.txt").read_text().split()
     assert {r.split("==")[0] for r in requirements if "==" in r} == {"pulumi", "pulumi-policy"}
+
+
+def test_the_readme_lists_every_rule_with_its_levels() -> None:
+    from policies.offline import resolve_enforcement
+
+    readme = (PACK / "README.md").read_text()
+    short = {"mandatory": "M", "advisory": "A", "disabled": "-"}
+    levels = {s: resolve_enforcement(s) for s in ("prod", "staging", "dev")}
+    for policy in ALL_POLICIES:
+        row = next((line for line in readme.splitlines() if f"`{policy.name}`" in line
+                    and line.startswith(f"| {rule_id(policy)} |")), None)
+        assert row is not None, policy.name
+        cells = [c.strip() for c in row.strip("|").split("|")]
+        assert cells[-3:] == [short[levels[s][policy.name]] for s in ("prod", "staging", "dev")]
