@@ -38,26 +38,6 @@ LOCK_AT_RG = f"{_AN}:authorization:ManagementLockAtResourceGroupLevel"
 LOCK_BY_SCOPE = f"{_AN}:authorization:ManagementLockByScope"
 USER_ASSIGNED_IDENTITY = f"{_AN}:managedidentity:UserAssignedIdentity"
 
-# Types whose top-level inputs accept `tags` (checked against the SDK by the tests). A type not
-# listed here still counts as taggable when its inputs carry `tags`.
-TAGGABLE = frozenset({
-    ML_WORKSPACE, ML_COMPUTE, STORAGE_ACCOUNT, KEY_VAULT, KV_SECRET, KV_KEY, REGISTRY,
-    AKS_CLUSTER, AKS_POOL, APP_INSIGHTS, LOG_ANALYTICS, PRIVATE_ENDPOINT, RESOURCE_GROUP,
-    USER_ASSIGNED_IDENTITY,
-    f"{_AN}:network:VirtualNetwork",
-    f"{_AN}:network:NetworkSecurityGroup",
-    f"{_AN}:privatedns:PrivateZone",
-    f"{_AN}:privatedns:VirtualNetworkLink",
-})
-
-# Types that must not be mistaken for taggable (their `tags`, if any, are nested).
-NOT_TAGGABLE = frozenset({
-    ML_DATASTORE, BLOB_CONTAINER, BLOB_SERVICE, K8S_EXTENSION, DIAGNOSTIC_SETTING,
-    ROLE_ASSIGNMENT, ROLE_DEFINITION, LOCK_AT_RG, LOCK_BY_SCOPE,
-    f"{_AN}:network:Subnet",
-    f"{_AN}:network:PrivateDnsZoneGroup",
-})
-
 # Built-in role definition GUIDs (azure-facts.md).
 ROLE_AZUREML_DATA_SCIENTIST = "f6c7c914-8db3-469d-8ca1-694a8f32e121"
 ROLE_AZUREML_COMPUTE_OPERATOR = "e503ece1-11d0-4e8e-8e2c-7a6c3bf38815"

@@ -20,7 +20,6 @@ from .catalog import (
     LOG_ANALYTICS,
     ML_COMPUTE,
     ML_WORKSPACE,
-    NOT_TAGGABLE,
     PRIVILEGED_ROLES,
     REGISTRY,
     RESOURCE_GROUP,
@@ -29,7 +28,6 @@ from .catalog import (
     ROLE_DEFINITION,
     ROLE_NAMES,
     STORAGE_ACCOUNT,
-    TAGGABLE,
 )
 from .graph import Finding, Stack, known_str, stack_policy
 from .helpers import (
@@ -50,6 +48,7 @@ from .helpers import (
     same,
     string_list,
 )
+from .taggable import TAGGABLE, TAGGABLE_MODULES
 
 CPU_VM_SIZES = ["Standard_DS3_v2", "Standard_DS11_v2", "Standard_D4s_v3", "Standard_D8s_v3",
                 "Standard_D4ds_v5", "Standard_D8ds_v5", "Standard_E4ds_v5", "Standard_E8ds_v5"]
@@ -74,10 +73,13 @@ def is_azure(resource: PolicyResource) -> bool:
 # --- STK-01 ------------------------------------------------------------------------------
 
 def taggable(stack: Stack, resource: PolicyResource) -> bool:
+    """Whether the resource's inputs may carry tags (the SDK table, else: it has `tags`)."""
     kind = base_type(resource.resource_type)
-    if not is_azure(resource) or kind in NOT_TAGGABLE:
+    if not is_azure(resource):
         return False
-    return kind in TAGGABLE or stack.has_key(resource, "tags")
+    if kind.split(":")[1] in TAGGABLE_MODULES:
+        return kind in TAGGABLE
+    return stack.has_key(resource, "tags")
 
 
 def _required_tags(stack: Stack) -> Iterator[Finding]:

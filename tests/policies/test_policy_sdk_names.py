@@ -5,11 +5,14 @@ from __future__ import annotations
 
 import importlib
 import inspect
+import pkgutil
 from functools import cache
 
+import pulumi
 import pytest
 
 from policies.rules import catalog
+from policies.rules.taggable import TAGGABLE, TAGGABLE_MODULES
 
 MODULE = "pulumi_azure_native"
 
@@ -30,9 +33,8 @@ def split(token: str) -> tuple[str, str]:
     return module, name
 
 
-TOKENS = sorted({v for k, v in vars(catalog).items()
-                 if k.isupper() and isinstance(v, str) and v.startswith("azure-native:")}
-                | set(catalog.TAGGABLE) | set(catalog.NOT_TAGGABLE))
+TOKENS = sorted(v for k, v in vars(catalog).items()
+                if k.isupper() and isinstance(v, str) and v.startswith("azure-native:"))
 
 
 @pytest.mark.parametrize("token", TOKENS)
@@ -42,14 +44,39 @@ def test_type_tokens_exist_in_the_sdk(token: str) -> None:
     assert f"'{token}'" in source
 
 
-@pytest.mark.parametrize("token", sorted(catalog.TAGGABLE))
-def test_taggable_types_take_tags(token: str) -> None:
-    assert "tags" in wire_names(*split(token)[:1], split(token)[1] + "Args")
+def sdk_taggable(module: str) -> set[str]:
+    """Resource types of an SDK module whose Args take `tags` as a map (Azure tags)."""
+    package = importlib.import_module(f"{MODULE}.{module}")
+    found = set()
+    for info in pkgutil.iter_modules(package.__path__):
+        if info.name.startswith(("_", "get_", "list_")):
+            continue
+        source = importlib.import_module(f"{MODULE}.{module}.{info.name}")
+        for name, cls in vars(source).items():
+            args = getattr(source, f"{name}Args", None)
+            if not (inspect.isclass(cls) and issubclass(cls, pulumi.CustomResource)
+                    and cls.__module__ == source.__name__ and args is not None):
+                continue
+            tags = inspect.signature(args.__init__).parameters.get("tags")
+            if tags is not None and "Mapping" in str(tags.annotation):
+                found.add(f"azure-native:{module}:{name}")
+    return found
 
 
-@pytest.mark.parametrize("token", sorted(catalog.NOT_TAGGABLE))
-def test_types_marked_not_taggable_take_no_top_level_tags(token: str) -> None:
-    assert "tags" not in wire_names(*split(token)[:1], split(token)[1] + "Args")
+@pytest.mark.parametrize("module", sorted(TAGGABLE_MODULES))
+def test_the_taggable_table_matches_the_sdk(module: str) -> None:
+    table = {t for t in TAGGABLE if t.split(":")[1] == module}
+    sdk = sdk_taggable(module)
+    assert table == sdk, f"add {sorted(sdk - table)}, remove {sorted(table - sdk)}"
+
+
+def test_the_platform_types_are_classified() -> None:
+    assert {catalog.ML_WORKSPACE, catalog.STORAGE_ACCOUNT, catalog.KEY_VAULT, catalog.REGISTRY,
+            catalog.AKS_CLUSTER, catalog.AKS_POOL, catalog.RESOURCE_GROUP,
+            catalog.PRIVATE_ENDPOINT} <= TAGGABLE
+    assert not {catalog.ML_DATASTORE, catalog.BLOB_CONTAINER, catalog.ROLE_ASSIGNMENT,
+                catalog.DIAGNOSTIC_SETTING, catalog.K8S_EXTENSION} & TAGGABLE
+    assert {split(t)[0] for t in TOKENS} <= TAGGABLE_MODULES
 
 
 # (SDK module, input class, the wire names the rules read)
