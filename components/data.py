@@ -43,6 +43,16 @@ class DatastoreTarget:
     identity_based: bool
 
 
+def datastore_target(store: DatastoreSettings, container_arm_id: pulumi.Input[str]) -> DatastoreTarget:
+    return DatastoreTarget(
+        kind=store.kind,
+        container_key=f"{store.account}/{store.container}",
+        container_id=container_arm_id,
+        compute_level=store.compute_level,
+        identity_based=store.identity_based,
+    )
+
+
 def container_id(account_id: pulumi.Input[str], container: pulumi.Input[str]) -> pulumi.Output[str]:
     return pulumi.Output.concat(account_id, "/blobServices/default/containers/", container)
 
@@ -114,13 +124,7 @@ class Data(PlatformComponent):
                 properties=_properties(store, ref, container, secrets),
                 opts=self.child_opts(),
             )
-            self.targets[ds_name] = DatastoreTarget(
-                kind=store.kind,
-                container_key=key,
-                container_id=container_id(ref.id, container),
-                compute_level=store.compute_level,
-                identity_based=store.identity_based,
-            )
+            self.targets[ds_name] = datastore_target(store, container_id(ref.id, container))
         self.summary = {
             ds_name: {"kind": store.kind, "account": store.account, "container": store.container}
             for ds_name, store in settings.datastores.items()
