@@ -16,7 +16,7 @@ from pulumi_azure_native import machinelearningservices as ml
 from pulumi_azure_native import storage
 
 from .base import PlatformComponent, StackContext
-from .settings.data import STORAGE_ACCOUNT_ID, AccessLevel, DataSettings, DatastoreSettings
+from .settings.data import AccessLevel, DataSettings, DatastoreSettings
 from .settings.errors import Problem, SettingsError
 from .settings.workspace import StorageSettings
 from .storage import StorageSpec, secure_storage_account
@@ -76,9 +76,8 @@ class Data(PlatformComponent):
         lake_names = self._lake_names(settings)
         for key, account in settings.accounts.items():
             if account.existing_id:
-                parts = STORAGE_ACCOUNT_ID.fullmatch(account.existing_id)
-                assert parts  # validated by the settings
-                refs[key] = AccountRef(parts["name"], account.existing_id, parts["group"], parts["subscription"])
+                subscription, group, account_name = account.existing()
+                refs[key] = AccountRef(account_name, account.existing_id, group, subscription)
                 continue
             lake = secure_storage_account(
                 self,

@@ -87,6 +87,13 @@ class DataAccountSettings(SettingsModel):
     def created(self) -> bool:
         return self.existing_id is None
 
+    def existing(self) -> tuple[str, str, str]:
+        """(subscription id, resource group, account name) of a referenced account."""
+        parts = STORAGE_ACCOUNT_ID.fullmatch(self.existing_id or "")
+        if parts is None:
+            raise ValueError("not a referenced account")
+        return parts["subscription"], parts["group"], parts["name"]
+
     @model_validator(mode="after")
     def _creation_settings_only_when_created(self) -> DataAccountSettings:
         if not self.created:
