@@ -47,32 +47,30 @@ class Grant:
     resource: str  # resource-name suffix, unique per grant
 
     def output(self) -> dict[str, object]:
-        """What an engineer needs to audit the grant; principal ids are not secrets."""
-        return {
-            "principal": self.principal,
-            "objectId": self.principal_id,
-            "principalType": self.principal_type,
-            "role": self.role,
-            "scopeKind": self.scope_kind,
-            "target": self.target,
-        }
+        return audit_entry(
+            self.principal, self.principal_id, self.principal_type, self.role, self.scope_kind, self.target
+        )
+
+
+def audit_entry(
+    principal: str, principal_id: pulumi.Input[str], principal_type: str, role: str, scope_kind: str, target: str
+) -> dict[str, object]:
+    """What an engineer needs to audit a grant (principal ids are not secrets)."""
+    return {
+        "principal": principal,
+        "objectId": principal_id,
+        "principalType": principal_type,
+        "role": role,
+        "scopeKind": scope_kind,
+        "target": target,
+    }
 
 
 def identity_grant_summary(
     principal: str, principal_id: pulumi.Input[str], grants: Sequence[tuple[str, str]]
 ) -> list[dict[str, object]]:
-    """The same audit view for an identity's (target resource, role) grants made elsewhere."""
-    return [
-        {
-            "principal": principal,
-            "objectId": principal_id,
-            "principalType": "ServicePrincipal",
-            "role": role,
-            "scopeKind": target,
-            "target": target,
-        }
-        for target, role in grants
-    ]
+    """The audit view of a managed identity's (target resource, role) grants made elsewhere."""
+    return [audit_entry(principal, principal_id, "ServicePrincipal", role, target, target) for target, role in grants]
 
 
 def _slug(text: str) -> str:
