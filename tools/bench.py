@@ -11,6 +11,7 @@ import argparse
 import json
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -55,7 +56,16 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--skip-tests", action="store_true")
+    parser.add_argument("--install", action="store_true", help="also time a fresh venv + pip install")
     args = parser.parse_args(argv)
+    if args.install:
+        with tempfile.TemporaryDirectory() as tmp:
+            venv = Path(tmp) / "venv"
+            start = time.perf_counter()
+            subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
+            pip = [str(venv / "bin" / "python"), "-m", "pip", "install", "-q", "--disable-pip-version-check"]
+            subprocess.run([*pip, "-r", str(ROOT / "requirements-dev.txt")], check=True, stderr=subprocess.DEVNULL)
+            print(f"fresh install (venv + requirements-dev.txt): {time.perf_counter() - start:.1f} s (target < 60 s)\n")
     out = ROOT / "build" / "bench"
     failures = 0
     print(f"{'stack':<10}{'plan s':>8}{'sdk s':>8}{'ratio':>7}{'peak MiB':>10}  target")
