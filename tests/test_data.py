@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 
 from components.settings import SettingsError
+from policies.offline import evaluate
 from tests.conftest import STACKS
 from tests.planning import Resources, config_for, stack_values
 from tools.plan.engine import run_program
@@ -154,3 +155,30 @@ def test_datastore_outputs_name_kind_account_and_container(stack_plans: dict[str
         "curated": {"kind": "adlsGen2", "account": "lake", "container": "curated"},
         "scratch": {"kind": "blob", "account": "scratch", "container": "scratch"},
     }
+
+
+def test_data_and_access_resources_pass_the_policy_pack_in_prod(stack_plans: dict[str, Resources]) -> None:
+    """Network isolation and diagnostics of the lakes belong to the network feature (STK-07/08)."""
+    records = stack_plans["prod"].records
+    ours = {r["urn"] for r in records if r["name"].startswith(("mlp-data", "mlp-access", "mlp-workspace-identity"))}
+    failing = [
+        (v.policy, v.resource_name, v.message)
+        for v in evaluate(records, "prod")
+        if v.kind == "violation" and v.level == "mandatory" and v.urn in ours
+    ]
+    blob_services = {
+        r["urn"] for r in records if r["name"].startswith("mlp-data-account") and r["name"].endswith("-blob")
+    }
+    assert blob_services <= ours
+    assert [f for f in failing if not f[0].startswith(("stk-07", "stk-08"))] == []
+
+
+def test_versioning_exception_covers_only_hierarchical_namespace_accounts(stack_plans: dict[str, Resources]) -> None:
+    records = json.loads(json.dumps(stack_plans["prod"].records))
+    lake = next(r for r in records if r["name"] == "mlp-data-account-lake")
+    for view in ("inputs", "outputs"):
+        lake[view]["isHnsEnabled"] = False  # a flat account without versioning is still caught
+    flagged = {
+        v.resource_name for v in evaluate(records, "prod") if v.policy.startswith("st-07") and v.kind == "violation"
+    }
+    assert flagged == {"mlp-data-account-lake-blob"}
