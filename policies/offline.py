@@ -74,6 +74,7 @@ class PolicySettings:
 
 # --- configuration -------------------------------------------------------------------------
 
+
 def config_path_for(stack: str) -> Path:
     """The convention shared with CI: policies/config/<stack>.json."""
     return CONFIG_DIR / f"{stack}.json"
@@ -119,10 +120,13 @@ def resolve(policies: Sequence[Policy], raw: Mapping[str, Any]) -> dict[str, Pol
         properties = dict(schema.properties) if schema else {}
         defaults = {k: v["default"] for k, v in properties.items() if "default" in v}
         merged = {**defaults, **given}
-        jsonschema.Draft7Validator({
-            "type": "object", "properties": properties,
-            **({"required": schema.required} if schema and schema.required else {}),
-        }).validate(merged)
+        jsonschema.Draft7Validator(
+            {
+                "type": "object",
+                "properties": properties,
+                **({"required": schema.required} if schema and schema.required else {}),
+            }
+        ).validate(merged)
         settings[policy.name] = PolicySettings(level, effective_config((), merged))
     return settings
 
@@ -142,6 +146,7 @@ def _level(level: EnforcementLevel) -> Level:
 
 
 # --- plan records -> what the CLI would hand the policies ------------------------------------
+
 
 def _engine_value(value: Any) -> Any:
     """Offline unknown markers become the engine's sentinels, so reading one raises in the
@@ -183,23 +188,22 @@ def _options(record: Mapping[str, Any]) -> PolicyResourceOptions:
     )
 
 
-def _provider(record: Mapping[str, Any], by_urn: Mapping[str, Mapping[str, Any]]
-              ) -> PolicyProviderResource | None:
+def _provider(record: Mapping[str, Any], by_urn: Mapping[str, Mapping[str, Any]]) -> PolicyProviderResource | None:
     reference = record.get("provider") or ""
     urn = reference.rsplit("::", 1)[0] if "::" in reference else reference
     provider = by_urn.get(urn)
     if provider is None:
         return None
-    return PolicyProviderResource(provider["type"], _props(provider.get("inputs")), urn,
-                                  provider["name"])
+    return PolicyProviderResource(provider["type"], _props(provider.get("inputs")), urn, provider["name"])
 
 
 def stack_resources(records: Sequence[Mapping[str, Any]]) -> list[PolicyResource]:
     """The PolicyResource graph a stack policy sees (parents and dependencies linked)."""
     by_urn = {r["urn"]: r for r in records}
     resources = {
-        r["urn"]: PolicyResource(r["type"], _stack_props(r), r["urn"], r["name"], _options(r),
-                                 _provider(r, by_urn), None, [], {})
+        r["urn"]: PolicyResource(
+            r["type"], _stack_props(r), r["urn"], r["name"], _options(r), _provider(r, by_urn), None, [], {}
+        )
         for r in records
     }
     for record in records:
@@ -207,8 +211,7 @@ def stack_resources(records: Sequence[Mapping[str, Any]]) -> list[PolicyResource
         parent = record.get("parent")
         if parent in resources:
             resource.parent = resources[parent]
-        resource.dependencies = [resources[d] for d in record.get("dependencies") or []
-                                 if d in resources]
+        resource.dependencies = [resources[d] for d in record.get("dependencies") or [] if d in resources]
         resource.property_dependencies = {
             prop: [resources[d] for d in urns if d in resources]
             for prop, urns in (record.get("propertyDependencies") or {}).items()
@@ -218,11 +221,11 @@ def stack_resources(records: Sequence[Mapping[str, Any]]) -> list[PolicyResource
 
 def _judged_by_resource_rules(record: Mapping[str, Any]) -> bool:
     # Components, the stack and providers are not cloud resources (rules also filter by type).
-    return record.get("custom", True) is not False and not str(record["type"]).startswith(
-        "pulumi:")
+    return record.get("custom", True) is not False and not str(record["type"]).startswith("pulumi:")
 
 
 # --- evaluation --------------------------------------------------------------------------
+
 
 def _run(policy: Policy, args: Any, report: Any) -> None:
     result = policy.validate(args, report)  # type: ignore[attr-defined]
@@ -234,8 +237,7 @@ async def _await(result: Any) -> None:
     await result
 
 
-def evaluate(resources: list[dict[str, Any]], stack: str, config_path: Path | None = None
-             ) -> list[Verdict]:
+def evaluate(resources: list[dict[str, Any]], stack: str, config_path: Path | None = None) -> list[Verdict]:
     """Evaluate every policy of the pack on a stack's plan records.
 
     `config_path` defaults to policies/config/<stack>.json (the file CI passes to
@@ -253,22 +255,34 @@ def evaluate(resources: list[dict[str, Any]], stack: str, config_path: Path | No
             continue
         level = _level(setting.level)
 
-        def add(message: str, urn: str | None, kind: Kind = "violation",
-                policy: Policy = policy, level: Level = level) -> None:
+        def add(
+            message: str, urn: str | None, kind: Kind = "violation", policy: Policy = policy, level: Level = level
+        ) -> None:
             record = by_urn.get(urn) if urn else None
-            verdicts.append(Verdict(
-                policy=policy.name,
-                level=level if kind == "violation" else "advisory",
-                urn=urn,
-                resource_name=record["name"] if record else None,
-                resource_type=record["type"] if record else None,
-                message=message, kind=kind))
+            verdicts.append(
+                Verdict(
+                    policy=policy.name,
+                    level=level if kind == "violation" else "advisory",
+                    urn=urn,
+                    resource_name=record["name"] if record else None,
+                    resource_type=record["type"] if record else None,
+                    message=message,
+                    kind=kind,
+                )
+            )
 
         if isinstance(policy, ResourceValidationPolicy):
             for record in filter(_judged_by_resource_rules, records):
                 args = ResourceValidationArgs(
-                    record["type"], _props(record.get("inputs")), record["urn"], record["name"],
-                    _options(record), _provider(record, by_urn), setting.config, {})
+                    record["type"],
+                    _props(record.get("inputs")),
+                    record["urn"],
+                    record["name"],
+                    _options(record),
+                    _provider(record, by_urn),
+                    setting.config,
+                    {},
+                )
                 urn = record["urn"]
                 try:
                     _run(policy, args, lambda message, _urn=None, urn=urn: add(message, urn))
@@ -289,6 +303,7 @@ def evaluate(resources: list[dict[str, Any]], stack: str, config_path: Path | No
 
 
 # --- reporting ---------------------------------------------------------------------------
+
 
 def has_mandatory_failures(verdicts: Iterable[Verdict]) -> bool:
     return any(v.kind == "violation" and v.level == "mandatory" for v in verdicts)
@@ -313,8 +328,7 @@ def summarize(verdicts: Sequence[Verdict]) -> str:
     mandatory = sum(v.kind == "violation" and v.level == "mandatory" for v in verdicts)
     advisory = sum(v.kind == "violation" and v.level == "advisory" for v in verdicts)
     notes = sum(v.kind == "note" for v in verdicts)
-    head = (f"Policy pack: {mandatory} mandatory violation(s), {advisory} advisory "
-            f"violation(s), {notes} note(s).")
+    head = f"Policy pack: {mandatory} mandatory violation(s), {advisory} advisory violation(s), {notes} note(s)."
     if not verdicts:
         return head
     return f"{head}\n\n{format_table(verdicts)}"

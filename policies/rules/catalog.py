@@ -56,9 +56,14 @@ ROLE_NAMES = {
 }
 
 # Roles a human (User/Group) principal must never hold.
-PRIVILEGED_ROLES = frozenset({
-    ROLE_OWNER, ROLE_CONTRIBUTOR, ROLE_USER_ACCESS_ADMINISTRATOR, ROLE_RBAC_ADMINISTRATOR,
-})
+PRIVILEGED_ROLES = frozenset(
+    {
+        ROLE_OWNER,
+        ROLE_CONTRIBUTOR,
+        ROLE_USER_ACCESS_ADMINISTRATOR,
+        ROLE_RBAC_ADMINISTRATOR,
+    }
+)
 
 # Built-in roles that can create or change ML compute (Owner/Contributor through "*").
 COMPUTE_WRITE_ROLES = frozenset({ROLE_AZUREML_COMPUTE_OPERATOR, ROLE_OWNER, ROLE_CONTRIBUTOR})

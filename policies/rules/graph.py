@@ -75,14 +75,14 @@ class Stack:
         wanted = set(types)
         return [r for r in self.resources if base_type(r.resource_type) in wanted]
 
-    def each(self, resources: Iterable[PolicyResource],
-             check: Callable[[PolicyResource], Iterable[Finding]]) -> Iterator[Finding]:
+    def each(
+        self, resources: Iterable[PolicyResource], check: Callable[[PolicyResource], Iterable[Finding]]
+    ) -> Iterator[Finding]:
         """Run `check` per resource; an unknown value skips that resource only (a note)."""
         for resource in resources:
             yield from self.guard.run(check(resource), label=resource.name)
 
-    def index(self, resources: Iterable[PolicyResource],
-              record: Callable[[PolicyResource], None]) -> bool:
+    def index(self, resources: Iterable[PolicyResource], record: Callable[[PolicyResource], None]) -> bool:
         """Run `record` per resource to build a lookup (which settings target what...).
 
         Returns False when some resource could not be read (noted): the lookup is then
@@ -121,8 +121,7 @@ class Stack:
         deps = resource.property_dependencies.get(prop, []) if resource.property_dependencies else []
         return [d for d in deps if base_type(d.resource_type) in types]
 
-    def by_arm_id(self, value: str, types: Sequence[str], *, prefix: bool = False
-                  ) -> list[PolicyResource]:
+    def by_arm_id(self, value: str, types: Sequence[str], *, prefix: bool = False) -> list[PolicyResource]:
         """Resources of `types` whose id is `value` (or, with prefix, a parent of it)."""
         wanted = _norm(value)
         found = []
@@ -136,13 +135,21 @@ class Stack:
             return found
         # Targets created in this deployment have no id yet in preview: fall back on the name.
         last = wanted.rsplit("/", 1)[-1]
-        return [c for c in self.of_type(*types)
-                if self.arm_id(c) is None and (self.azure_name(c) or "").casefold() == last]
+        return [
+            c for c in self.of_type(*types) if self.arm_id(c) is None and (self.azure_name(c) or "").casefold() == last
+        ]
 
     # --- references ----------------------------------------------------------------------
 
-    def refs(self, resource: PolicyResource, prop: str, types: Sequence[str],
-             path: str | None = None, *, prefix: bool = False) -> list[PolicyResource]:
+    def refs(
+        self,
+        resource: PolicyResource,
+        prop: str,
+        types: Sequence[str],
+        path: str | None = None,
+        *,
+        prefix: bool = False,
+    ) -> list[PolicyResource]:
         """Resources of `types` that `prop` (an ARM id input, read at `path`) refers to.
 
         A known value is matched on ids (or names); only an unknown one falls back on the
@@ -160,8 +167,7 @@ class Stack:
             raise unknown_error(path or prop)
         return []
 
-    def parent(self, child: PolicyResource, name_prop: str, types: Sequence[str]
-               ) -> list[PolicyResource]:
+    def parent(self, child: PolicyResource, name_prop: str, types: Sequence[str]) -> list[PolicyResource]:
         """The resource(s) of `types` that `child` is nested under (compute -> workspace...).
 
         Found by the property dependency of the parent-name input, by the child's ARM id
@@ -179,9 +185,12 @@ class Stack:
         name = peek(child.props, name_prop)
         if known_str(name):
             child_rg = self.rg_name(child)
-            return [p for p in self.of_type(*types)
-                    if (self.azure_name(p) or "").casefold() == str(name).casefold()
-                    and (child_rg is None or self.rg_name(p) in (None, child_rg))]
+            return [
+                p
+                for p in self.of_type(*types)
+                if (self.azure_name(p) or "").casefold() == str(name).casefold()
+                and (child_rg is None or self.rg_name(p) in (None, child_rg))
+            ]
         if name is UNKNOWN:
             raise unknown_error(name_prop)
         return []
@@ -215,8 +224,7 @@ class Stack:
                 return group
         return None
 
-    def diagnostic_target(self, setting: PolicyResource, types: Sequence[str]
-                          ) -> list[PolicyResource]:
+    def diagnostic_target(self, setting: PolicyResource, types: Sequence[str]) -> list[PolicyResource]:
         """The resource a diagnostic setting is attached to (its `resourceUri`).
 
         `resourceUri` is an input only; in the CLI the setting's own id, which starts with the
@@ -265,16 +273,23 @@ class Stack:
                 for connection in as_list(read(endpoint.props, prop)):
                     service = peek(connection, "privateLinkServiceId")
                     hit = self.points_to(service, target) or (
-                        known_str(service) is None and any(d is target for d in deps))
+                        known_str(service) is None and any(d is target for d in deps)
+                    )
                     if hit:
-                        groups.update(g.casefold() for g in as_list(read(connection, "groupIds"))
-                                      if isinstance(g, str))
+                        groups.update(g.casefold() for g in as_list(read(connection, "groupIds")) if isinstance(g, str))
         return groups
 
 
-def stack_policy(*, rule_id: str, slug: str, summary: str, sources: str,
-                 check: Callable[[Stack], Iterable[Finding]], level: EnforcementLevel,
-                 params: Sequence[Param] = ()) -> StackValidationPolicy:
+def stack_policy(
+    *,
+    rule_id: str,
+    slug: str,
+    summary: str,
+    sources: str,
+    check: Callable[[Stack], Iterable[Finding]],
+    level: EnforcementLevel,
+    params: Sequence[Param] = (),
+) -> StackValidationPolicy:
     """A StackValidationPolicy running `check` over the whole stack."""
 
     def validate(args: StackValidationArgs, report: ReportViolation) -> None:

@@ -34,10 +34,17 @@ from pulumi_policy.proxy import (
 OFFLINE_UNKNOWN = "[unknown]"
 OFFLINE_SECRET = "[secret]"
 
-_ENGINE_UNKNOWNS = frozenset({
-    UNKNOWN_ARCHIVE_VALUE, UNKNOWN_ARRAY_VALUE, UNKNOWN_ASSET_VALUE, UNKNOWN_BOOLEAN_VALUE,
-    UNKNOWN_NUMBER_VALUE, UNKNOWN_OBJECT_VALUE, UNKNOWN_STRING_VALUE,
-})
+_ENGINE_UNKNOWNS = frozenset(
+    {
+        UNKNOWN_ARCHIVE_VALUE,
+        UNKNOWN_ARRAY_VALUE,
+        UNKNOWN_ASSET_VALUE,
+        UNKNOWN_BOOLEAN_VALUE,
+        UNKNOWN_NUMBER_VALUE,
+        UNKNOWN_OBJECT_VALUE,
+        UNKNOWN_STRING_VALUE,
+    }
+)
 
 MANDATORY = EnforcementLevel.MANDATORY
 ADVISORY = EnforcementLevel.ADVISORY
@@ -200,6 +207,7 @@ def flag(value: Any) -> bool | None:
 
 # --- checks: each yields human-readable violation messages -------------------------------
 
+
 def expect(props: Any, path: PropPath, expected: Any, why: str = "") -> Iterator[str]:
     """The property must be set explicitly to `expected` (Azure defaults drift across API
     versions, so a secure setting is only trusted when the program states it)."""
@@ -235,12 +243,16 @@ def expect_set(props: Any, path: PropPath, why: str = "") -> Iterator[str]:
     value = read(props, path)
     suffix = f" ({why})" if why else ""
     name = path if isinstance(path, str) else _dotted(path)
-    if value is MISSING or value == "" or (isinstance(value, (Sequence, Mapping))
-                                          and not isinstance(value, str) and len(value) == 0):
+    if (
+        value is MISSING
+        or value == ""
+        or (isinstance(value, (Sequence, Mapping)) and not isinstance(value, str) and len(value) == 0)
+    ):
         yield f"{name} is not set{suffix}"
 
 
 # --- resource types ----------------------------------------------------------------------
+
 
 def base_type(resource_type: str) -> str:
     """Drop an explicit API version module: azure-native:storage/v20230101:X -> azure-native:storage:X."""
@@ -251,6 +263,7 @@ def base_type(resource_type: str) -> str:
 
 
 # --- parameters --------------------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class Param:
@@ -265,8 +278,7 @@ class Param:
 
 
 def string_list(default: Sequence[str], description: str) -> dict[str, Any]:
-    return {"type": "array", "items": {"type": "string"}, "default": list(default),
-            "description": description}
+    return {"type": "array", "items": {"type": "string"}, "default": list(default), "description": description}
 
 
 def integer(default: int, description: str, minimum: int = 0) -> dict[str, Any]:
@@ -303,6 +315,7 @@ def effective_config(params: Sequence[Param], given: Mapping[str, Any]) -> dict[
 
 
 # --- descriptions ------------------------------------------------------------------------
+
 
 def describe(rule_id: str, summary: str, sources: str) -> str:
     return f"{rule_id}: {summary} Sources: {sources}."
@@ -383,10 +396,17 @@ class Resource:
 ResourceCheck = Callable[[Resource], Iterable[str]]
 
 
-def resource_policy(*, rule_id: str, slug: str, summary: str, sources: str,
-                    types: Iterable[str], checks: Sequence[ResourceCheck],
-                    level: EnforcementLevel, params: Sequence[Param] = ()
-                    ) -> ResourceValidationPolicy:
+def resource_policy(
+    *,
+    rule_id: str,
+    slug: str,
+    summary: str,
+    sources: str,
+    types: Iterable[str],
+    checks: Sequence[ResourceCheck],
+    level: EnforcementLevel,
+    params: Sequence[Param] = (),
+) -> ResourceValidationPolicy:
     """A ResourceValidationPolicy that runs `checks` on resources of the given types."""
     wanted = frozenset(types)
 
@@ -394,10 +414,15 @@ def resource_policy(*, rule_id: str, slug: str, summary: str, sources: str,
         if base_type(args.resource_type) not in wanted:
             return
         guard = Guard()
-        resource = Resource(type=base_type(args.resource_type), name=args.name, urn=args.urn,
-                            props=args.props,
-                            config=effective_config(params, args.get_config()), args=args,
-                            guard=guard)
+        resource = Resource(
+            type=base_type(args.resource_type),
+            name=args.name,
+            urn=args.urn,
+            props=args.props,
+            config=effective_config(params, args.get_config()),
+            args=args,
+            guard=guard,
+        )
         for check in checks:
             for message in guard.run(check(resource)):
                 report(message, None)

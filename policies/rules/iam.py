@@ -18,15 +18,18 @@ def _no_wildcard_actions(r: Resource) -> Iterator[str]:
         for field in ("actions", "dataActions"):
             for action in as_list(read(permission, field)):
                 if wildcard_action(action):
-                    yield (f"permissions[{index}].{field} contains \"{action}\"; list the "
-                           "actions the role needs")
+                    yield (f'permissions[{index}].{field} contains "{action}"; list the actions the role needs')
 
 
 IAM_01 = resource_policy(
-    rule_id="IAM-01", slug="role-definition-no-wildcard-actions",
+    rule_id="IAM-01",
+    slug="role-definition-no-wildcard-actions",
     summary="Custom role definitions never grant `*` actions.",
     sources="CKV_AZURE_39, AZU-0030",
-    types=[ROLE_DEFINITION], checks=[_no_wildcard_actions], level=MANDATORY)
+    types=[ROLE_DEFINITION],
+    checks=[_no_wildcard_actions],
+    level=MANDATORY,
+)
 
 
 POLICIES = [IAM_01]

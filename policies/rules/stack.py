@@ -50,10 +50,17 @@ from .helpers import (
 )
 from .taggable import TAGGABLE, TAGGABLE_MODULES
 
-CPU_VM_SIZES = ["Standard_DS3_v2", "Standard_DS11_v2", "Standard_D4s_v3", "Standard_D8s_v3",
-                "Standard_D4ds_v5", "Standard_D8ds_v5", "Standard_E4ds_v5", "Standard_E8ds_v5"]
-GPU_VM_SIZES = ["Standard_NC4as_T4_v3", "Standard_NC6s_v3", "Standard_NC24ads_A100_v4",
-                "Standard_NC40ads_H100_v5"]
+CPU_VM_SIZES = [
+    "Standard_DS3_v2",
+    "Standard_DS11_v2",
+    "Standard_D4s_v3",
+    "Standard_D8s_v3",
+    "Standard_D4ds_v5",
+    "Standard_D8ds_v5",
+    "Standard_E4ds_v5",
+    "Standard_E8ds_v5",
+]
+GPU_VM_SIZES = ["Standard_NC4as_T4_v3", "Standard_NC6s_v3", "Standard_NC24ads_A100_v4", "Standard_NC40ads_H100_v5"]
 REQUIRED_TAGS = ["environment", "owner", "costCenter", "dataClassification"]
 
 # The workspace's associated resources: input name, type, label.
@@ -72,6 +79,7 @@ def is_azure(resource: PolicyResource) -> bool:
 
 # --- STK-01 ------------------------------------------------------------------------------
 
+
 def taggable(stack: Stack, resource: PolicyResource) -> bool:
     """Whether the resource's inputs may carry tags (the SDK table, else: it has `tags`)."""
     kind = base_type(resource.resource_type)
@@ -87,8 +95,7 @@ def _required_tags(stack: Stack) -> Iterator[Finding]:
 
     def check(resource: PolicyResource) -> Iterator[Finding]:
         tags = read(resource.props, "tags")
-        missing = [t for t in required
-                   if read(tags, [key_ci(tags, t)]) in (MISSING, "")]
+        missing = [t for t in required if read(tags, [key_ci(tags, t)]) in (MISSING, "")]
         if missing:
             yield f"missing required tags: {', '.join(missing)}", resource.urn
 
@@ -96,11 +103,14 @@ def _required_tags(stack: Stack) -> Iterator[Finding]:
 
 
 STK_01 = stack_policy(
-    rule_id="STK-01", slug="required-tags",
-    summary="Every taggable resource carries the required tags (environment, owner, "
-            "costCenter, dataClassification).",
-    sources="custom stack rule", check=_required_tags, level=MANDATORY,
-    params=[Param("requiredTags", string_list(REQUIRED_TAGS, "Tags every resource must carry."))])
+    rule_id="STK-01",
+    slug="required-tags",
+    summary="Every taggable resource carries the required tags (environment, owner, costCenter, dataClassification).",
+    sources="custom stack rule",
+    check=_required_tags,
+    level=MANDATORY,
+    params=[Param("requiredTags", string_list(REQUIRED_TAGS, "Tags every resource must carry."))],
+)
 
 
 # --- STK-02 ------------------------------------------------------------------------------
@@ -121,29 +131,32 @@ def _locations(stack: Stack) -> Iterator[Finding]:
         if location is MISSING or region(location) in GLOBAL_LOCATIONS:
             return
         if region(location) not in allowed:
-            yield (f"location {fmt(location)} is not an allowed region ({', '.join(allowed)})",
-                   resource.urn)
+            yield (f"location {fmt(location)} is not an allowed region ({', '.join(allowed)})", resource.urn)
         if base_type(resource.resource_type) == RESOURCE_GROUP:
             return
         group = stack.resource_group(resource)
         group_location = read(group.props, "location") if group is not None else MISSING
         if group_location is not MISSING and region(group_location) != region(location):
-            yield ((f"location {fmt(location)} differs from its resource group's "
-                   f"{fmt(group_location)}"), resource.urn)
+            yield ((f"location {fmt(location)} differs from its resource group's {fmt(group_location)}"), resource.urn)
 
     yield from stack.each([r for r in stack.resources if is_azure(r)], check)
 
 
 STK_02 = stack_policy(
-    rule_id="STK-02", slug="allowed-locations",
-    summary="Every location is one of the stack's allowed regions and equals its resource "
-            "group's.",
-    sources="custom stack rule", check=_locations, level=MANDATORY,
-    params=[Param("allowedRegions", string_list(["westeurope", "northeurope"],
-                                                "Regions resources may be deployed to."))])
+    rule_id="STK-02",
+    slug="allowed-locations",
+    summary="Every location is one of the stack's allowed regions and equals its resource group's.",
+    sources="custom stack rule",
+    check=_locations,
+    level=MANDATORY,
+    params=[
+        Param("allowedRegions", string_list(["westeurope", "northeurope"], "Regions resources may be deployed to."))
+    ],
+)
 
 
 # --- STK-03 ------------------------------------------------------------------------------
+
 
 def vm_sizes(resource: PolicyResource) -> Iterator[tuple[str, Any]]:
     """(where, vmSize) for ML compute with VMs and for AKS node pools."""
@@ -172,25 +185,34 @@ def _vm_sizes(stack: Stack) -> Iterator[Finding]:
         if low_priority and is_cluster:
             priority = read(resource.props, "properties.properties.vmPriority")
             if not same(priority, "LowPriority"):
-                yield ((f"properties.properties.vmPriority is {fmt(priority)}; clusters in this "
-                       "stack must be LowPriority"), resource.urn)
+                yield (
+                    (
+                        f"properties.properties.vmPriority is {fmt(priority)}; clusters in this "
+                        "stack must be LowPriority"
+                    ),
+                    resource.urn,
+                )
 
     yield from stack.each(stack.of_type(ML_COMPUTE, AKS_POOL, AKS_CLUSTER), check)
 
 
 STK_03 = stack_policy(
-    rule_id="STK-03", slug="vm-size-allow-list",
+    rule_id="STK-03",
+    slug="vm-size-allow-list",
     summary="ML compute and AKS node pools use VM sizes from the allow-list; where the stack "
-            "requires it (dev), compute clusters are low priority.",
-    sources="custom stack rule", check=_vm_sizes, level=MANDATORY,
+    "requires it (dev), compute clusters are low priority.",
+    sources="custom stack rule",
+    check=_vm_sizes,
+    level=MANDATORY,
     params=[
         Param("allowedVmSizes", string_list(CPU_VM_SIZES + GPU_VM_SIZES, "Allowed VM sizes.")),
-        Param("requireLowPriorityClusters", boolean(
-            False, "AmlCompute clusters must use vmPriority LowPriority.")),
-    ])
+        Param("requireLowPriorityClusters", boolean(False, "AmlCompute clusters must use vmPriority LowPriority.")),
+    ],
+)
 
 
 # --- STK-04 ------------------------------------------------------------------------------
+
 
 def pool_nodes(pool: Any) -> Any:
     """Most nodes a node pool can run: maxCount when autoscaling, else count (default 1)."""
@@ -227,16 +249,18 @@ def _cost_caps(stack: Stack) -> Iterator[Finding]:
     total = sum(n for _, n in counted)
     if total > cap:
         detail = ", ".join(f"{label} {n}" for label, n in counted)
-        yield f"clusters and node pools can reach {total} nodes, over the cap of {cap} ({detail})", \
-            None
+        yield f"clusters and node pools can reach {total} nodes, over the cap of {cap} ({detail})", None
 
 
 STK_04 = stack_policy(
-    rule_id="STK-04", slug="node-cost-caps",
-    summary="The sum of maximum nodes across compute clusters and AKS node pools stays within "
-            "the stack's cap.",
-    sources="custom stack rule", check=_cost_caps, level=MANDATORY,
-    params=[Param("maxTotalNodes", integer(8, "Cap on the summed maximum node counts.", 1))])
+    rule_id="STK-04",
+    slug="node-cost-caps",
+    summary="The sum of maximum nodes across compute clusters and AKS node pools stays within the stack's cap.",
+    sources="custom stack rule",
+    check=_cost_caps,
+    level=MANDATORY,
+    params=[Param("maxTotalNodes", integer(8, "Cap on the summed maximum node counts.", 1))],
+)
 
 
 # --- STK-05 ------------------------------------------------------------------------------
@@ -247,23 +271,29 @@ PROTECTED_TYPES = (ML_WORKSPACE, STORAGE_ACCOUNT, KEY_VAULT, REGISTRY, AKS_CLUST
 def _protected(stack: Stack) -> Iterator[Finding]:
     for resource in stack.of_type(*PROTECTED_TYPES):
         if not resource.opts.protect:
-            yield (("not protected: set protect=True so `pulumi destroy` or a replacement "
-                   "cannot delete it"), resource.urn)
+            yield (
+                ("not protected: set protect=True so `pulumi destroy` or a replacement cannot delete it"),
+                resource.urn,
+            )
 
 
 STK_05 = stack_policy(
-    rule_id="STK-05", slug="stateful-resources-protected",
+    rule_id="STK-05",
+    slug="stateful-resources-protected",
     summary="Workspaces, storage accounts, key vaults, registries, AKS clusters and Log "
-            "Analytics workspaces are protected (opts.protect) where the stack requires it "
-            "(prod).",
-    sources="custom stack rule", check=_protected, level=MANDATORY)
+    "Analytics workspaces are protected (opts.protect) where the stack requires it "
+    "(prod).",
+    sources="custom stack rule",
+    check=_protected,
+    level=MANDATORY,
+)
 
 
 # --- STK-06 ------------------------------------------------------------------------------
 
 _SUBSCRIPTION_OR_WIDER = re.compile(
-    r"^(/|/subscriptions/[^/]+/?|/providers/microsoft\.management/managementgroups/[^/]+/?)$",
-    re.IGNORECASE)
+    r"^(/|/subscriptions/[^/]+/?|/providers/microsoft\.management/managementgroups/[^/]+/?)$", re.IGNORECASE
+)
 
 
 def role_guid(value: Any) -> str | None:
@@ -282,7 +312,8 @@ def allows(permissions: Sequence[Any], action: str) -> bool:
         granted = [str(a).casefold() for a in as_list(read(permission, "actions"))]
         denied = [str(a).casefold() for a in as_list(read(permission, "notActions"))]
         if any(fnmatch.fnmatchcase(target, p) for p in granted) and not any(
-                fnmatch.fnmatchcase(target, p) for p in denied):
+            fnmatch.fnmatchcase(target, p) for p in denied
+        ):
             return True
     return False
 
@@ -295,16 +326,28 @@ def _least_privilege(stack: Stack) -> Iterator[Finding]:
         principal_type = read(assignment.props, "principalType")
         if guid in PRIVILEGED_ROLES:
             if principal_type is MISSING:
-                yield ((f"{role_label(guid)} is assigned without principalType; set it (a "
-                       "User or Group principal may never hold this role)"), assignment.urn)
+                yield (
+                    (
+                        f"{role_label(guid)} is assigned without principalType; set it (a "
+                        "User or Group principal may never hold this role)"
+                    ),
+                    assignment.urn,
+                )
             elif one_of(principal_type, ("User", "Group")):
-                yield ((f"a {principal_type} principal is granted {role_label(guid)}; humans get "
-                       "scoped data-plane or AzureML roles, never Owner, Contributor, User "
-                       "Access Administrator or RBAC Administrator"), assignment.urn)
+                yield (
+                    (
+                        f"a {principal_type} principal is granted {role_label(guid)}; humans get "
+                        "scoped data-plane or AzureML roles, never Owner, Contributor, User "
+                        "Access Administrator or RBAC Administrator"
+                    ),
+                    assignment.urn,
+                )
         scope = read(assignment.props, "scope")
         if isinstance(scope, str) and _SUBSCRIPTION_OR_WIDER.match(scope):
-            yield ((f"scope {fmt(scope)} is a subscription or wider; assign at the resource or "
-                   "resource group"), assignment.urn)
+            yield (
+                (f"scope {fmt(scope)} is a subscription or wider; assign at the resource or resource group"),
+                assignment.urn,
+            )
         principal = read(assignment.props, "principalId")
         if isinstance(principal, str):
             by_principal.setdefault(principal.casefold(), []).append((assignment, guid))
@@ -326,20 +369,28 @@ def _least_privilege(stack: Stack) -> Iterator[Finding]:
         for assignment, guid in grants:
             if guid != ROLE_AZUREML_DATA_SCIENTIST and writes_compute(assignment, guid):
                 label = role_label(guid) if guid in ROLE_NAMES else f"custom role {guid}"
-                yield ((f"principal {principal} holds AzureML Data Scientist and also {label}, "
-                       "which can create or change compute (compute is for admins)"),
-                       assignment.urn)
+                yield (
+                    (
+                        f"principal {principal} holds AzureML Data Scientist and also {label}, "
+                        "which can create or change compute (compute is for admins)"
+                    ),
+                    assignment.urn,
+                )
 
     for principal in by_principal:
         yield from stack.guard.run(conflicts(principal), label=f"principal {principal}")
 
 
 STK_06 = stack_policy(
-    rule_id="STK-06", slug="least-privilege-role-assignments",
+    rule_id="STK-06",
+    slug="least-privilege-role-assignments",
     summary="User and Group principals never get Owner, Contributor, User Access Administrator "
-            "or RBAC Administrator; nothing is assigned at subscription scope; AzureML Data "
-            "Scientists get no compute-write role.",
-    sources="custom stack rule", check=_least_privilege, level=MANDATORY)
+    "or RBAC Administrator; nothing is assigned at subscription scope; AzureML Data "
+    "Scientists get no compute-write role.",
+    sources="custom stack rule",
+    check=_least_privilege,
+    level=MANDATORY,
+)
 
 
 # --- STK-07 ------------------------------------------------------------------------------
@@ -349,7 +400,9 @@ APPROVED_OUTBOUND_ONLY = "AllowOnlyApprovedOutbound"
 
 def _private_connectivity(stack: Stack) -> Iterator[Finding]:
     required = {
-        ML_WORKSPACE: ["amlworkspace"], KEY_VAULT: ["vault"], REGISTRY: ["registry"],
+        ML_WORKSPACE: ["amlworkspace"],
+        KEY_VAULT: ["vault"],
+        REGISTRY: ["registry"],
         STORAGE_ACCOUNT: [str(g).casefold() for g in stack.config["storageGroupIds"]],
     }
     covered: set[str] = set()
@@ -379,20 +432,33 @@ def _private_connectivity(stack: Stack) -> Iterator[Finding]:
         if missing and not complete:
             raise stack.undecided(resource, "whether a managed network covers it")
         if missing:
-            yield ((f"no private endpoint for {', '.join(missing)} and no workspace managed "
-                   f"network in {APPROVED_OUTBOUND_ONLY} mode covers it"), resource.urn)
+            yield (
+                (
+                    f"no private endpoint for {', '.join(missing)} and no workspace managed "
+                    f"network in {APPROVED_OUTBOUND_ONLY} mode covers it"
+                ),
+                resource.urn,
+            )
 
     yield from stack.each(stack.of_type(*required), check)
 
 
 STK_07 = stack_policy(
-    rule_id="STK-07", slug="private-connectivity",
+    rule_id="STK-07",
+    slug="private-connectivity",
     summary="Every workspace, key vault, storage account and registry has private endpoints "
-            "(amlworkspace; vault; blob and file; registry) or is covered by a workspace managed "
-            "network in AllowOnlyApprovedOutbound mode (prod).",
-    sources="custom stack rule", check=_private_connectivity, level=MANDATORY,
-    params=[Param("storageGroupIds", string_list(
-        ["blob", "file"], "Private endpoint sub-resources every storage account needs."))])
+    "(amlworkspace; vault; blob and file; registry) or is covered by a workspace managed "
+    "network in AllowOnlyApprovedOutbound mode (prod).",
+    sources="custom stack rule",
+    check=_private_connectivity,
+    level=MANDATORY,
+    params=[
+        Param(
+            "storageGroupIds",
+            string_list(["blob", "file"], "Private endpoint sub-resources every storage account needs."),
+        )
+    ],
+)
 
 
 # --- STK-08 ------------------------------------------------------------------------------
@@ -407,8 +473,7 @@ def _diagnostics(stack: Stack) -> Iterator[Finding]:
     def index(setting: PolicyResource) -> None:
         targets = stack.diagnostic_target(setting, DIAGNOSED_TYPES)
         to_law = bool(stack.refs(setting, "workspaceId", [LOG_ANALYTICS]))
-        logs = any(read(entry, "enabled") is True
-                   for entry in as_list(read(setting.props, "logs")))
+        logs = any(read(entry, "enabled") is True for entry in as_list(read(setting.props, "logs")))
         for target in targets:
             settings.setdefault(target.urn, []).append((to_law, logs))
 
@@ -421,8 +486,7 @@ def _diagnostics(stack: Stack) -> Iterator[Finding]:
         if not found:
             yield "no diagnostic setting sends its logs to Log Analytics", resource.urn
         elif not any(to_law for to_law, _ in found):
-            yield ("its diagnostic settings do not send to a Log Analytics workspace of this "
-                   "stack"), resource.urn
+            yield ("its diagnostic settings do not send to a Log Analytics workspace of this stack"), resource.urn
         elif not any(to_law and logs for to_law, logs in found):
             yield "its diagnostic setting enables no log category", resource.urn
 
@@ -430,10 +494,14 @@ def _diagnostics(stack: Stack) -> Iterator[Finding]:
 
 
 STK_08 = stack_policy(
-    rule_id="STK-08", slug="diagnostic-settings",
+    rule_id="STK-08",
+    slug="diagnostic-settings",
     summary="Workspaces, key vaults, registries, AKS clusters and storage accounts send logs to "
-            "the stack's Log Analytics workspace (storage: on its blob service).",
-    sources="custom stack rule", check=_diagnostics, level=MANDATORY)
+    "the stack's Log Analytics workspace (storage: on its blob service).",
+    sources="custom stack rule",
+    check=_diagnostics,
+    level=MANDATORY,
+)
 
 
 # --- STK-09 ------------------------------------------------------------------------------
@@ -452,24 +520,33 @@ def _associated_in_stack(stack: Stack) -> Iterator[Finding]:
             value = peek(ws.props, prop)
             if value is MISSING:
                 if prop != "containerRegistry" or registry_required:
-                    yield (f"{prop} is not set; the stack must create and harden the {label} "
-                           "(Azure ML would otherwise create an unmanaged one)"), ws.urn
+                    yield (
+                        (
+                            f"{prop} is not set; the stack must create and harden the {label} "
+                            "(Azure ML would otherwise create an unmanaged one)"
+                        ),
+                        ws.urn,
+                    )
                 continue
             if not stack.refs(ws, prop, [kind]):
                 shown = "an unknown id" if value is UNKNOWN else fmt(value)
-                yield (f"{prop} is {shown}, not a {label} of this stack: it escapes the "
-                       "stack's rules"), ws.urn
+                yield (f"{prop} is {shown}, not a {label} of this stack: it escapes the stack's rules"), ws.urn
 
     yield from stack.each(stack.of_type(ML_WORKSPACE), check)
 
 
 STK_09 = stack_policy(
-    rule_id="STK-09", slug="workspace-associated-resources-in-stack",
+    rule_id="STK-09",
+    slug="workspace-associated-resources-in-stack",
     summary="A workspace's storage account, key vault, Application Insights and container "
-            "registry are resources of this stack (so the pack's rules judge them).",
-    sources="custom stack rule", check=_associated_in_stack, level=MANDATORY,
-    params=[Param("requireContainerRegistry", boolean(
-        True, "The workspace must name a container registry of the stack."))])
+    "registry are resources of this stack (so the pack's rules judge them).",
+    sources="custom stack rule",
+    check=_associated_in_stack,
+    level=MANDATORY,
+    params=[
+        Param("requireContainerRegistry", boolean(True, "The workspace must name a container registry of the stack."))
+    ],
+)
 
 
 POLICIES = [STK_01, STK_02, STK_03, STK_04, STK_05, STK_06, STK_07, STK_08, STK_09]

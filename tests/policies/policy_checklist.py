@@ -49,8 +49,14 @@ RESOURCE_ROWS = {
 }
 
 STACK_ROWS = {
-    "STK-01": ("M", "M"), "STK-02": ("M", "M"), "STK-03": ("M", "A"), "STK-04": ("M", "A"),
-    "STK-05": ("M", "-"), "STK-06": ("M", "M"), "STK-07": ("M", "-"), "STK-08": ("M", "A"),
+    "STK-01": ("M", "M"),
+    "STK-02": ("M", "M"),
+    "STK-03": ("M", "A"),
+    "STK-04": ("M", "A"),
+    "STK-05": ("M", "-"),
+    "STK-06": ("M", "M"),
+    "STK-07": ("M", "-"),
+    "STK-08": ("M", "A"),
     "STK-09": ("M", "M"),
 }
 
@@ -61,9 +67,9 @@ LEVELS = {
 
 # Staging follows prod except where a rule is about cost or convenience (README, "Staging").
 STAGING_EXCEPTIONS = {
-    "ML-10": "M",   # cost: staging scales to zero and is capped like dev
-    "ST-06": "A",   # cost: staging data is reproducible, geo-redundancy is optional
-    "KV-01": "A",   # convenience: purge protection blocks tearing staging down and rebuilding
+    "ML-10": "M",  # cost: staging scales to zero and is capped like dev
+    "ST-06": "A",  # cost: staging data is reproducible, geo-redundancy is optional
+    "KV-01": "A",  # convenience: purge protection blocks tearing staging down and rebuilding
     "STK-05": "A",  # convenience: protection blocks tearing staging down and rebuilding
 }
 

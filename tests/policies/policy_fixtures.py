@@ -30,8 +30,7 @@ RG_ID = f"{SUB}/resourceGroups/{RG}"
 PROJECT = "mlplatform"
 STACK = "prod"
 LOCATION = "westeurope"
-TAGS = {"environment": "prod", "owner": "ml-platform", "costCenter": "cc-4711",
-        "dataClassification": "confidential"}
+TAGS = {"environment": "prod", "owner": "ml-platform", "costCenter": "cc-4711", "dataClassification": "confidential"}
 
 ROLE_DS = "f6c7c914-8db3-469d-8ca1-694a8f32e121"
 ROLE_COMPUTE_OPERATOR = "e503ece1-11d0-4e8e-8e2c-7a6c3bf38815"
@@ -51,22 +50,38 @@ def urn(kind: str, name: str) -> str:
     return f"urn:pulumi:{STACK}::{PROJECT}::{kind}::{name}"
 
 
-def record(kind: str, name: str, inputs: Mapping[str, Any], arm_id: str | None = None, *,
-           azure_name: str | None = None, protect: bool = False,
-           refs: Mapping[str, Sequence[str]] | None = None, custom: bool = True,
-           parent: str | None = STACK_URN) -> Record:
+def record(
+    kind: str,
+    name: str,
+    inputs: Mapping[str, Any],
+    arm_id: str | None = None,
+    *,
+    azure_name: str | None = None,
+    protect: bool = False,
+    refs: Mapping[str, Sequence[str]] | None = None,
+    custom: bool = True,
+    parent: str | None = STACK_URN,
+) -> Record:
     """One plan record. `refs` maps an input to the URNs it depends on."""
     outputs: dict[str, Any] = {}
     if arm_id:
         outputs = {"id": arm_id, "name": azure_name or arm_id.rsplit("/", 1)[-1]}
     prop_deps = {k: list(v) for k, v in (refs or {}).items()}
     return {
-        "urn": urn(kind, name), "type": kind, "name": name, "parent": parent,
-        "custom": custom, "inputs": copy.deepcopy(dict(inputs)), "outputs": outputs,
-        "protect": protect, "dependencies": sorted({u for v in prop_deps.values() for u in v}),
+        "urn": urn(kind, name),
+        "type": kind,
+        "name": name,
+        "parent": parent,
+        "custom": custom,
+        "inputs": copy.deepcopy(dict(inputs)),
+        "outputs": outputs,
+        "protect": protect,
+        "dependencies": sorted({u for v in prop_deps.values() for u in v}),
         "propertyDependencies": prop_deps,
         "provider": f"{urn('pulumi:providers:azure-native', 'default')}::0000" if custom else "",
-        "deleteBeforeReplace": False, "replaceOnChanges": [], "ignoreChanges": [],
+        "deleteBeforeReplace": False,
+        "replaceOnChanges": [],
+        "ignoreChanges": [],
         "retainOnDelete": False,
     }
 
@@ -110,22 +125,36 @@ def common(**extra: Any) -> dict[str, Any]:
 
 def _diagnostics(target_name: str, target_kind: str, target_id: str) -> Record:
     name = f"diag-{target_name}"
-    return record(T_DIAG, name, {
-        "name": name, "resourceUri": target_id, "workspaceId": LAW_ID,
-        "logs": [{"categoryGroup": "allLogs", "enabled": True}],
-        "metrics": [{"category": "AllMetrics", "enabled": True}],
-    }, f"{target_id}/providers/Microsoft.Insights/diagnosticSettings/{name}",
-        refs={"resourceUri": [urn(target_kind, target_name)],
-              "workspaceId": [urn(T_LAW, "log-mlp-prod")]})
+    return record(
+        T_DIAG,
+        name,
+        {
+            "name": name,
+            "resourceUri": target_id,
+            "workspaceId": LAW_ID,
+            "logs": [{"categoryGroup": "allLogs", "enabled": True}],
+            "metrics": [{"category": "AllMetrics", "enabled": True}],
+        },
+        f"{target_id}/providers/Microsoft.Insights/diagnosticSettings/{name}",
+        refs={"resourceUri": [urn(target_kind, target_name)], "workspaceId": [urn(T_LAW, "log-mlp-prod")]},
+    )
 
 
-def _assignment(name: str, principal: str, principal_type: str, role: str, scope: str,
-                scope_ref: str | None = None) -> Record:
-    return record(T_RA, name, {
-        "principalId": principal, "principalType": principal_type,
-        "roleDefinitionId": role if role.startswith("/") else role_id(role), "scope": scope,
-    }, f"{scope}/providers/Microsoft.Authorization/roleAssignments/{name}",
-        refs={"scope": [scope_ref]} if scope_ref else None)
+def _assignment(
+    name: str, principal: str, principal_type: str, role: str, scope: str, scope_ref: str | None = None
+) -> Record:
+    return record(
+        T_RA,
+        name,
+        {
+            "principalId": principal,
+            "principalType": principal_type,
+            "roleDefinitionId": role if role.startswith("/") else role_id(role),
+            "scope": scope,
+        },
+        f"{scope}/providers/Microsoft.Authorization/roleAssignments/{name}",
+        refs={"scope": [scope_ref]} if scope_ref else None,
+    )
 
 
 def secure_platform() -> list[Record]:
@@ -135,184 +164,409 @@ def secure_platform() -> list[Record]:
     records = [
         record("pulumi:pulumi:Stack", f"{PROJECT}-{STACK}", {}, custom=False, parent=None),
         record("mlplatform:index:Workspace", "ml", {}, custom=False),
-        record(T_RG, RG, {"resourceGroupName": RG, "location": LOCATION, "tags": dict(TAGS)},
-               RG_ID),
-        record(T_LAW, "log-mlp-prod", common(
-            workspaceName="log-mlp-prod", sku={"name": "PerGB2018"}, retentionInDays=90,
-            features={"disableLocalAuth": True}), LAW_ID, protect=True),
-        record(T_AI, "appi-mlp-prod", common(
-            resourceName="appi-mlp-prod", kind="web", applicationType="web",
-            workspaceResourceId=LAW_ID, disableLocalAuth=True), AI_ID,
-            refs={"workspaceResourceId": [urn(T_LAW, "log-mlp-prod")]}),
-        record(T_KV, "kv-mlp-prod", common(vaultName="kv-mlp-prod", properties={
-            "tenantId": "11111111-1111-1111-1111-111111111111",
-            "sku": {"family": "A", "name": "premium"},
-            "enablePurgeProtection": True, "enableSoftDelete": True,
-            "softDeleteRetentionInDays": 90, "enableRbacAuthorization": True,
-            "accessPolicies": [], "publicNetworkAccess": "Disabled",
-            "networkAcls": {"defaultAction": "Deny", "bypass": "AzureServices"},
-        }), KV_ID, protect=True),
-        record(T_KEY, "cmk", {
-            "keyName": "cmk", "vaultName": "kv-mlp-prod", "resourceGroupName": RG,
-            "tags": dict(TAGS), "properties": {"kty": "RSA-HSM", "keySize": 3072,
-                                               "attributes": {"expires": 1924992000}},
-        }, f"{KV_ID}/keys/cmk"),
-        record(T_SECRET, "api-token", {
-            "secretName": "api-token", "vaultName": "kv-mlp-prod", "resourceGroupName": RG,
-            "tags": dict(TAGS), "properties": {"value": "[secret]", "contentType": "text/plain",
-                                               "attributes": {"expires": 1924992000}},
-        }, f"{KV_ID}/secrets/api-token"),
-        record(T_SA, "stmlpprod", common(
-            accountName="stmlpprod", kind="StorageV2", sku={"name": "Standard_RAGZRS"},
-            allowSharedKeyAccess=False, enableHttpsTrafficOnly=True, minimumTlsVersion="TLS1_2",
-            allowBlobPublicAccess=False, publicNetworkAccess="Disabled",
-            networkRuleSet={"defaultAction": "Deny", "bypass": "AzureServices"},
-            allowCrossTenantReplication=False, isLocalUserEnabled=False, isHnsEnabled=False,
-            encryption={"requireInfrastructureEncryption": True,
-                        "keySource": "Microsoft.Storage"}), SA_ID, protect=True),
-        record(T_BSP, "stmlpprod-blob", {
-            "accountName": "stmlpprod", "resourceGroupName": RG, "blobServicesName": "default",
-            "deleteRetentionPolicy": {"enabled": True, "days": 30},
-            "containerDeleteRetentionPolicy": {"enabled": True, "days": 30},
-            "isVersioningEnabled": True,
-        }, f"{SA_ID}/blobServices/default", azure_name="default",
-            refs={"accountName": [sa_urn]}),
-        record(T_BC, "data", {"accountName": "stmlpprod", "resourceGroupName": RG,
-                              "containerName": "data", "publicAccess": "None"},
-               f"{SA_ID}/blobServices/default/containers/data", refs={"accountName": [sa_urn]}),
-        record(T_ACR, "crmlpprod", common(
-            registryName="crmlpprod", sku={"name": "Premium"}, adminUserEnabled=False,
-            anonymousPullEnabled=False, publicNetworkAccess="Disabled",
-            networkRuleSet={"defaultAction": "Deny"}, zoneRedundancy="Enabled",
-            policies={"exportPolicy": {"status": "disabled"},
-                      "azureADAuthenticationAsArmPolicy": {"status": "disabled"},
-                      "quarantinePolicy": {"status": "enabled"},
-                      "retentionPolicy": {"status": "enabled", "days": 7}}),
-            ACR_ID, protect=True),
+        record(T_RG, RG, {"resourceGroupName": RG, "location": LOCATION, "tags": dict(TAGS)}, RG_ID),
+        record(
+            T_LAW,
+            "log-mlp-prod",
+            common(
+                workspaceName="log-mlp-prod",
+                sku={"name": "PerGB2018"},
+                retentionInDays=90,
+                features={"disableLocalAuth": True},
+            ),
+            LAW_ID,
+            protect=True,
+        ),
+        record(
+            T_AI,
+            "appi-mlp-prod",
+            common(
+                resourceName="appi-mlp-prod",
+                kind="web",
+                applicationType="web",
+                workspaceResourceId=LAW_ID,
+                disableLocalAuth=True,
+            ),
+            AI_ID,
+            refs={"workspaceResourceId": [urn(T_LAW, "log-mlp-prod")]},
+        ),
+        record(
+            T_KV,
+            "kv-mlp-prod",
+            common(
+                vaultName="kv-mlp-prod",
+                properties={
+                    "tenantId": "11111111-1111-1111-1111-111111111111",
+                    "sku": {"family": "A", "name": "premium"},
+                    "enablePurgeProtection": True,
+                    "enableSoftDelete": True,
+                    "softDeleteRetentionInDays": 90,
+                    "enableRbacAuthorization": True,
+                    "accessPolicies": [],
+                    "publicNetworkAccess": "Disabled",
+                    "networkAcls": {"defaultAction": "Deny", "bypass": "AzureServices"},
+                },
+            ),
+            KV_ID,
+            protect=True,
+        ),
+        record(
+            T_KEY,
+            "cmk",
+            {
+                "keyName": "cmk",
+                "vaultName": "kv-mlp-prod",
+                "resourceGroupName": RG,
+                "tags": dict(TAGS),
+                "properties": {"kty": "RSA-HSM", "keySize": 3072, "attributes": {"expires": 1924992000}},
+            },
+            f"{KV_ID}/keys/cmk",
+        ),
+        record(
+            T_SECRET,
+            "api-token",
+            {
+                "secretName": "api-token",
+                "vaultName": "kv-mlp-prod",
+                "resourceGroupName": RG,
+                "tags": dict(TAGS),
+                "properties": {"value": "[secret]", "contentType": "text/plain", "attributes": {"expires": 1924992000}},
+            },
+            f"{KV_ID}/secrets/api-token",
+        ),
+        record(
+            T_SA,
+            "stmlpprod",
+            common(
+                accountName="stmlpprod",
+                kind="StorageV2",
+                sku={"name": "Standard_RAGZRS"},
+                allowSharedKeyAccess=False,
+                enableHttpsTrafficOnly=True,
+                minimumTlsVersion="TLS1_2",
+                allowBlobPublicAccess=False,
+                publicNetworkAccess="Disabled",
+                networkRuleSet={"defaultAction": "Deny", "bypass": "AzureServices"},
+                allowCrossTenantReplication=False,
+                isLocalUserEnabled=False,
+                isHnsEnabled=False,
+                encryption={"requireInfrastructureEncryption": True, "keySource": "Microsoft.Storage"},
+            ),
+            SA_ID,
+            protect=True,
+        ),
+        record(
+            T_BSP,
+            "stmlpprod-blob",
+            {
+                "accountName": "stmlpprod",
+                "resourceGroupName": RG,
+                "blobServicesName": "default",
+                "deleteRetentionPolicy": {"enabled": True, "days": 30},
+                "containerDeleteRetentionPolicy": {"enabled": True, "days": 30},
+                "isVersioningEnabled": True,
+            },
+            f"{SA_ID}/blobServices/default",
+            azure_name="default",
+            refs={"accountName": [sa_urn]},
+        ),
+        record(
+            T_BC,
+            "data",
+            {"accountName": "stmlpprod", "resourceGroupName": RG, "containerName": "data", "publicAccess": "None"},
+            f"{SA_ID}/blobServices/default/containers/data",
+            refs={"accountName": [sa_urn]},
+        ),
+        record(
+            T_ACR,
+            "crmlpprod",
+            common(
+                registryName="crmlpprod",
+                sku={"name": "Premium"},
+                adminUserEnabled=False,
+                anonymousPullEnabled=False,
+                publicNetworkAccess="Disabled",
+                networkRuleSet={"defaultAction": "Deny"},
+                zoneRedundancy="Enabled",
+                policies={
+                    "exportPolicy": {"status": "disabled"},
+                    "azureADAuthenticationAsArmPolicy": {"status": "disabled"},
+                    "quarantinePolicy": {"status": "enabled"},
+                    "retentionPolicy": {"status": "enabled", "days": 7},
+                },
+            ),
+            ACR_ID,
+            protect=True,
+        ),
         record(T_UAI, "id-mlp-prod", common(resourceName="id-mlp-prod"), UAI_ID),
-        record(T_WS, "mlw-mlp-prod", common(
-            workspaceName="mlw-mlp-prod", kind="Default",
-            identity={"type": "UserAssigned", "userAssignedIdentities": {UAI_ID: {}}},
-            primaryUserAssignedIdentity=UAI_ID, storageAccount=SA_ID, keyVault=KV_ID,
-            applicationInsights=AI_ID, containerRegistry=ACR_ID, publicNetworkAccess="Disabled",
-            allowPublicAccessWhenBehindVnet=False,
-            managedNetwork={"isolationMode": "AllowOnlyApprovedOutbound"},
-            systemDatastoresAuthMode="Identity", v1LegacyMode=False, hbiWorkspace=True,
-            encryption={"status": "Enabled", "keyVaultProperties": {
-                "keyVaultArmId": KV_ID,
-                "keyIdentifier": "https://kv-mlp-prod.vault.azure.net/keys/cmk/0123"}}),
-            WS_ID, protect=True,
-            refs={"storageAccount": [sa_urn], "keyVault": [urn(T_KV, "kv-mlp-prod")],
-                  "applicationInsights": [urn(T_AI, "appi-mlp-prod")],
-                  "containerRegistry": [urn(T_ACR, "crmlpprod")],
-                  "primaryUserAssignedIdentity": [urn(T_UAI, "id-mlp-prod")]}),
-        record(T_CMP, "cpu-cluster", common(
-            computeName="cpu-cluster", workspaceName="mlw-mlp-prod", properties={
-                "computeType": "AmlCompute", "disableLocalAuth": True, "properties": {
-                    "vmSize": "Standard_D4ds_v5", "vmPriority": "Dedicated",
-                    "scaleSettings": {"minNodeCount": 0, "maxNodeCount": 4,
-                                      "nodeIdleTimeBeforeScaleDown": "PT120S"},
-                    "enableNodePublicIp": False, "remoteLoginPortPublicAccess": "Disabled"}}),
-            f"{WS_ID}/computes/cpu-cluster", refs={"workspaceName": [ws_urn]}),
-        record(T_CMP, "ci-alice", common(
-            computeName="ci-alice", workspaceName="mlw-mlp-prod", properties={
-                "computeType": "ComputeInstance", "disableLocalAuth": True, "properties": {
-                    "vmSize": "Standard_DS3_v2", "idleTimeBeforeShutdown": "PT60M",
-                    "sshSettings": {"sshPublicAccess": "Disabled"},
-                    "enableNodePublicIp": False}}),
-            f"{WS_ID}/computes/ci-alice", refs={"workspaceName": [ws_urn]}),
-        record(T_AKS, "aks-mlp-prod", common(
-            resourceName="aks-mlp-prod", dnsPrefix="aks-mlp-prod",
-            sku={"name": "Base", "tier": "Standard"}, identity={"type": "SystemAssigned"},
-            aadProfile={"managed": True, "enableAzureRBAC": True}, enableRBAC=True,
-            disableLocalAccounts=False,
-            apiServerAccessProfile={"enablePrivateCluster": True, "disableRunCommand": True},
-            networkProfile={"networkPlugin": "azure", "networkPolicy": "cilium",
-                            "networkDataplane": "cilium"},
-            addonProfiles={"azurepolicy": {"enabled": True},
-                           "omsagent": {"enabled": True,
-                                        "config": {"logAnalyticsWorkspaceResourceID": LAW_ID}}},
-            securityProfile={"defender": {"logAnalyticsWorkspaceResourceId": LAW_ID,
-                                          "securityMonitoring": {"enabled": True}},
-                             "workloadIdentity": {"enabled": True}},
-            oidcIssuerProfile={"enabled": True}, autoUpgradeProfile={"upgradeChannel": "stable"},
-            agentPoolProfiles=[{
-                "name": "system", "mode": "System", "vmSize": "Standard_D4ds_v5", "count": 3,
-                "enableAutoScaling": True, "minCount": 3, "maxCount": 4,
-                "enableNodePublicIP": False, "enableEncryptionAtHost": True,
-                "securityProfile": {"sshAccess": "Disabled"}, "osType": "Linux"}]),
-            AKS_ID, protect=True),
-        record(T_POOL, "gpu", {
-            "agentPoolName": "gpu", "resourceName": "aks-mlp-prod", "resourceGroupName": RG,
-            "vmSize": "Standard_NC4as_T4_v3", "mode": "User", "enableAutoScaling": True,
-            "count": 0, "minCount": 0, "maxCount": 2, "enableNodePublicIP": False,
-            "enableEncryptionAtHost": True, "securityProfile": {"sshAccess": "Disabled"},
-            "tags": dict(TAGS)}, f"{AKS_ID}/agentPools/gpu", refs={"resourceName": [aks_urn]}),
-        record(T_EXT, "azureml-extension", {
-            "extensionName": "azureml", "clusterName": "aks-mlp-prod",
-            "clusterResourceName": "managedClusters", "clusterRp": "Microsoft.ContainerService",
-            "resourceGroupName": RG, "extensionType": "Microsoft.AzureML.Kubernetes",
-            "configurationSettings": {
-                "enableTraining": "True", "enableInference": "True",
-                "inferenceRouterServiceType": "loadBalancer",
-                "internalLoadBalancerProvider": "azure", "allowInsecureConnections": "False",
-                "sslCname": "inference.mlp.internal"},
-            "configurationProtectedSettings": {"sslCertPemFile": "[secret]",
-                                               "sslKeyPemFile": "[secret]"},
-        }, f"{AKS_ID}/providers/Microsoft.KubernetesConfiguration/extensions/azureml",
-            refs={"clusterName": [aks_urn]}),
-        record(T_CMP, "aks-inference", common(
-            computeName="aks-inference", workspaceName="mlw-mlp-prod", properties={
-                "computeType": "Kubernetes", "disableLocalAuth": True, "resourceId": AKS_ID,
-                "properties": {"namespace": "azureml"}}),
-            f"{WS_ID}/computes/aks-inference", refs={"workspaceName": [ws_urn]}),
-        record(T_DS, "trainingdata", {
-            "name": "trainingdata", "workspaceName": "mlw-mlp-prod", "resourceGroupName": RG,
-            "properties": {"datastoreType": "AzureBlob", "accountName": "stmlpprod",
-                           "containerName": "data", "credentials": {"credentialsType": "None"}},
-        }, f"{WS_ID}/datastores/trainingdata", refs={"workspaceName": [ws_urn]}),
-        record(T_PE, "pe-mlw", common(
-            privateEndpointName="pe-mlw", subnet={"id": PE_SUBNET},
-            privateLinkServiceConnections=[{"name": "mlw", "privateLinkServiceId": WS_ID,
-                                            "groupIds": ["amlworkspace"]}]),
+        record(
+            T_WS,
+            "mlw-mlp-prod",
+            common(
+                workspaceName="mlw-mlp-prod",
+                kind="Default",
+                identity={"type": "UserAssigned", "userAssignedIdentities": {UAI_ID: {}}},
+                primaryUserAssignedIdentity=UAI_ID,
+                storageAccount=SA_ID,
+                keyVault=KV_ID,
+                applicationInsights=AI_ID,
+                containerRegistry=ACR_ID,
+                publicNetworkAccess="Disabled",
+                allowPublicAccessWhenBehindVnet=False,
+                managedNetwork={"isolationMode": "AllowOnlyApprovedOutbound"},
+                systemDatastoresAuthMode="Identity",
+                v1LegacyMode=False,
+                hbiWorkspace=True,
+                encryption={
+                    "status": "Enabled",
+                    "keyVaultProperties": {
+                        "keyVaultArmId": KV_ID,
+                        "keyIdentifier": "https://kv-mlp-prod.vault.azure.net/keys/cmk/0123",
+                    },
+                },
+            ),
+            WS_ID,
+            protect=True,
+            refs={
+                "storageAccount": [sa_urn],
+                "keyVault": [urn(T_KV, "kv-mlp-prod")],
+                "applicationInsights": [urn(T_AI, "appi-mlp-prod")],
+                "containerRegistry": [urn(T_ACR, "crmlpprod")],
+                "primaryUserAssignedIdentity": [urn(T_UAI, "id-mlp-prod")],
+            },
+        ),
+        record(
+            T_CMP,
+            "cpu-cluster",
+            common(
+                computeName="cpu-cluster",
+                workspaceName="mlw-mlp-prod",
+                properties={
+                    "computeType": "AmlCompute",
+                    "disableLocalAuth": True,
+                    "properties": {
+                        "vmSize": "Standard_D4ds_v5",
+                        "vmPriority": "Dedicated",
+                        "scaleSettings": {
+                            "minNodeCount": 0,
+                            "maxNodeCount": 4,
+                            "nodeIdleTimeBeforeScaleDown": "PT120S",
+                        },
+                        "enableNodePublicIp": False,
+                        "remoteLoginPortPublicAccess": "Disabled",
+                    },
+                },
+            ),
+            f"{WS_ID}/computes/cpu-cluster",
+            refs={"workspaceName": [ws_urn]},
+        ),
+        record(
+            T_CMP,
+            "ci-alice",
+            common(
+                computeName="ci-alice",
+                workspaceName="mlw-mlp-prod",
+                properties={
+                    "computeType": "ComputeInstance",
+                    "disableLocalAuth": True,
+                    "properties": {
+                        "vmSize": "Standard_DS3_v2",
+                        "idleTimeBeforeShutdown": "PT60M",
+                        "sshSettings": {"sshPublicAccess": "Disabled"},
+                        "enableNodePublicIp": False,
+                    },
+                },
+            ),
+            f"{WS_ID}/computes/ci-alice",
+            refs={"workspaceName": [ws_urn]},
+        ),
+        record(
+            T_AKS,
+            "aks-mlp-prod",
+            common(
+                resourceName="aks-mlp-prod",
+                dnsPrefix="aks-mlp-prod",
+                sku={"name": "Base", "tier": "Standard"},
+                identity={"type": "SystemAssigned"},
+                aadProfile={"managed": True, "enableAzureRBAC": True},
+                enableRBAC=True,
+                disableLocalAccounts=False,
+                apiServerAccessProfile={"enablePrivateCluster": True, "disableRunCommand": True},
+                networkProfile={"networkPlugin": "azure", "networkPolicy": "cilium", "networkDataplane": "cilium"},
+                addonProfiles={
+                    "azurepolicy": {"enabled": True},
+                    "omsagent": {"enabled": True, "config": {"logAnalyticsWorkspaceResourceID": LAW_ID}},
+                },
+                securityProfile={
+                    "defender": {"logAnalyticsWorkspaceResourceId": LAW_ID, "securityMonitoring": {"enabled": True}},
+                    "workloadIdentity": {"enabled": True},
+                },
+                oidcIssuerProfile={"enabled": True},
+                autoUpgradeProfile={"upgradeChannel": "stable"},
+                agentPoolProfiles=[
+                    {
+                        "name": "system",
+                        "mode": "System",
+                        "vmSize": "Standard_D4ds_v5",
+                        "count": 3,
+                        "enableAutoScaling": True,
+                        "minCount": 3,
+                        "maxCount": 4,
+                        "enableNodePublicIP": False,
+                        "enableEncryptionAtHost": True,
+                        "securityProfile": {"sshAccess": "Disabled"},
+                        "osType": "Linux",
+                    }
+                ],
+            ),
+            AKS_ID,
+            protect=True,
+        ),
+        record(
+            T_POOL,
+            "gpu",
+            {
+                "agentPoolName": "gpu",
+                "resourceName": "aks-mlp-prod",
+                "resourceGroupName": RG,
+                "vmSize": "Standard_NC4as_T4_v3",
+                "mode": "User",
+                "enableAutoScaling": True,
+                "count": 0,
+                "minCount": 0,
+                "maxCount": 2,
+                "enableNodePublicIP": False,
+                "enableEncryptionAtHost": True,
+                "securityProfile": {"sshAccess": "Disabled"},
+                "tags": dict(TAGS),
+            },
+            f"{AKS_ID}/agentPools/gpu",
+            refs={"resourceName": [aks_urn]},
+        ),
+        record(
+            T_EXT,
+            "azureml-extension",
+            {
+                "extensionName": "azureml",
+                "clusterName": "aks-mlp-prod",
+                "clusterResourceName": "managedClusters",
+                "clusterRp": "Microsoft.ContainerService",
+                "resourceGroupName": RG,
+                "extensionType": "Microsoft.AzureML.Kubernetes",
+                "configurationSettings": {
+                    "enableTraining": "True",
+                    "enableInference": "True",
+                    "inferenceRouterServiceType": "loadBalancer",
+                    "internalLoadBalancerProvider": "azure",
+                    "allowInsecureConnections": "False",
+                    "sslCname": "inference.mlp.internal",
+                },
+                "configurationProtectedSettings": {"sslCertPemFile": "[secret]", "sslKeyPemFile": "[secret]"},
+            },
+            f"{AKS_ID}/providers/Microsoft.KubernetesConfiguration/extensions/azureml",
+            refs={"clusterName": [aks_urn]},
+        ),
+        record(
+            T_CMP,
+            "aks-inference",
+            common(
+                computeName="aks-inference",
+                workspaceName="mlw-mlp-prod",
+                properties={
+                    "computeType": "Kubernetes",
+                    "disableLocalAuth": True,
+                    "resourceId": AKS_ID,
+                    "properties": {"namespace": "azureml"},
+                },
+            ),
+            f"{WS_ID}/computes/aks-inference",
+            refs={"workspaceName": [ws_urn]},
+        ),
+        record(
+            T_DS,
+            "trainingdata",
+            {
+                "name": "trainingdata",
+                "workspaceName": "mlw-mlp-prod",
+                "resourceGroupName": RG,
+                "properties": {
+                    "datastoreType": "AzureBlob",
+                    "accountName": "stmlpprod",
+                    "containerName": "data",
+                    "credentials": {"credentialsType": "None"},
+                },
+            },
+            f"{WS_ID}/datastores/trainingdata",
+            refs={"workspaceName": [ws_urn]},
+        ),
+        record(
+            T_PE,
+            "pe-mlw",
+            common(
+                privateEndpointName="pe-mlw",
+                subnet={"id": PE_SUBNET},
+                privateLinkServiceConnections=[
+                    {"name": "mlw", "privateLinkServiceId": WS_ID, "groupIds": ["amlworkspace"]}
+                ],
+            ),
             f"{RG_ID}/providers/Microsoft.Network/privateEndpoints/pe-mlw",
-            refs={"privateLinkServiceConnections": [ws_urn]}),
-        record(T_RD, "ml-job-submitter", {
-            "roleName": "ML Job Submitter", "scope": RG_ID, "assignableScopes": [RG_ID],
-            "roleDefinitionId": "3f1c9a2e-5b7d-4c8e-9a0b-1c2d3e4f5a6b",
-            "permissions": [{"actions": [
-                "Microsoft.MachineLearningServices/workspaces/read",
-                "Microsoft.MachineLearningServices/workspaces/jobs/*"], "notActions": []}],
-        }, f"{SUB}/providers/Microsoft.Authorization/roleDefinitions/"
-           "3f1c9a2e-5b7d-4c8e-9a0b-1c2d3e4f5a6b"),
+            refs={"privateLinkServiceConnections": [ws_urn]},
+        ),
+        record(
+            T_RD,
+            "ml-job-submitter",
+            {
+                "roleName": "ML Job Submitter",
+                "scope": RG_ID,
+                "assignableScopes": [RG_ID],
+                "roleDefinitionId": "3f1c9a2e-5b7d-4c8e-9a0b-1c2d3e4f5a6b",
+                "permissions": [
+                    {
+                        "actions": [
+                            "Microsoft.MachineLearningServices/workspaces/read",
+                            "Microsoft.MachineLearningServices/workspaces/jobs/*",
+                        ],
+                        "notActions": [],
+                    }
+                ],
+            },
+            f"{SUB}/providers/Microsoft.Authorization/roleDefinitions/3f1c9a2e-5b7d-4c8e-9a0b-1c2d3e4f5a6b",
+        ),
         _assignment("ra-ds-ws", "group-data-scientists", "Group", ROLE_DS, WS_ID, ws_urn),
-        _assignment("ra-ds-blob", "group-data-scientists", "Group", ROLE_BLOB_READER, SA_ID,
-                    sa_urn),
-        _assignment("ra-ds-jobs", "group-data-scientists", "Group",
-                    f"{SUB}/providers/Microsoft.Authorization/roleDefinitions/"
-                    "3f1c9a2e-5b7d-4c8e-9a0b-1c2d3e4f5a6b", WS_ID, ws_urn),
-        _assignment("ra-admins-compute", "group-ml-admins", "Group", ROLE_COMPUTE_OPERATOR,
-                    WS_ID, ws_urn),
-        _assignment("ra-uai-ws", "uai-principal", "ServicePrincipal", ROLE_CONTRIBUTOR, WS_ID,
-                    ws_urn),
-        _assignment("ra-uai-blob", "uai-principal", "ServicePrincipal", ROLE_BLOB_CONTRIBUTOR,
-                    SA_ID, sa_urn),
+        _assignment("ra-ds-blob", "group-data-scientists", "Group", ROLE_BLOB_READER, SA_ID, sa_urn),
+        _assignment(
+            "ra-ds-jobs",
+            "group-data-scientists",
+            "Group",
+            f"{SUB}/providers/Microsoft.Authorization/roleDefinitions/3f1c9a2e-5b7d-4c8e-9a0b-1c2d3e4f5a6b",
+            WS_ID,
+            ws_urn,
+        ),
+        _assignment("ra-admins-compute", "group-ml-admins", "Group", ROLE_COMPUTE_OPERATOR, WS_ID, ws_urn),
+        _assignment("ra-uai-ws", "uai-principal", "ServicePrincipal", ROLE_CONTRIBUTOR, WS_ID, ws_urn),
+        _assignment("ra-uai-blob", "uai-principal", "ServicePrincipal", ROLE_BLOB_CONTRIBUTOR, SA_ID, sa_urn),
         _diagnostics("mlw-mlp-prod", T_WS, WS_ID),
         _diagnostics("kv-mlp-prod", T_KV, KV_ID),
         _diagnostics("crmlpprod", T_ACR, ACR_ID),
         _diagnostics("aks-mlp-prod", T_AKS, AKS_ID),
-        record(T_DIAG, "diag-stmlpprod-blob", {
-            "name": "diag-stmlpprod-blob", "resourceUri": f"{SA_ID}/blobServices/default",
-            "workspaceId": LAW_ID, "logs": [{"categoryGroup": "allLogs", "enabled": True}]},
-            f"{SA_ID}/blobServices/default/providers/Microsoft.Insights/diagnosticSettings/"
+        record(
+            T_DIAG,
             "diag-stmlpprod-blob",
-            refs={"resourceUri": [urn(T_BSP, "stmlpprod-blob")],
-                  "workspaceId": [urn(T_LAW, "log-mlp-prod")]}),
+            {
+                "name": "diag-stmlpprod-blob",
+                "resourceUri": f"{SA_ID}/blobServices/default",
+                "workspaceId": LAW_ID,
+                "logs": [{"categoryGroup": "allLogs", "enabled": True}],
+            },
+            f"{SA_ID}/blobServices/default/providers/Microsoft.Insights/diagnosticSettings/diag-stmlpprod-blob",
+            refs={"resourceUri": [urn(T_BSP, "stmlpprod-blob")], "workspaceId": [urn(T_LAW, "log-mlp-prod")]},
+        ),
     ]
     return records
 
 
 # --- editing -----------------------------------------------------------------------------
+
 
 def find(records: Iterable[Record], name: str, kind: str | None = None) -> Record:
     matches = [r for r in records if r["name"] == name and (kind is None or r["type"] == kind)]
@@ -350,18 +604,21 @@ def without(records: list[Record], *names: str) -> list[Record]:
 OPTS = PolicyResourceOptions(False, [], None, [], PolicyCustomTimeouts(0, 0, 0), [])
 
 
-def run_resource(policy: Policy, kind: str, props: Mapping[str, Any],
-                 config: Mapping[str, Any] | None = None) -> list[str]:
+def run_resource(
+    policy: Policy, kind: str, props: Mapping[str, Any], config: Mapping[str, Any] | None = None
+) -> list[str]:
     """Messages a resource policy reports for props wrapped as the CLI wraps them."""
     messages: list[str] = []
-    args = ResourceValidationArgs(kind, unknown_checking_proxy(_engine_value(dict(props))),
-                                  urn(kind, "subject"), "subject", OPTS, None, config)
+    args = ResourceValidationArgs(
+        kind, unknown_checking_proxy(_engine_value(dict(props))), urn(kind, "subject"), "subject", OPTS, None, config
+    )
     policy.validate(args, lambda m, u=None: messages.append(m))  # type: ignore[attr-defined]
     return messages
 
 
-def run_stack(policy: Policy, records: list[Record],
-              config: Mapping[str, Any] | None = None) -> list[tuple[str, str | None]]:
+def run_stack(
+    policy: Policy, records: list[Record], config: Mapping[str, Any] | None = None
+) -> list[tuple[str, str | None]]:
     """(message, urn) pairs a stack policy reports on the plan records."""
     found: list[tuple[str, str | None]] = []
     args = StackValidationArgs(stack_resources(records), config)
@@ -371,6 +628,7 @@ def run_stack(policy: Policy, records: list[Record],
 
 def by_name(name: str) -> Policy:
     from policies.rules import ALL_POLICIES
+
     return next(p for p in ALL_POLICIES if p.name == name)
 
 

@@ -60,17 +60,22 @@ def test_stack_parameters() -> None:
     regions = {s: config[s]["stk-02-allowed-locations"].config["allowedRegions"] for s in STACKS}
     assert regions == {s: ["westeurope", "northeurope"] for s in STACKS}
     sizes = config["prod"]["stk-03-vm-size-allow-list"].config["allowedVmSizes"]
-    assert "Standard_NC40ads_H100_v5" in sizes and "Standard_DS3_v2" in sizes and len(sizes) == 12
+    assert "Standard_NC40ads_H100_v5" in sizes
+    assert "Standard_DS3_v2" in sizes
+    assert len(sizes) == 12
     assert config["dev"]["stk-03-vm-size-allow-list"].config["requireLowPriorityClusters"]
     assert not config["prod"]["stk-03-vm-size-allow-list"].config["requireLowPriorityClusters"]
     caps = [config[s]["stk-04-node-cost-caps"].config["maxTotalNodes"] for s in STACKS]
-    assert caps == sorted(caps) and caps[0] < caps[-1]
-    assert config["prod"]["mon-02-log-analytics-retention-and-local-auth"].config[
-        "minLogRetentionDays"] == 90
-    assert config["dev"]["ml-02-workspace-managed-network-isolated"].config[
-        "allowedIsolationModes"] == ["AllowOnlyApprovedOutbound", "AllowInternetOutbound"]
-    assert config["prod"]["ml-02-workspace-managed-network-isolated"].config[
-        "allowedIsolationModes"] == ["AllowOnlyApprovedOutbound"]
+    assert caps == sorted(caps)
+    assert caps[0] < caps[-1]
+    assert config["prod"]["mon-02-log-analytics-retention-and-local-auth"].config["minLogRetentionDays"] == 90
+    assert config["dev"]["ml-02-workspace-managed-network-isolated"].config["allowedIsolationModes"] == [
+        "AllowOnlyApprovedOutbound",
+        "AllowInternetOutbound",
+    ]
+    assert config["prod"]["ml-02-workspace-managed-network-isolated"].config["allowedIsolationModes"] == [
+        "AllowOnlyApprovedOutbound"
+    ]
 
 
 def write(tmp_path: Path, config: dict[str, Any]) -> Path:
@@ -85,19 +90,19 @@ def levels_with(tmp_path: Path, config: dict[str, Any]) -> Mapping[str, str]:
 
 def test_without_config_each_rule_keeps_its_own_level(tmp_path: Path) -> None:
     levels = levels_with(tmp_path, {})
-    assert levels[ML_10] == "advisory" and levels[ST_01] == "mandatory"
+    assert levels[ML_10] == "advisory"
+    assert levels[ST_01] == "mandatory"
 
 
 def test_all_overrides_the_rule_defaults(tmp_path: Path) -> None:
     assert set(levels_with(tmp_path, {"all": "advisory"}).values()) == {"advisory"}
-    assert set(levels_with(tmp_path, {"all": {"enforcementLevel": "disabled"}}).values()) == {
-        "disabled"}
+    assert set(levels_with(tmp_path, {"all": {"enforcementLevel": "disabled"}}).values()) == {"disabled"}
 
 
 def test_a_rule_entry_overrides_all(tmp_path: Path) -> None:
-    levels = levels_with(tmp_path, {"all": "advisory", ST_01: {"enforcementLevel": "mandatory"},
-                                    ML_10: "disabled"})
-    assert levels[ST_01] == "mandatory" and levels[ML_10] == "disabled"
+    levels = levels_with(tmp_path, {"all": "advisory", ST_01: {"enforcementLevel": "mandatory"}, ML_10: "disabled"})
+    assert levels[ST_01] == "mandatory"
+    assert levels[ML_10] == "disabled"
     assert levels["ml-01-workspace-public-network-disabled"] == "advisory"
 
 
@@ -111,14 +116,16 @@ def test_remediate_counts_as_mandatory(tmp_path: Path) -> None:
 
 
 def test_parameters_reach_the_rules(tmp_path: Path) -> None:
-    records = mutate(secure_platform(), "cpu-cluster",
-                     "properties.properties.scaleSettings.maxNodeCount", 12)
+    records = mutate(secure_platform(), "cpu-cluster", "properties.properties.scaleSettings.maxNodeCount", 12)
     default = evaluate(records, "any", write(tmp_path, {"all": "disabled", ML_10: "mandatory"}))
     assert [(v.policy, v.resource_name, v.message) for v in default] == [
-        (ML_10, "cpu-cluster", ("properties.properties.scaleSettings.maxNodeCount is 12; the "
-                               "cap for this stack is 4"))]
-    raised = evaluate(records, "any", write(tmp_path, {"all": "disabled", ML_10: {
-        "enforcementLevel": "mandatory", "maxNodesPerCluster": 12}}))
+        (ML_10, "cpu-cluster", ("properties.properties.scaleSettings.maxNodeCount is 12; the cap for this stack is 4"))
+    ]
+    raised = evaluate(
+        records,
+        "any",
+        write(tmp_path, {"all": "disabled", ML_10: {"enforcementLevel": "mandatory", "maxNodesPerCluster": 12}}),
+    )
     assert raised == []
 
 
@@ -141,7 +148,7 @@ def test_invalid_configs_are_rejected(tmp_path: Path) -> None:
         levels_with(tmp_path, {"ml-99-typo": "advisory"})
     with pytest.raises(jsonschema.ValidationError):
         levels_with(tmp_path, {ML_10: {"maxNodesPerCluster": "many"}})
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="'sometimes' is not a valid EnforcementLevel"):
         levels_with(tmp_path, {ML_10: "sometimes"})
     with pytest.raises(FileNotFoundError):
         resolve_enforcement("no-such-stack")

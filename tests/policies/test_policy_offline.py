@@ -38,10 +38,19 @@ def insecure_platform() -> list[dict]:
     records = mutate(records, "crmlpprod", "adminUserEnabled", True)
     records = mutate(records, "crmlpprod", "tags", DELETE)
     records = mutate(records, "cpu-cluster", "properties.properties.scaleSettings.maxNodeCount", 64)
-    records.append(record(T_RA, "ra-owner-group", {
-        "principalId": "group-ml-users", "principalType": "Group",
-        "roleDefinitionId": role_id(ROLE_OWNER), "scope": RG_ID},
-        f"{RG_ID}/providers/Microsoft.Authorization/roleAssignments/ra-owner-group"))
+    records.append(
+        record(
+            T_RA,
+            "ra-owner-group",
+            {
+                "principalId": "group-ml-users",
+                "principalType": "Group",
+                "roleDefinitionId": role_id(ROLE_OWNER),
+                "scope": RG_ID,
+            },
+            f"{RG_ID}/providers/Microsoft.Authorization/roleAssignments/ra-owner-group",
+        )
+    )
     find(records, "stmlpprod")["protect"] = False
     return records
 
@@ -50,14 +59,14 @@ def test_the_insecure_platform_fails_exactly_the_expected_rules() -> None:
     verdicts = evaluate(insecure_platform(), "prod")
     assert all(v.kind == "violation" for v in verdicts)
     assert {v.policy for v in verdicts} == {
-        "ml-01-workspace-public-network-disabled",          # public workspace
-        "st-01-storage-shared-key-disabled",                # shared key on
+        "ml-01-workspace-public-network-disabled",  # public workspace
+        "st-01-storage-shared-key-disabled",  # shared key on
         "cr-01-registry-admin-and-anonymous-pull-disabled",  # ACR admin user
-        "stk-06-least-privilege-role-assignments",          # Owner for a user group
-        "ml-10-compute-scale-to-zero-and-capped",           # oversized cluster
-        "stk-04-node-cost-caps",                            # ... over the stack's cap
-        "stk-01-required-tags",                             # missing tags
-        "stk-05-stateful-resources-protected",              # unprotected prod storage
+        "stk-06-least-privilege-role-assignments",  # Owner for a user group
+        "ml-10-compute-scale-to-zero-and-capped",  # oversized cluster
+        "stk-04-node-cost-caps",  # ... over the stack's cap
+        "stk-01-required-tags",  # missing tags
+        "stk-05-stateful-resources-protected",  # unprotected prod storage
     }
     assert has_mandatory_failures(verdicts)
 
@@ -75,7 +84,8 @@ def test_an_unknown_value_gives_a_note_not_a_violation() -> None:
     records = mutate(secure_platform(), "stmlpprod", "allowSharedKeyAccess", "[unknown]")
     verdicts = evaluate(records, "prod")
     assert [(v.policy, v.kind, v.level, v.resource_name) for v in verdicts] == [
-        ("st-01-storage-shared-key-disabled", "note", "advisory", "stmlpprod")]
+        ("st-01-storage-shared-key-disabled", "note", "advisory", "stmlpprod")
+    ]
     assert "allowSharedKeyAccess" in verdicts[0].message
     assert not has_mandatory_failures(verdicts)
 
@@ -83,8 +93,7 @@ def test_an_unknown_value_gives_a_note_not_a_violation() -> None:
 def test_an_unknown_value_skips_only_the_check_that_reads_it() -> None:
     records = mutate(secure_platform(), "stmlpprod", "enableHttpsTrafficOnly", "[unknown]")
     records = mutate(records, "stmlpprod", "minimumTlsVersion", "TLS1_0")
-    found = [(v.kind, v.message) for v in evaluate(records, "prod")
-             if v.policy == "st-02-storage-https-tls12"]
+    found = [(v.kind, v.message) for v in evaluate(records, "prod") if v.policy == "st-02-storage-https-tls12"]
     assert [k for k, _ in found] == ["violation", "note"]
     assert 'minimumTlsVersion is "TLS1_0"' in found[0][1]
     assert "enableHttpsTrafficOnly" in found[1][1]
@@ -92,8 +101,7 @@ def test_an_unknown_value_skips_only_the_check_that_reads_it() -> None:
 
 def test_an_unknown_nested_object_is_unknown_too() -> None:
     records = mutate(secure_platform(), "kv-mlp-prod", "properties", "[unknown]")
-    kv_verdicts = {v.policy: v.kind for v in evaluate(records, "prod")
-                   if v.resource_name == "kv-mlp-prod"}
+    kv_verdicts = {v.policy: v.kind for v in evaluate(records, "prod") if v.resource_name == "kv-mlp-prod"}
     assert set(kv_verdicts.values()) == {"note"}
     assert "kv-01-key-vault-purge-protection" in kv_verdicts
 
@@ -102,18 +110,21 @@ def test_the_rule_raises_like_in_preview_when_called_directly() -> None:
     # Under the CLI the raised UnknownValueError becomes the "can't run policy during
     # preview" advisory; violations found before it are still reported.
     with pytest.raises(UnknownValueError) as raised:
-        run_resource(by_name("st-02-storage-https-tls12"), T_SA,
-                     {"enableHttpsTrafficOnly": "[unknown]", "minimumTlsVersion": "TLS1_2"})
+        run_resource(
+            by_name("st-02-storage-https-tls12"),
+            T_SA,
+            {"enableHttpsTrafficOnly": "[unknown]", "minimumTlsVersion": "TLS1_2"},
+        )
     assert "enableHttpsTrafficOnly" in raised.value.message
 
 
 def test_an_unresolvable_reference_in_a_stack_rule_is_a_note() -> None:
     records = mutate(secure_platform(), "mlw-mlp-prod", "keyVault", "[unknown]")
     find(records, "mlw-mlp-prod")["propertyDependencies"].pop("keyVault")
-    verdicts = [v for v in evaluate(records, "prod")
-                if v.policy == "stk-09-workspace-associated-resources-in-stack"]
+    verdicts = [v for v in evaluate(records, "prod") if v.policy == "stk-09-workspace-associated-resources-in-stack"]
     assert [(v.kind, v.resource_name) for v in verdicts] == [("note", None)]
-    assert "mlw-mlp-prod" in verdicts[0].message and "keyVault" in verdicts[0].message
+    assert "mlw-mlp-prod" in verdicts[0].message
+    assert "keyVault" in verdicts[0].message
 
 
 def test_an_unknown_reference_resolved_by_its_dependency_is_judged() -> None:
@@ -121,16 +132,21 @@ def test_an_unknown_reference_resolved_by_its_dependency_is_judged() -> None:
     records = mutate(records, "stmlpprod", "isHnsEnabled", True)
     verdicts = evaluate(records, "prod")
     assert [(v.policy, v.kind, v.resource_name) for v in verdicts] == [
-        ("st-09-workspace-default-storage-compatible", "violation", "stmlpprod")]
+        ("st-09-workspace-default-storage-compatible", "violation", "stmlpprod")
+    ]
 
 
 def test_an_explicit_exception_is_reported_as_a_note() -> None:
-    records = secure_platform() + [record(T_DS, "notebooks", {
-        "name": "notebooks", "workspaceName": "mlw-mlp-prod", "properties": {
-            "datastoreType": "AzureFile", "credentials": {"credentialsType": "AccountKey"}}})]
+    file_share = {
+        "name": "notebooks",
+        "workspaceName": "mlw-mlp-prod",
+        "properties": {"datastoreType": "AzureFile", "credentials": {"credentialsType": "AccountKey"}},
+    }
+    records = [*secure_platform(), record(T_DS, "notebooks", file_share)]
     verdicts = evaluate(records, "prod")
     assert [(v.policy, v.kind, v.resource_name) for v in verdicts] == [
-        ("ml-13-datastore-identity-based", "note", "notebooks")]
+        ("ml-13-datastore-identity-based", "note", "notebooks")
+    ]
     assert verdicts[0].message.startswith("not applicable: Azure Files datastores")
 
 
@@ -146,9 +162,9 @@ def test_components_and_the_stack_are_not_judged() -> None:
 def test_verdicts_carry_the_resource_or_the_stack() -> None:
     verdicts = evaluate(insecure_platform(), "prod")
     owner = next(v for v in verdicts if v.policy == "stk-06-least-privilege-role-assignments")
-    assert (owner.resource_name, owner.resource_type, owner.level) == (
-        "ra-owner-group", T_RA, "mandatory")
-    assert owner.urn and owner.urn.endswith("::ra-owner-group")
+    assert (owner.resource_name, owner.resource_type, owner.level) == ("ra-owner-group", T_RA, "mandatory")
+    assert owner.urn
+    assert owner.urn.endswith("::ra-owner-group")
     cap = next(v for v in verdicts if v.policy == "stk-04-node-cost-caps")
     assert (cap.urn, cap.resource_name, cap.resource_type) == (None, None, None)
     assert "70 nodes, over the cap of 40" in cap.message
@@ -166,11 +182,9 @@ def test_the_table_and_summary() -> None:
     assert table[3] == "| stk-04-y | (stack) | advisory | too many |"
     assert table[4] == f"| st-02-z | sa ({T_SA}) | note | unknown |"
     summary = summarize(verdicts)
-    assert summary.startswith("Policy pack: 1 mandatory violation(s), 1 advisory violation(s), "
-                              "1 note(s).")
+    assert summary.startswith("Policy pack: 1 mandatory violation(s), 1 advisory violation(s), 1 note(s).")
     assert summary.endswith(format_table(verdicts))
-    assert summarize([]) == ("Policy pack: 0 mandatory violation(s), 0 advisory violation(s), "
-                             "0 note(s).")
+    assert summarize([]) == ("Policy pack: 0 mandatory violation(s), 0 advisory violation(s), 0 note(s).")
     assert has_mandatory_failures(verdicts)
     assert not has_mandatory_failures(verdicts[1:])
     assert not has_mandatory_failures([Verdict("a", "mandatory", None, None, None, "m", "note")])

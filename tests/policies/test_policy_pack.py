@@ -33,7 +33,15 @@ def test_all_policies_is_every_policy_defined_in_the_rule_modules() -> None:
     assert {id(p) for p in found} == {id(p) for p in ALL_POLICIES}
     assert len(ALL_POLICIES) == len({id(p) for p in ALL_POLICIES})
     assert [m.__name__.rsplit(".", 1)[-1] for m in RULE_MODULES] == [
-        "ml", "storage", "keyvault", "registry", "aks", "monitoring", "iam", "stack"]
+        "ml",
+        "storage",
+        "keyvault",
+        "registry",
+        "aks",
+        "monitoring",
+        "iam",
+        "stack",
+    ]
 
 
 def test_names_are_unique_kebab_case_and_prefixed_by_their_checklist_id() -> None:
@@ -78,19 +86,22 @@ def test_every_parameter_has_a_default_valid_for_its_schema() -> None:
 
 def test_main_only_builds_the_pack_from_all_policies() -> None:
     tree = ast.parse((PACK / "__main__.py").read_text())
-    body = [n for n in tree.body if not (isinstance(n, ast.Expr)
-                                         and isinstance(n.value, ast.Constant))]
+    body = [n for n in tree.body if not (isinstance(n, ast.Expr) and isinstance(n.value, ast.Constant))]
     imports = [n for n in body if isinstance(n, ast.ImportFrom)]
     calls = [n for n in body if isinstance(n, ast.Expr) and isinstance(n.value, ast.Call)]
     assert len(imports) + len(calls) == len(body), "nothing but imports and the pack"
     assert {(i.module, a.name) for i in imports for a in i.names} >= {
-        ("pulumi_policy", "PolicyPack"), ("rules", "ALL_POLICIES")}
+        ("pulumi_policy", "PolicyPack"),
+        ("rules", "ALL_POLICIES"),
+    }
     assert len(calls) == 1
     call = calls[0].value
-    assert isinstance(call, ast.Call) and isinstance(call.func, ast.Name)
+    assert isinstance(call, ast.Call)
+    assert isinstance(call.func, ast.Name)
     assert call.func.id == "PolicyPack"
     policies_arg = {k.arg: k.value for k in call.keywords}["policies"]
-    assert isinstance(policies_arg, ast.Name) and policies_arg.id == "ALL_POLICIES"
+    assert isinstance(policies_arg, ast.Name)
+    assert policies_arg.id == "ALL_POLICIES"
 
 
 def test_no_other_module_constructs_the_pack() -> None:
@@ -129,9 +140,11 @@ def test_the_cli_entry_point_registers_every_rule(tmp_path: Path) -> None:
         "        print(name, enforcement_level.value)\n"
         "        print('\\n'.join(p.name for p in policies))\n"
         "pulumi_policy.PolicyPack = Recorder\n"
-        "runpy.run_path(sys.argv[1], run_name='__main__')\n")
-    out = subprocess.run([sys.executable, str(probe), str(PACK)], capture_output=True, text=True,
-                         check=True, cwd=tmp_path).stdout.split()
+        "runpy.run_path(sys.argv[1], run_name='__main__')\n"
+    )
+    out = subprocess.run(
+        [sys.executable, str(probe), str(PACK)], capture_output=True, text=True, check=True, cwd=tmp_path
+    ).stdout.split()
     assert out[:2] == ["azure-ml-platform", "mandatory"]
     assert out[2:] == [p.name for p in ALL_POLICIES]
 
@@ -152,8 +165,14 @@ def test_the_readme_lists_every_rule_with_its_levels() -> None:
     short = {"mandatory": "M", "advisory": "A", "disabled": "-"}
     levels = {s: resolve_enforcement(s) for s in ("prod", "staging", "dev")}
     for policy in ALL_POLICIES:
-        row = next((line for line in readme.splitlines() if f"`{policy.name}`" in line
-                    and line.startswith(f"| {rule_id(policy)} |")), None)
+        row = next(
+            (
+                line
+                for line in readme.splitlines()
+                if f"`{policy.name}`" in line and line.startswith(f"| {rule_id(policy)} |")
+            ),
+            None,
+        )
         assert row is not None, policy.name
         cells = [c.strip() for c in row.strip("|").split("|")]
         assert cells[-3:] == [short[levels[s][policy.name]] for s in ("prod", "staging", "dev")]

@@ -56,6 +56,7 @@ def unprotect(name: str) -> Change:
         changed = copy.deepcopy(records)
         find(changed, name)["protect"] = False
         return changed
+
     return apply
 
 
@@ -72,29 +73,38 @@ def chain(*changes: Change) -> Change:
         for step in changes:
             records = step(records)
         return records
+
     return apply
 
 
-def assignment(name: str, principal: str, principal_type: str | None, role: str,
-               scope: str = WS_ID) -> Record:
-    inputs = {"principalId": principal, "roleDefinitionId": role_id(role)
-              if not role.startswith("/") else role, "scope": scope}
+def assignment(name: str, principal: str, principal_type: str | None, role: str, scope: str = WS_ID) -> Record:
+    inputs = {
+        "principalId": principal,
+        "roleDefinitionId": role_id(role) if not role.startswith("/") else role,
+        "scope": scope,
+    }
     if principal_type:
         inputs["principalType"] = principal_type
-    return record(T_RA, name, inputs,
-                  f"{scope}/providers/Microsoft.Authorization/roleAssignments/{name}")
+    return record(T_RA, name, inputs, f"{scope}/providers/Microsoft.Authorization/roleAssignments/{name}")
 
 
 def storage_account(name: str, **props: Any) -> Record:
-    return record(T_SA, name, common(**{"accountName": name, "kind": "StorageV2", **props}),
-                  f"{RG_ID}/providers/Microsoft.Storage/storageAccounts/{name}")
+    return record(
+        T_SA,
+        name,
+        common(**{"accountName": name, "kind": "StorageV2", **props}),
+        f"{RG_ID}/providers/Microsoft.Storage/storageAccounts/{name}",
+    )
 
 
 def endpoint(name: str, target_id: str, groups: list[str], target_urn: str) -> Record:
-    return record(T_PE, name, common(privateLinkServiceConnections=[
-        {"name": name, "privateLinkServiceId": target_id, "groupIds": groups}]),
+    return record(
+        T_PE,
+        name,
+        common(privateLinkServiceConnections=[{"name": name, "privateLinkServiceId": target_id, "groupIds": groups}]),
         f"{RG_ID}/providers/Microsoft.Network/privateEndpoints/{name}",
-        refs={"privateLinkServiceConnections": [target_urn]})
+        refs={"privateLinkServiceConnections": [target_urn]},
+    )
 
 
 def _no_refs(name: str, prop: str) -> Change:
@@ -102,6 +112,7 @@ def _no_refs(name: str, prop: str) -> Change:
         changed = copy.deepcopy(records)
         find(changed, name)["propertyDependencies"].pop(prop, None)
         return changed
+
     return apply
 
 
@@ -120,184 +131,378 @@ class Case(NamedTuple):
 CASES = [
     # ML-02: managed network in an allowed mode, or customer VNet + private endpoint
     Case("ml-02-workspace-managed-network-isolated", None, None),
-    Case("ml-02-workspace-managed-network-isolated",
-         change("mlw-mlp-prod", "managedNetwork.isolationMode", "AllowInternetOutbound"),
-         'isolationMode is "AllowInternetOutbound"', on=("mlw-mlp-prod",)),
-    Case("ml-02-workspace-managed-network-isolated",
-         change("mlw-mlp-prod", "managedNetwork.isolationMode", "AllowInternetOutbound"), None,
-         {"allowedIsolationModes": ["AllowOnlyApprovedOutbound", "AllowInternetOutbound"]}),
+    Case(
+        "ml-02-workspace-managed-network-isolated",
+        change("mlw-mlp-prod", "managedNetwork.isolationMode", "AllowInternetOutbound"),
+        'isolationMode is "AllowInternetOutbound"',
+        on=("mlw-mlp-prod",),
+    ),
+    Case(
+        "ml-02-workspace-managed-network-isolated",
+        change("mlw-mlp-prod", "managedNetwork.isolationMode", "AllowInternetOutbound"),
+        None,
+        {"allowedIsolationModes": ["AllowOnlyApprovedOutbound", "AllowInternetOutbound"]},
+    ),
     Case("ml-02-workspace-managed-network-isolated", NO_MANAGED_NETWORK, None),  # has pe-mlw
-    Case("ml-02-workspace-managed-network-isolated", chain(NO_MANAGED_NETWORK, drop("pe-mlw")),
-         "'amlworkspace' private endpoint", on=("mlw-mlp-prod",)),
+    Case(
+        "ml-02-workspace-managed-network-isolated",
+        chain(NO_MANAGED_NETWORK, drop("pe-mlw")),
+        "'amlworkspace' private endpoint",
+        on=("mlw-mlp-prod",),
+    ),
     # ML-05: HBI for sensitive data; HBI storage not public
     Case("ml-05-hbi-workspace-for-sensitive-data", None, None),
-    Case("ml-05-hbi-workspace-for-sensitive-data", change("mlw-mlp-prod", "hbiWorkspace", False),
-         'tags.dataClassification is "confidential" (sensitive data); set hbiWorkspace',
-         on=("mlw-mlp-prod",)),
-    Case("ml-05-hbi-workspace-for-sensitive-data", chain(
+    Case(
+        "ml-05-hbi-workspace-for-sensitive-data",
         change("mlw-mlp-prod", "hbiWorkspace", False),
-        change("mlw-mlp-prod", "tags.dataClassification", "internal")), None),
-    Case("ml-05-hbi-workspace-for-sensitive-data", chain(
-        change("stmlpprod", "publicNetworkAccess", "Enabled"),
-        change("stmlpprod", "networkRuleSet.defaultAction", "Allow")),
-         "links storage account stmlpprod, which is public", on=("stmlpprod",)),
+        'tags.dataClassification is "confidential" (sensitive data); set hbiWorkspace',
+        on=("mlw-mlp-prod",),
+    ),
+    Case(
+        "ml-05-hbi-workspace-for-sensitive-data",
+        chain(
+            change("mlw-mlp-prod", "hbiWorkspace", False), change("mlw-mlp-prod", "tags.dataClassification", "internal")
+        ),
+        None,
+    ),
+    Case(
+        "ml-05-hbi-workspace-for-sensitive-data",
+        chain(
+            change("stmlpprod", "publicNetworkAccess", "Enabled"),
+            change("stmlpprod", "networkRuleSet.defaultAction", "Allow"),
+        ),
+        "links storage account stmlpprod, which is public",
+        on=("stmlpprod",),
+    ),
     # ML-09: subnet unless the workspace's managed network is on
     Case("ml-09-compute-in-vnet-or-managed-network", None, None),
-    Case("ml-09-compute-in-vnet-or-managed-network", NO_MANAGED_NETWORK,
-         "subnet.id is not set and the workspace has no managed network",
-         on=("cpu-cluster", "ci-alice")),
-    Case("ml-09-compute-in-vnet-or-managed-network", chain(
-        NO_MANAGED_NETWORK, change("cpu-cluster", "properties.properties.subnet.id", "/s/x"),
-        change("ci-alice", "properties.properties.subnet.id", "/s/x")), None),
+    Case(
+        "ml-09-compute-in-vnet-or-managed-network",
+        NO_MANAGED_NETWORK,
+        "subnet.id is not set and the workspace has no managed network",
+        on=("cpu-cluster", "ci-alice"),
+    ),
+    Case(
+        "ml-09-compute-in-vnet-or-managed-network",
+        chain(
+            NO_MANAGED_NETWORK,
+            change("cpu-cluster", "properties.properties.subnet.id", "/s/x"),
+            change("ci-alice", "properties.properties.subnet.id", "/s/x"),
+        ),
+        None,
+    ),
     # ST-07: blob soft delete and versioning, on every account
     Case("st-07-blob-soft-delete-and-versioning", None, None),
-    Case("st-07-blob-soft-delete-and-versioning",
-         change("stmlpprod-blob", "isVersioningEnabled", False),
-         "isVersioningEnabled is false", on=("stmlpprod-blob",)),
-    Case("st-07-blob-soft-delete-and-versioning",
-         change("stmlpprod-blob", "deleteRetentionPolicy.days", 3),
-         "deleteRetentionPolicy.days is 3; keep at least 7", on=("stmlpprod-blob",)),
-    Case("st-07-blob-soft-delete-and-versioning", drop("stmlpprod-blob"),
-         "no BlobServiceProperties for this account", on=("stmlpprod",)),
-    Case("st-07-blob-soft-delete-and-versioning",
-         add(storage_account("stfiles", kind="FileStorage")), None),
+    Case(
+        "st-07-blob-soft-delete-and-versioning",
+        change("stmlpprod-blob", "isVersioningEnabled", False),
+        "isVersioningEnabled is false",
+        on=("stmlpprod-blob",),
+    ),
+    Case(
+        "st-07-blob-soft-delete-and-versioning",
+        change("stmlpprod-blob", "deleteRetentionPolicy.days", 3),
+        "deleteRetentionPolicy.days is 3; keep at least 7",
+        on=("stmlpprod-blob",),
+    ),
+    Case(
+        "st-07-blob-soft-delete-and-versioning",
+        drop("stmlpprod-blob"),
+        "no BlobServiceProperties for this account",
+        on=("stmlpprod",),
+    ),
+    Case("st-07-blob-soft-delete-and-versioning", add(storage_account("stfiles", kind="FileStorage")), None),
     # ST-09: the workspace's default storage
     Case("st-09-workspace-default-storage-compatible", None, None),
-    Case("st-09-workspace-default-storage-compatible", change("stmlpprod", "isHnsEnabled", True),
-         "isHnsEnabled is true", on=("stmlpprod",)),
-    Case("st-09-workspace-default-storage-compatible",
-         change("stmlpprod", "sku.name", "Premium_LRS"), "cannot be premium", on=("stmlpprod",)),
-    Case("st-09-workspace-default-storage-compatible",
-         add(storage_account("stlake", isHnsEnabled=True)), None),  # not the default storage
+    Case(
+        "st-09-workspace-default-storage-compatible",
+        change("stmlpprod", "isHnsEnabled", True),
+        "isHnsEnabled is true",
+        on=("stmlpprod",),
+    ),
+    Case(
+        "st-09-workspace-default-storage-compatible",
+        change("stmlpprod", "sku.name", "Premium_LRS"),
+        "cannot be premium",
+        on=("stmlpprod",),
+    ),
+    Case(
+        "st-09-workspace-default-storage-compatible", add(storage_account("stlake", isHnsEnabled=True)), None
+    ),  # not the default storage
     # AKS-01: local accounts, except clusters with the Azure ML extension
     Case("aks-01-local-accounts-disabled", None, None),
-    Case("aks-01-local-accounts-disabled", drop("azureml-extension"),
-         "disableLocalAccounts is false", on=("aks-mlp-prod",)),
-    Case("aks-01-local-accounts-disabled", chain(
-        drop("azureml-extension"), change("aks-mlp-prod", "disableLocalAccounts", True)), None),
-    Case("aks-01-local-accounts-disabled", change(
-        "azureml-extension", "extensionType", "microsoft.flux"),
-         "disableLocalAccounts is false", on=("aks-mlp-prod",)),
+    Case(
+        "aks-01-local-accounts-disabled",
+        drop("azureml-extension"),
+        "disableLocalAccounts is false",
+        on=("aks-mlp-prod",),
+    ),
+    Case(
+        "aks-01-local-accounts-disabled",
+        chain(drop("azureml-extension"), change("aks-mlp-prod", "disableLocalAccounts", True)),
+        None,
+    ),
+    Case(
+        "aks-01-local-accounts-disabled",
+        change("azureml-extension", "extensionType", "microsoft.flux"),
+        "disableLocalAccounts is false",
+        on=("aks-mlp-prod",),
+    ),
     # STK-01: tags
     Case("stk-01-required-tags", None, None),
-    Case("stk-01-required-tags", change("kv-mlp-prod", "tags.owner", DELETE),
-         "missing required tags: owner", on=("kv-mlp-prod",)),
-    Case("stk-01-required-tags", change("kv-mlp-prod", "tags", DELETE),
-         "missing required tags: environment, owner, costCenter, dataClassification",
-         on=("kv-mlp-prod",)),
-    Case("stk-01-required-tags", change("kv-mlp-prod", "tags.owner", DELETE), None,
-         {"requiredTags": ["environment"]}),
+    Case(
+        "stk-01-required-tags",
+        change("kv-mlp-prod", "tags.owner", DELETE),
+        "missing required tags: owner",
+        on=("kv-mlp-prod",),
+    ),
+    Case(
+        "stk-01-required-tags",
+        change("kv-mlp-prod", "tags", DELETE),
+        "missing required tags: environment, owner, costCenter, dataClassification",
+        on=("kv-mlp-prod",),
+    ),
+    Case("stk-01-required-tags", change("kv-mlp-prod", "tags.owner", DELETE), None, {"requiredTags": ["environment"]}),
     # STK-02: regions
     Case("stk-02-allowed-locations", None, None),
-    Case("stk-02-allowed-locations", change("kv-mlp-prod", "location", "eastus"),
-         'location "eastus" is not an allowed region', on=("kv-mlp-prod",)),
-    Case("stk-02-allowed-locations", change("kv-mlp-prod", "location", "North Europe"),
-         'location "North Europe" differs from its resource group\'s "westeurope"',
-         on=("kv-mlp-prod",)),
+    Case(
+        "stk-02-allowed-locations",
+        change("kv-mlp-prod", "location", "eastus"),
+        'location "eastus" is not an allowed region',
+        on=("kv-mlp-prod",),
+    ),
+    Case(
+        "stk-02-allowed-locations",
+        change("kv-mlp-prod", "location", "North Europe"),
+        'location "North Europe" differs from its resource group\'s "westeurope"',
+        on=("kv-mlp-prod",),
+    ),
     Case("stk-02-allowed-locations", change("kv-mlp-prod", "location", "global"), None),
     # STK-03: VM sizes, dev low priority
     Case("stk-03-vm-size-allow-list", None, None),
-    Case("stk-03-vm-size-allow-list", change("gpu", "vmSize", "Standard_ND96asr_v4"),
-         'vmSize is "Standard_ND96asr_v4", which is not in the allowed VM sizes', on=("gpu",)),
-    Case("stk-03-vm-size-allow-list",
-         change("cpu-cluster", "properties.properties.vmSize", "Standard_M128s"),
-         "not in the allowed VM sizes", on=("cpu-cluster",)),
-    Case("stk-03-vm-size-allow-list", None, 'vmPriority is "Dedicated"',
-         {"requireLowPriorityClusters": True}, on=("cpu-cluster",)),
+    Case(
+        "stk-03-vm-size-allow-list",
+        change("gpu", "vmSize", "Standard_ND96asr_v4"),
+        'vmSize is "Standard_ND96asr_v4", which is not in the allowed VM sizes',
+        on=("gpu",),
+    ),
+    Case(
+        "stk-03-vm-size-allow-list",
+        change("cpu-cluster", "properties.properties.vmSize", "Standard_M128s"),
+        "not in the allowed VM sizes",
+        on=("cpu-cluster",),
+    ),
+    Case(
+        "stk-03-vm-size-allow-list",
+        None,
+        'vmPriority is "Dedicated"',
+        {"requireLowPriorityClusters": True},
+        on=("cpu-cluster",),
+    ),
     # STK-04: cost caps (4 + 4 + 2 = 10 nodes)
     Case("stk-04-node-cost-caps", None, None, {"maxTotalNodes": 10}),
-    Case("stk-04-node-cost-caps", None, "can reach 10 nodes, over the cap of 9",
-         {"maxTotalNodes": 9}),
-    Case("stk-04-node-cost-caps", change("gpu", "enableAutoScaling", False),
-         "can reach 8 nodes, over the cap of 7", {"maxTotalNodes": 7}),  # count 0 instead of 2
+    Case("stk-04-node-cost-caps", None, "can reach 10 nodes, over the cap of 9", {"maxTotalNodes": 9}),
+    Case(
+        "stk-04-node-cost-caps",
+        change("gpu", "enableAutoScaling", False),
+        "can reach 8 nodes, over the cap of 7",
+        {"maxTotalNodes": 7},
+    ),  # count 0 instead of 2
     # STK-05: protection
     Case("stk-05-stateful-resources-protected", None, None),
-    Case("stk-05-stateful-resources-protected", unprotect("kv-mlp-prod"), "not protected",
-         on=("kv-mlp-prod",)),
+    Case("stk-05-stateful-resources-protected", unprotect("kv-mlp-prod"), "not protected", on=("kv-mlp-prod",)),
     # STK-06: least privilege
     Case("stk-06-least-privilege-role-assignments", None, None),
-    Case("stk-06-least-privilege-role-assignments",
-         add(assignment("ra-owner", "group-x", "Group", ROLE_OWNER, RG_ID)),
-         "a Group principal is granted Owner", on=("ra-owner",)),
-    Case("stk-06-least-privilege-role-assignments",
-         add(assignment("ra-uaa", "alice", "User", "18d7d88d-d35e-4fb5-a5c3-7773c20a72d9")),
-         "a User principal is granted User Access Administrator", on=("ra-uaa",)),
-    Case("stk-06-least-privilege-role-assignments",
-         add(assignment("ra-contrib", "x", None, ROLE_CONTRIBUTOR)),
-         "Contributor is assigned without principalType", on=("ra-contrib",)),
-    Case("stk-06-least-privilege-role-assignments",
-         add(assignment("ra-sub", "sp", "ServicePrincipal", "acdd72a7-3385-48ef-bd42-f606fba81ae7",
-                        SUB)), "is a subscription or wider", on=("ra-sub",)),
-    Case("stk-06-least-privilege-role-assignments",
-         add(assignment("ra-ds-op", "group-data-scientists", "Group", ROLE_COMPUTE_OPERATOR)),
-         "holds AzureML Data Scientist and also AzureML Compute Operator", on=("ra-ds-op",)),
-    Case("stk-06-least-privilege-role-assignments", add(
-        record(T_RD, "compute-writer", {"roleName": "Compute writer", "permissions": [
-            {"actions": ["Microsoft.MachineLearningServices/workspaces/computes/*"]}]},
-               f"{SUB}/providers/Microsoft.Authorization/roleDefinitions/"
-               "aaaaaaaa-0000-0000-0000-000000000001"),
-        assignment("ra-ds-custom", "group-data-scientists", "Group",
-                   f"{SUB}/providers/Microsoft.Authorization/roleDefinitions/"
-                   "aaaaaaaa-0000-0000-0000-000000000001")),
-         "custom role aaaaaaaa-0000-0000-0000-000000000001", on=("ra-ds-custom",)),
-    Case("stk-06-least-privilege-role-assignments", add(
-        record(T_RD, "compute-reader", {"roleName": "Compute reader", "permissions": [
-            {"actions": ["Microsoft.MachineLearningServices/workspaces/computes/*"],
-             "notActions": ["Microsoft.MachineLearningServices/workspaces/computes/write"]}]},
-               f"{SUB}/providers/Microsoft.Authorization/roleDefinitions/"
-               "aaaaaaaa-0000-0000-0000-000000000002"),
-        assignment("ra-ds-reader", "group-data-scientists", "Group",
-                   f"{SUB}/providers/Microsoft.Authorization/roleDefinitions/"
-                   "aaaaaaaa-0000-0000-0000-000000000002")), None),
+    Case(
+        "stk-06-least-privilege-role-assignments",
+        add(assignment("ra-owner", "group-x", "Group", ROLE_OWNER, RG_ID)),
+        "a Group principal is granted Owner",
+        on=("ra-owner",),
+    ),
+    Case(
+        "stk-06-least-privilege-role-assignments",
+        add(assignment("ra-uaa", "alice", "User", "18d7d88d-d35e-4fb5-a5c3-7773c20a72d9")),
+        "a User principal is granted User Access Administrator",
+        on=("ra-uaa",),
+    ),
+    Case(
+        "stk-06-least-privilege-role-assignments",
+        add(assignment("ra-contrib", "x", None, ROLE_CONTRIBUTOR)),
+        "Contributor is assigned without principalType",
+        on=("ra-contrib",),
+    ),
+    Case(
+        "stk-06-least-privilege-role-assignments",
+        add(assignment("ra-sub", "sp", "ServicePrincipal", "acdd72a7-3385-48ef-bd42-f606fba81ae7", SUB)),
+        "is a subscription or wider",
+        on=("ra-sub",),
+    ),
+    Case(
+        "stk-06-least-privilege-role-assignments",
+        add(assignment("ra-ds-op", "group-data-scientists", "Group", ROLE_COMPUTE_OPERATOR)),
+        "holds AzureML Data Scientist and also AzureML Compute Operator",
+        on=("ra-ds-op",),
+    ),
+    Case(
+        "stk-06-least-privilege-role-assignments",
+        add(
+            record(
+                T_RD,
+                "compute-writer",
+                {
+                    "roleName": "Compute writer",
+                    "permissions": [{"actions": ["Microsoft.MachineLearningServices/workspaces/computes/*"]}],
+                },
+                f"{SUB}/providers/Microsoft.Authorization/roleDefinitions/aaaaaaaa-0000-0000-0000-000000000001",
+            ),
+            assignment(
+                "ra-ds-custom",
+                "group-data-scientists",
+                "Group",
+                f"{SUB}/providers/Microsoft.Authorization/roleDefinitions/aaaaaaaa-0000-0000-0000-000000000001",
+            ),
+        ),
+        "custom role aaaaaaaa-0000-0000-0000-000000000001",
+        on=("ra-ds-custom",),
+    ),
+    Case(
+        "stk-06-least-privilege-role-assignments",
+        add(
+            record(
+                T_RD,
+                "compute-reader",
+                {
+                    "roleName": "Compute reader",
+                    "permissions": [
+                        {
+                            "actions": ["Microsoft.MachineLearningServices/workspaces/computes/*"],
+                            "notActions": ["Microsoft.MachineLearningServices/workspaces/computes/write"],
+                        }
+                    ],
+                },
+                f"{SUB}/providers/Microsoft.Authorization/roleDefinitions/aaaaaaaa-0000-0000-0000-000000000002",
+            ),
+            assignment(
+                "ra-ds-reader",
+                "group-data-scientists",
+                "Group",
+                f"{SUB}/providers/Microsoft.Authorization/roleDefinitions/aaaaaaaa-0000-0000-0000-000000000002",
+            ),
+        ),
+        None,
+    ),
     # STK-07: private endpoints or managed network (approved outbound only)
     Case("stk-07-private-connectivity", None, None),
-    Case("stk-07-private-connectivity", NO_MANAGED_NETWORK,
-         "no private endpoint for vault", on=("kv-mlp-prod",)),
-    Case("stk-07-private-connectivity", chain(NO_MANAGED_NETWORK, add(
-        endpoint("pe-kv", KV_ID, ["vault"], urn("azure-native:keyvault:Vault", "kv-mlp-prod")),
-        endpoint("pe-blob", SA_ID, ["blob"], SA_URN),
-        endpoint("pe-file", SA_ID, ["file"], SA_URN),
-        endpoint("pe-acr", f"{RG_ID}/providers/Microsoft.ContainerRegistry/registries/crmlpprod",
-                 ["registry"], urn("azure-native:containerregistry:Registry", "crmlpprod")))),
-         None),
-    Case("stk-07-private-connectivity", chain(NO_MANAGED_NETWORK, add(
-        endpoint("pe-blob", SA_ID, ["blob"], SA_URN))),
-         "no private endpoint for file", on=("stmlpprod",)),
-    Case("stk-07-private-connectivity", add(storage_account("stlake")),
-         "no private endpoint for blob, file", on=("stlake",)),
-    Case("stk-07-private-connectivity", chain(add(storage_account("stlake")), change(
-        "mlw-mlp-prod", "managedNetwork.outboundRules", {"lake": {
-            "type": "PrivateEndpoint", "destination": {
-                "serviceResourceId": f"{RG_ID}/providers/Microsoft.Storage/storageAccounts/stlake",
-                "subresourceTarget": "blob"}}})), None),
+    Case("stk-07-private-connectivity", NO_MANAGED_NETWORK, "no private endpoint for vault", on=("kv-mlp-prod",)),
+    Case(
+        "stk-07-private-connectivity",
+        chain(
+            NO_MANAGED_NETWORK,
+            add(
+                endpoint("pe-kv", KV_ID, ["vault"], urn("azure-native:keyvault:Vault", "kv-mlp-prod")),
+                endpoint("pe-blob", SA_ID, ["blob"], SA_URN),
+                endpoint("pe-file", SA_ID, ["file"], SA_URN),
+                endpoint(
+                    "pe-acr",
+                    f"{RG_ID}/providers/Microsoft.ContainerRegistry/registries/crmlpprod",
+                    ["registry"],
+                    urn("azure-native:containerregistry:Registry", "crmlpprod"),
+                ),
+            ),
+        ),
+        None,
+    ),
+    Case(
+        "stk-07-private-connectivity",
+        chain(NO_MANAGED_NETWORK, add(endpoint("pe-blob", SA_ID, ["blob"], SA_URN))),
+        "no private endpoint for file",
+        on=("stmlpprod",),
+    ),
+    Case(
+        "stk-07-private-connectivity",
+        add(storage_account("stlake")),
+        "no private endpoint for blob, file",
+        on=("stlake",),
+    ),
+    Case(
+        "stk-07-private-connectivity",
+        chain(
+            add(storage_account("stlake")),
+            change(
+                "mlw-mlp-prod",
+                "managedNetwork.outboundRules",
+                {
+                    "lake": {
+                        "type": "PrivateEndpoint",
+                        "destination": {
+                            "serviceResourceId": f"{RG_ID}/providers/Microsoft.Storage/storageAccounts/stlake",
+                            "subresourceTarget": "blob",
+                        },
+                    }
+                },
+            ),
+        ),
+        None,
+    ),
     # STK-08: diagnostics to the stack's Log Analytics workspace
     Case("stk-08-diagnostic-settings", None, None),
-    Case("stk-08-diagnostic-settings", drop("diag-kv-mlp-prod"),
-         "no diagnostic setting sends its logs", on=("kv-mlp-prod",)),
-    Case("stk-08-diagnostic-settings", drop("diag-stmlpprod-blob"),
-         "no diagnostic setting sends its logs", on=("stmlpprod",)),
-    Case("stk-08-diagnostic-settings", chain(change(
-        "diag-aks-mlp-prod", "workspaceId", LAW_ID.replace("log-mlp-prod", "elsewhere")),
-        _no_refs("diag-aks-mlp-prod", "workspaceId")),
-         "do not send to a Log Analytics workspace of this stack", on=("aks-mlp-prod",)),
-    Case("stk-08-diagnostic-settings", change(
-        "diag-crmlpprod", "logs", [{"categoryGroup": "allLogs", "enabled": False}]),
-         "enables no log category", on=("crmlpprod",)),
+    Case(
+        "stk-08-diagnostic-settings",
+        drop("diag-kv-mlp-prod"),
+        "no diagnostic setting sends its logs",
+        on=("kv-mlp-prod",),
+    ),
+    Case(
+        "stk-08-diagnostic-settings",
+        drop("diag-stmlpprod-blob"),
+        "no diagnostic setting sends its logs",
+        on=("stmlpprod",),
+    ),
+    Case(
+        "stk-08-diagnostic-settings",
+        chain(
+            change("diag-aks-mlp-prod", "workspaceId", LAW_ID.replace("log-mlp-prod", "elsewhere")),
+            _no_refs("diag-aks-mlp-prod", "workspaceId"),
+        ),
+        "do not send to a Log Analytics workspace of this stack",
+        on=("aks-mlp-prod",),
+    ),
+    Case(
+        "stk-08-diagnostic-settings",
+        change("diag-crmlpprod", "logs", [{"categoryGroup": "allLogs", "enabled": False}]),
+        "enables no log category",
+        on=("crmlpprod",),
+    ),
     # STK-09: associated resources belong to the stack
     Case("stk-09-workspace-associated-resources-in-stack", None, None),
-    Case("stk-09-workspace-associated-resources-in-stack", chain(
-        change("mlw-mlp-prod", "keyVault", f"{SUB}/resourceGroups/other/providers/"
-               "Microsoft.KeyVault/vaults/kv-shared"), _no_refs("mlw-mlp-prod", "keyVault")),
-         "not a key vault of this stack", on=("mlw-mlp-prod",)),
-    Case("stk-09-workspace-associated-resources-in-stack",
-         change("mlw-mlp-prod", "containerRegistry", DELETE), "containerRegistry is not set",
-         on=("mlw-mlp-prod",)),
-    Case("stk-09-workspace-associated-resources-in-stack",
-         change("mlw-mlp-prod", "containerRegistry", DELETE), None,
-         {"requireContainerRegistry": False}),
-    Case("stk-09-workspace-associated-resources-in-stack", chain(
-        change("mlw-mlp-prod", "kind", "Project"), change("mlw-mlp-prod", "keyVault", DELETE)),
-         None),
+    Case(
+        "stk-09-workspace-associated-resources-in-stack",
+        chain(
+            change(
+                "mlw-mlp-prod", "keyVault", f"{SUB}/resourceGroups/other/providers/Microsoft.KeyVault/vaults/kv-shared"
+            ),
+            _no_refs("mlw-mlp-prod", "keyVault"),
+        ),
+        "not a key vault of this stack",
+        on=("mlw-mlp-prod",),
+    ),
+    Case(
+        "stk-09-workspace-associated-resources-in-stack",
+        change("mlw-mlp-prod", "containerRegistry", DELETE),
+        "containerRegistry is not set",
+        on=("mlw-mlp-prod",),
+    ),
+    Case(
+        "stk-09-workspace-associated-resources-in-stack",
+        change("mlw-mlp-prod", "containerRegistry", DELETE),
+        None,
+        {"requireContainerRegistry": False},
+    ),
+    Case(
+        "stk-09-workspace-associated-resources-in-stack",
+        chain(change("mlw-mlp-prod", "kind", "Project"), change("mlw-mlp-prod", "keyVault", DELETE)),
+        None,
+    ),
 ]
 
 
@@ -325,12 +530,10 @@ def test_every_stack_rule_has_a_passing_and_a_failing_case() -> None:
 def cli_shaped(records: list[Record]) -> list[Record]:
     """What `pulumi up` hands a stack policy: outputs only (azure-native outputs echo the
     inputs, except input-only names such as resourceUri, workspaceName, clusterName)."""
-    input_only = {"resourceUri", "workspaceName", "clusterName", "accountName",
-                  "resourceGroupName", "resourceName"}
+    input_only = {"resourceUri", "workspaceName", "clusterName", "accountName", "resourceGroupName", "resourceName"}
     changed = copy.deepcopy(records)
     for r in changed:
-        r["outputs"] = {**{k: v for k, v in r["inputs"].items() if k not in input_only},
-                        **r["outputs"]}
+        r["outputs"] = {**{k: v for k, v in r["inputs"].items() if k not in input_only}, **r["outputs"]}
         r["inputs"] = {}
         r["propertyDependencies"] = {}
     return changed
@@ -339,8 +542,15 @@ def cli_shaped(records: list[Record]) -> list[Record]:
 def preview_shaped(records: list[Record]) -> list[Record]:
     """What `pulumi preview` hands a stack policy for a first deployment: no ids yet, and
     references between resources unknown; only the property dependencies tell them apart."""
-    references = {"storageAccount", "keyVault", "applicationInsights", "containerRegistry",
-                  "workspaceId", "resourceUri", "primaryUserAssignedIdentity"}
+    references = {
+        "storageAccount",
+        "keyVault",
+        "applicationInsights",
+        "containerRegistry",
+        "workspaceId",
+        "resourceUri",
+        "primaryUserAssignedIdentity",
+    }
     changed = copy.deepcopy(records)
     for r in changed:
         r["outputs"] = {}
@@ -351,7 +561,8 @@ def preview_shaped(records: list[Record]) -> list[Record]:
 
 @pytest.mark.parametrize("shape", [cli_shaped, preview_shaped])
 def test_stack_rules_follow_references_without_input_only_names_or_ids(
-        shape: Callable[[list[Record]], list[Record]]) -> None:
+    shape: Callable[[list[Record]], list[Record]],
+) -> None:
     records = shape(secure_platform())
     prod = resolve(ALL_POLICIES, load_config(config_path_for("prod")))
     for policy in ALL_POLICIES:
@@ -362,8 +573,7 @@ def test_stack_rules_follow_references_without_input_only_names_or_ids(
 def test_references_still_catch_a_missing_diagnostic_setting_when_shaped_like_the_cli() -> None:
     records = cli_shaped(without(secure_platform(), "diag-kv-mlp-prod"))
     found = run_stack(by_name("stk-08-diagnostic-settings"), records)
-    assert found == [("no diagnostic setting sends its logs to Log Analytics",
-                      find(records, "kv-mlp-prod")["urn"])]
+    assert found == [("no diagnostic setting sends its logs to Log Analytics", find(records, "kv-mlp-prod")["urn"])]
 
 
 def test_compute_found_under_its_workspace_by_id_prefix() -> None:
