@@ -66,6 +66,16 @@ def test_registry_mode_create_makes_a_registry_without_admin_user(stack_plans: d
     assert acr["sku"]["name"] == "Premium"
 
 
+def test_premium_registry_keeps_images_inside_and_cleans_untagged_manifests(stack_plans: dict[str, Resources]) -> None:
+    policies = stack_plans["prod"].one("containerregistry:Registry")["inputs"]["policies"]
+    assert policies["exportPolicy"] == {"status": "disabled"}
+    assert policies["retentionPolicy"]["status"] == "enabled"
+    assert "quarantinePolicy" not in policies  # would block Azure ML's image builds
+    basic = stack_plans["dev"].one("containerregistry:Registry")["inputs"]
+    assert basic["sku"]["name"] == "Basic"
+    assert "policies" not in basic
+
+
 def test_registry_mode_on_demand_leaves_the_registry_to_azure_ml() -> None:
     res = Resources(plan("dev", {"registry": {"mode": "onDemand"}}))
     assert res.of_type("containerregistry:Registry") == []
