@@ -8,10 +8,14 @@ from typing import Any
 import pulumi
 from pulumi_azure_native import authorization, resources
 
+from .access import Access, identity_grant_summary
+from .access_cli import az_ml_commands
 from .base import PlatformComponent, StackContext
+from .data import Data
 from .monitoring import Monitoring
 from .naming import Names
 from .settings import StackSettings
+from .settings.secrets import read_secret
 from .workspace import Workspace
 
 
@@ -66,6 +70,26 @@ class Platform(PlatformComponent):
         # --- compute wires in here ---
 
         # --- data and access wire in here ---
+        self.data = Data(
+            self.child_name("data"),
+            ctx,
+            settings.data,
+            storage_settings=settings.storage,
+            public_network_access=settings.workspace.public_network_access,
+            workspace_name=self.workspace.workspace.name,
+            secrets={name: read_secret(name) for name in settings.data.secret_references().values()},
+            opts=self.child_opts(),
+        )
+        self.access = Access(
+            self.child_name("access"),
+            ctx,
+            settings.access,
+            workspace_id=self.workspace.workspace.id,
+            datastores=self.data.targets,
+            # the compute identity joins here: Grantee("compute", <its principal id>, "ServicePrincipal")
+            compute_grantees=[],
+            opts=self.child_opts(),
+        )
 
         self.outputs: dict[str, Any] = {
             "resourceGroupName": rg_name_out,
@@ -76,5 +100,14 @@ class Platform(PlatformComponent):
             "keyVaultName": self.workspace.key_vault.name,
             "containerRegistryName": self.workspace.registry.name if self.workspace.registry else None,
             "logAnalyticsWorkspaceId": self.monitoring.log_analytics.id,
+            "workspaceIdentity": {"type": settings.workspace.identity, "principalId": self.workspace.principal_id},
+            "datastores": self.data.summary,
+            "accessGrants": [
+                *identity_grant_summary(
+                    "workspaceIdentity", self.workspace.principal_id, self.workspace.identity_grants
+                ),
+                *self.access.summary,
+            ],
+            "azMl": az_ml_commands(self.workspace.workspace.name, rg_name_out),
         }
         self.finish(self.outputs)

@@ -22,6 +22,7 @@ NAME_INPUTS = {
     "azure-native:machinelearningservices:Workspace": "workspaceName",
     "azure-native:machinelearningservices:Compute": "computeName",
     "azure-native:machinelearningservices:Datastore": "name",
+    "azure-native:managedidentity:UserAssignedIdentity": "resourceName",
 }
 
 # ARM path segments per type: (provider namespace, collection). Children of another resource
@@ -87,6 +88,19 @@ def _with_system_identity(args: pulumi.runtime.MockResourceArgs, state: dict[str
         state["identity"] = {**identity, **_identity(args.typ, args.name)}
 
 
+def _with_user_identities(state: dict[str, Any]) -> None:
+    """Azure answers a request's list of user-assigned identity ids with a map id -> identity."""
+    identity = state.get("identity")
+    if isinstance(identity, dict) and isinstance(identity.get("userAssignedIdentities"), list):
+        state["identity"] = {
+            **identity,
+            "userAssignedIdentities": {
+                uai: {"principalId": stable_uuid(uai, "principal"), "clientId": stable_uuid(uai, "client")}
+                for uai in identity["userAssignedIdentities"]
+            },
+        }
+
+
 def _user_assigned_identity(args: pulumi.runtime.MockResourceArgs, state: dict[str, Any]) -> None:
     state["principalId"] = stable_uuid(args.typ, args.name, "principal")
     state["clientId"] = stable_uuid(args.typ, args.name, "client")
@@ -118,6 +132,7 @@ class PlanMocks(pulumi.runtime.Mocks):
         state = {**args.inputs, "name": name}
         state["id"] = arm_id(args, name)
         _with_system_identity(args, state)
+        _with_user_identities(state)
         hook = OUTPUT_HOOKS.get(args.typ)
         if hook:
             hook(args, state)
