@@ -14,7 +14,7 @@ from pulumi_azure_native import machinelearningservices as ml
 from pulumi_azure_native import managedidentity
 
 from .base import PlatformComponent, StackContext
-from .compute_identity import ComputeTargets, grant_compute_roles
+from .compute_identity import ComputeTargets, compute_roles, grant_compute_roles
 from .compute_resource import (
     AML_COMPUTE_REPLACE_ON,
     ATTACHED_REPLACE_ON,
@@ -55,6 +55,13 @@ class Compute(PlatformComponent):
         )
         self.principal_id: pulumi.Output[str] = self.identity.principal_id
         self.role_assignments = grant_compute_roles(self, "identity", self.principal_id, targets)
+        # the identities jobs run as, by a stable key: the access feature gives them data roles
+        self.job_identities: dict[str, pulumi.Output[str]] = {"compute": self.principal_id}
+        # for the stack's access audit: (who, principal id, [(target, role)]) of every grant made here
+        role_grants = [(target, role) for target, role, _ in compute_roles(targets)]
+        self.role_grants: list[tuple[str, pulumi.Output[str], list[tuple[str, str]]]] = [
+            ("computeIdentity", self.principal_id, role_grants)
+        ]
 
         self.clusters: dict[str, ml.Compute] = {}
         for cluster in settings.clusters:
@@ -70,7 +77,10 @@ class Compute(PlatformComponent):
                 depends_on=[] if own_identity else self.role_assignments,
             )
             if own_identity:
-                self.role_assignments += grant_compute_roles(self, cluster.name, _principal_of(compute), targets)
+                principal = _principal_of(compute)
+                self.role_assignments += grant_compute_roles(self, cluster.name, principal, targets)
+                self.job_identities[f"compute-{cluster.name}"] = principal
+                self.role_grants.append((f"cluster {cluster.name}", principal, role_grants))
             self.clusters[cluster.name] = compute
 
         # Personal instances act as their user (Entra ID), not as the shared compute identity.
@@ -117,6 +127,10 @@ class Compute(PlatformComponent):
                 disable_local_auth=local_auth_off,
                 opts=self.child_opts(),
             )
+            if self.inference.kubelet_acr_pull is not None:
+                self.role_grants.append(
+                    ("inferenceKubelet", self.inference.kubelet_principal_id, [("registry", "AcrPull")])
+                )
 
         self.compute_names = [name for _, name in settings.named_computes()]
         self.finish(

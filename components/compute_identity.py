@@ -20,17 +20,23 @@ class ComputeTargets:
     registry_id: pulumi.Input[str] | None
 
 
+def compute_roles(targets: ComputeTargets) -> list[tuple[str, str, pulumi.Input[str]]]:
+    """(target, role, scope): Storage Blob Data Reader for code snapshots and inputs, AcrPull for
+    environment images. Per-datastore data roles are added by the access feature."""
+    roles: list[tuple[str, str, pulumi.Input[str]]] = [
+        ("storage", "Storage Blob Data Reader", targets.storage_account_id)
+    ]
+    if targets.registry_id is not None:
+        roles.append(("registry", "AcrPull", targets.registry_id))
+    return roles
+
+
 def grant_compute_roles(
     owner: PlatformComponent, prefix: str, principal_id: pulumi.Input[str], targets: ComputeTargets
 ) -> list[authorization.RoleAssignment]:
-    """AcrPull to pull environment images; Storage Blob Data Reader for code snapshots and inputs.
-    Per-datastore data roles are added by the access feature."""
-    grants = [("storage-blob-reader", targets.storage_account_id, "Storage Blob Data Reader")]
-    if targets.registry_id is not None:
-        grants.append(("acr-pull", targets.registry_id, "AcrPull"))
     return [
         assign_role(
-            owner.child_name(f"{prefix}-{suffix}"),
+            owner.child_name(f"{prefix}-{_SUFFIXES[role]}"),
             scope=scope,
             role=role,
             principal_id=principal_id,
@@ -38,5 +44,8 @@ def grant_compute_roles(
             subscription_id=owner.ctx.subscription_id,
             opts=owner.child_opts(),
         )
-        for suffix, scope, role in grants
+        for _, role, scope in compute_roles(targets)
     ]
+
+
+_SUFFIXES = {"Storage Blob Data Reader": "storage-blob-reader", "AcrPull": "acr-pull"}

@@ -85,14 +85,15 @@ class Inference(PlatformComponent):
             self, cluster_id=self.cluster.id, cluster_name=cluster_name(self), logs_id=logs_id
         )
         # the nodes pull model images from the stack's registry with the kubelet identity
+        self.kubelet_principal_id: pulumi.Output[str] = self.cluster.identity_profile.apply(
+            lambda profile: (profile["kubeletidentity"].object_id or "") if profile else ""
+        )
         self.kubelet_acr_pull = (
             assign_role(
                 self.child_name("kubelet-acr-pull"),
                 scope=registry_id,
                 role="AcrPull",
-                principal_id=self.cluster.identity_profile.apply(
-                    lambda profile: (profile["kubeletidentity"].object_id or "") if profile else ""
-                ),
+                principal_id=self.kubelet_principal_id,
                 principal_type="ServicePrincipal",
                 subscription_id=ctx.subscription_id,
                 opts=self.child_opts(),

@@ -8,12 +8,16 @@ from typing import Any
 import pulumi
 from pulumi_azure_native import authorization, resources
 
+from .access import Access, Grantee, identity_grant_summary
+from .access_cli import az_ml_commands
 from .base import PlatformComponent, StackContext
 from .compute import Compute
 from .compute_identity import ComputeTargets
+from .data import Data
 from .monitoring import Monitoring
 from .naming import Names
 from .settings import StackSettings
+from .settings.secrets import read_secret
 from .workspace import Workspace
 
 
@@ -79,6 +83,28 @@ class Platform(PlatformComponent):
         )
 
         # --- data and access wire in here ---
+        self.data = Data(
+            self.child_name("data"),
+            ctx,
+            settings.data,
+            storage_settings=settings.storage,
+            public_network_access=settings.workspace.public_network_access,
+            workspace_name=self.workspace.workspace.name,
+            secrets={name: read_secret(name) for name in settings.data.secret_references().values()},
+            opts=self.child_opts(),
+        )
+        self.access = Access(
+            self.child_name("access"),
+            ctx,
+            settings.access,
+            workspace_id=self.workspace.workspace.id,
+            datastores=self.data.targets,
+            compute_grantees=[
+                Grantee(key, principal_id, "ServicePrincipal")
+                for key, principal_id in self.compute.job_identities.items()
+            ],
+            opts=self.child_opts(),
+        )
 
         self.outputs: dict[str, Any] = {
             "resourceGroupName": rg_name_out,
@@ -92,5 +118,19 @@ class Platform(PlatformComponent):
             "computeNames": self.compute.compute_names,
             "computeIdentityPrincipalId": self.compute.principal_id,
             "inferenceClusterName": self.compute.inference.cluster.name if self.compute.inference else None,
+            "workspaceIdentity": {"type": settings.workspace.identity, "principalId": self.workspace.principal_id},
+            "datastores": self.data.summary,
+            "accessGrants": [
+                *identity_grant_summary(
+                    "workspaceIdentity", self.workspace.principal_id, self.workspace.identity_grants
+                ),
+                *(
+                    entry
+                    for who, principal_id, grants in self.compute.role_grants
+                    for entry in identity_grant_summary(who, principal_id, grants)
+                ),
+                *self.access.summary,
+            ],
+            "azMl": az_ml_commands(self.workspace.workspace.name, rg_name_out),
         }
         self.finish(self.outputs)

@@ -16,6 +16,7 @@ from tools.plan.engine import run_program
 from tools.plan.mocks import TENANT_ID
 
 COMPUTE = "machinelearningservices:Compute"
+AKS_TYPE = "containerservice:ManagedCluster"
 SUBNETS_PROGRAM = Path(__file__).parent / "programs" / "compute_in_subnets.py"
 DATABRICKS = (
     "/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg-data/providers/"
@@ -32,15 +33,6 @@ def at_path(inputs: dict[str, Any], path: str) -> Any:
     for part in path.split("."):
         node = node[part]
     return node
-
-
-def role_grants(res: Resources, principal_id: str) -> set[tuple[str, str]]:
-    """(role GUID, scope) of every assignment to a principal."""
-    return {
-        (r["inputs"]["roleDefinitionId"].rsplit("/", 1)[-1], r["inputs"]["scope"])
-        for r in res.of_type("authorization:RoleAssignment")
-        if r["inputs"]["principalId"] == principal_id
-    }
 
 
 @pytest.mark.parametrize("stack", STACKS)
@@ -86,36 +78,37 @@ def test_clusters_run_as_the_compute_identity_whose_roles_exist_first(
     stack: str, stack_plans: dict[str, Resources]
 ) -> None:
     res = stack_plans[stack]
-    identity = res.one("managedidentity:UserAssignedIdentity")
+    identity = res.named("mlp-compute-identity")
     principal = identity["outputs"]["principalId"]
-    storage = res.one("storage:StorageAccount")["outputs"]["id"]
-    grants = role_grants(res, principal)
-    expected = {(BUILTIN_ROLES["Storage Blob Data Reader"], storage)}
-    registries = res.of_type("containerregistry:Registry")
-    if registries:  # the stack creates its registry: the nodes pull images from it
-        expected.add((BUILTIN_ROLES["AcrPull"], registries[0]["outputs"]["id"]))
-    assert grants == expected
-    assignments = [r for r in res.of_type("authorization:RoleAssignment") if r["inputs"]["principalId"] == principal]
-    assert all(r["inputs"]["principalType"] == "ServicePrincipal" for r in assignments)
+    compute = res.one("mlplatform:index:Compute")
+    own = [r for r in res.children(compute) if r["type"].endswith("authorization:RoleAssignment")]
+    registry = res.one("containerregistry:Registry")["outputs"]["id"]
+    assert {(r["inputs"]["principalId"], r["inputs"]["scope"], r["inputs"]["roleDefinitionId"][-36:]) for r in own} == {
+        (principal, res.named("mlp-workspace-storage")["outputs"]["id"], BUILTIN_ROLES["Storage Blob Data Reader"]),
+        (principal, registry, BUILTIN_ROLES["AcrPull"]),  # the stack creates its registry
+    }
+    assert all(r["inputs"]["principalType"] == "ServicePrincipal" for r in own)
     for cluster in res.ml_computes("AmlCompute").values():
         assert cluster["inputs"]["identity"] == {
             "type": "UserAssigned",
             "userAssignedIdentities": [identity["outputs"]["id"]],
         }
-        assert {r["urn"] for r in assignments} <= set(cluster["dependencies"])
+        assert {r["urn"] for r in own} <= set(cluster["dependencies"])
     assert res.plan.outputs["computeIdentityPrincipalId"] == principal
+    # the access feature gives the same identity its datastores' data roles
+    access = res.one("mlplatform:index:Access")
+    assert [r for r in res.children(access) if r["inputs"].get("principalId") == principal]
 
 
-def test_dev_registry_on_demand_means_no_acr_pull_and_staging_grants_it(stack_plans: dict[str, Resources]) -> None:
-    def acr_pulls(res: Resources) -> list[dict[str, Any]]:
-        return [
-            r
-            for r in res.of_type("authorization:RoleAssignment")
-            if r["inputs"]["roleDefinitionId"].endswith(BUILTIN_ROLES["AcrPull"])
-        ]
-
-    assert acr_pulls(stack_plans["dev"]) == []
-    assert len(acr_pulls(stack_plans["staging"])) == 1
+def test_a_registry_left_to_azure_ml_gets_no_acr_pull_grants() -> None:
+    res = Resources(plan("dev", {"registry": {"mode": "onDemand"}, "compute": {"inference": {"enabled": True}}}))
+    assert res.of_type("containerregistry:Registry") == []
+    assert not [
+        r
+        for r in res.of_type("authorization:RoleAssignment")
+        if r["inputs"]["roleDefinitionId"].endswith(BUILTIN_ROLES["AcrPull"])
+    ]
+    assert res.one(AKS_TYPE)  # the inference cluster exists, its kubelet just has no registry to pull from
 
 
 @pytest.mark.parametrize("stack", STACKS)
@@ -172,7 +165,7 @@ def test_attached_compute_is_attached_by_resource_id() -> None:
         {"name": "spark", "kind": "SynapseSpark", "resourceId": SYNAPSE_POOL},
     ]
     res = Resources(plan("dev", {"compute": {"attached": attached}}))
-    identity_id = res.one("managedidentity:UserAssignedIdentity")["outputs"]["id"]
+    identity_id = res.named("mlp-compute-identity")["outputs"]["id"]
     dbx = res.ml_computes("Databricks")["dbx"]
     spark = res.ml_computes("SynapseSpark")["spark"]
     assert dbx["inputs"]["properties"]["resourceId"] == DATABRICKS
@@ -192,12 +185,18 @@ def test_a_cluster_with_its_own_identity_gets_the_same_roles_after_it_exists() -
     cluster = res.ml_computes("AmlCompute")["own-id"]
     assert cluster["inputs"]["identity"] == {"type": "SystemAssigned"}
     principal = cluster["outputs"]["identity"]["principalId"]
-    assert {role for role, _ in role_grants(res, principal)} == {
+    compute = res.one("mlplatform:index:Compute")
+    grants = [r for r in res.children(compute) if r["inputs"].get("principalId") == principal]
+    assert {r["inputs"]["roleDefinitionId"][-36:] for r in grants} == {
         BUILTIN_ROLES["Storage Blob Data Reader"],
         BUILTIN_ROLES["AcrPull"],
     }
-    grants = [r for r in res.of_type("authorization:RoleAssignment") if r["inputs"]["principalId"] == principal]
     assert all(cluster["urn"] in r["dependencies"] for r in grants)
+    # it joins the access feature's data roles too, and the audit output lists every grant
+    access = res.one("mlplatform:index:Access")
+    assert [r for r in res.children(access) if r["inputs"].get("principalId") == principal]
+    audited = {(g["objectId"], g["role"]) for g in res.plan.outputs["accessGrants"]}
+    assert {(principal, "AcrPull"), (principal, "Storage Blob Data Reader")} <= audited
 
 
 def test_local_auth_can_be_allowed_on_every_compute() -> None:

@@ -143,7 +143,7 @@ def test_kubernetes_compute_points_at_the_cluster_after_the_extension(stack_plan
             }
         },
     }
-    identity = res.one("managedidentity:UserAssignedIdentity")["outputs"]["id"]
+    identity = res.named("mlp-compute-identity")["outputs"]["id"]
     assert inputs["identity"] == {"type": "UserAssigned", "userAssignedIdentities": [identity]}
     assert res.one(EXTENSION)["urn"] in compute["dependencies"]
     assert compute["deleteBeforeReplace"] is True
@@ -173,12 +173,6 @@ def test_dev_tier_inference_is_open_http_on_a_free_public_cluster(dev_inference:
     assert "internalLoadBalancerProvider" not in settings
     assert "sslCname" not in settings
     assert "sslSecret" not in settings
-    # dev's registry is left to Azure ML: no registry of the stack to grant the kubelet
-    assert not [
-        r
-        for r in dev_inference.of_type("authorization:RoleAssignment")
-        if r["inputs"]["roleDefinitionId"].endswith(BUILTIN_ROLES["AcrPull"])
-    ]
 
 
 def test_inference_settings_reach_the_cluster_extension_and_compute() -> None:

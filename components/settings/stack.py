@@ -1,8 +1,8 @@
 """The root model: everything one stack configures."""
 
-from pydantic import Field
+from pydantic import Field, model_validator
 
-from .access import AccessSettings
+from .access import AccessSettings, check_datastore_grants, check_workspace_identity
 from .compute import ComputeSettings
 from .core import CoreFields
 from .data import DataSettings
@@ -26,3 +26,9 @@ class StackSettings(CoreFields):
     data: DataSettings = Field(default_factory=DataSettings)
     access: AccessSettings = Field(default_factory=AccessSettings)
     network: NetworkSettings = Field(default_factory=NetworkSettings)
+
+    @model_validator(mode="after")
+    def _cross_section_checks(self) -> "StackSettings":
+        check_datastore_grants(self.access, self.data.datastores)
+        check_workspace_identity(self.workspace.identity, self.registry.mode)
+        return self

@@ -14,15 +14,17 @@ _CORE_DEFAULTS: dict[str, dict[str, Any]] = {
         "monitoring": {"logRetentionDays": 30, "dailyQuotaGb": 1, "disableLocalAuth": False},
         "keyVault": {"purgeProtection": False, "softDeleteRetentionDays": 7},
         "storage": {"sku": "Standard_LRS", "blobSoftDeleteDays": 7, "versioning": False},
-        "registry": {"mode": "onDemand", "sku": "Basic"},
+        # a stack-made registry is hardened (admin user off); onDemand leaves that to Azure ML
+        "registry": {"mode": "create", "sku": "Basic"},
     },
     "staging": {
+        # isolated like prod, so network and identity problems show up before prod
         "protect": False,
-        "workspace": {"publicNetworkAccess": "Enabled", "hbiWorkspace": False},
-        "monitoring": {"logRetentionDays": 90, "disableLocalAuth": False},
+        "workspace": {"publicNetworkAccess": "Disabled", "hbiWorkspace": False},
+        "monitoring": {"logRetentionDays": 90, "disableLocalAuth": True},
         "keyVault": {"purgeProtection": True, "softDeleteRetentionDays": 30},
         "storage": {"sku": "Standard_ZRS", "blobSoftDeleteDays": 14, "versioning": True},
-        "registry": {"mode": "create", "sku": "Standard"},
+        "registry": {"mode": "create", "sku": "Premium"},
     },
     "prod": {
         "protect": True,

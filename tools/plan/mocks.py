@@ -86,20 +86,23 @@ def _identity(kind: str, key: str) -> dict[str, Any]:
     return {"principalId": stable_uuid(kind, key, "principal"), "tenantId": TENANT_ID, "type": "SystemAssigned"}
 
 
-def _with_identity(args: pulumi.runtime.MockResourceArgs, state: dict[str, Any]) -> None:
+def _with_system_identity(args: pulumi.runtime.MockResourceArgs, state: dict[str, Any]) -> None:
     identity = args.inputs.get("identity")
-    if not isinstance(identity, dict):
-        return
-    answered = dict(identity)
-    if "SystemAssigned" in str(identity.get("type", "")):
-        answered.update(_identity(args.typ, args.name))
-    if isinstance(identity.get("userAssignedIdentities"), list):
-        # requests list the identity ids; Azure answers a map of id -> principal and client ids
-        answered["userAssignedIdentities"] = {
-            uid: {"principalId": stable_uuid(uid, "principal"), "clientId": stable_uuid(uid, "client")}
-            for uid in identity["userAssignedIdentities"]
+    if isinstance(identity, dict) and "SystemAssigned" in str(identity.get("type", "")):
+        state["identity"] = {**identity, **_identity(args.typ, args.name)}
+
+
+def _with_user_identities(state: dict[str, Any]) -> None:
+    """Azure answers a request's list of user-assigned identity ids with a map id -> identity."""
+    identity = state.get("identity")
+    if isinstance(identity, dict) and isinstance(identity.get("userAssignedIdentities"), list):
+        state["identity"] = {
+            **identity,
+            "userAssignedIdentities": {
+                uai: {"principalId": stable_uuid(uai, "principal"), "clientId": stable_uuid(uai, "client")}
+                for uai in identity["userAssignedIdentities"]
+            },
         }
-    state["identity"] = answered
 
 
 def _user_assigned_identity(args: pulumi.runtime.MockResourceArgs, state: dict[str, Any]) -> None:
@@ -132,7 +135,8 @@ class PlanMocks(pulumi.runtime.Mocks):
         name = azure_name(args)
         state = {**args.inputs, "name": name}
         state["id"] = arm_id(args, name)
-        _with_identity(args, state)
+        _with_system_identity(args, state)
+        _with_user_identities(state)
         hook = OUTPUT_HOOKS.get(args.typ)
         if hook:
             hook(args, state)
