@@ -31,6 +31,9 @@ def row(first_cell: str) -> list[str]:
 
 def test_tier_table_matches_the_tier_defaults() -> None:
     assert row("`maxNodesPerCluster`") == [str(TIER_DEFAULTS[t]["maxNodesPerCluster"]) for t in TIERS]
+    assert row("`maxTotalNodes` (clusters + inference pools)") == [
+        str(TIER_DEFAULTS[t]["maxTotalNodes"]) for t in TIERS
+    ]
     assert row("`allowInstances`") == [str(TIER_DEFAULTS[t]["allowInstances"]).lower() for t in TIERS]
     assert row("`inference.enabled`") == [str(TIER_DEFAULTS[t]["inference"]["enabled"]).lower() for t in TIERS]
     for tier, cell in zip(TIERS, row("`clusters`"), strict=True):

@@ -60,7 +60,7 @@ def test_dev_defaults_are_cheap_and_allow_personal_instances() -> None:
     assert [(c.name, c.vm_size, c.priority, c.min_nodes, c.max_nodes) for c in compute.clusters] == [
         ("cpu-cluster", "Standard_DS3_v2", "LowPriority", 0, 2)
     ]
-    assert compute.max_nodes_per_cluster == 4
+    assert (compute.max_nodes_per_cluster, compute.max_total_nodes) == (4, 8)
     assert compute.allow_instances is True
     assert compute.instances == []
     assert compute.inference.enabled is False
@@ -70,16 +70,21 @@ def test_dev_defaults_are_cheap_and_allow_personal_instances() -> None:
 def test_staging_defaults_are_dedicated_without_inference() -> None:
     compute = settings("staging").compute
     assert [(c.name, c.priority, c.max_nodes) for c in compute.clusters] == [("cpu-cluster", "Dedicated", 4)]
-    assert compute.max_nodes_per_cluster == 8
+    assert (compute.max_nodes_per_cluster, compute.max_total_nodes) == (6, 16)
     assert compute.allow_instances is True
-    assert compute.inference.enabled is False
-    assert compute.inference.internal_load_balancer is True
+    inference = compute.inference
+    assert inference.enabled is False
+    # once enabled, staging's cluster meets production's security bar (not its size or SLA)
+    assert (inference.private_cluster, inference.disable_run_command, inference.defender) == (True, True, True)
+    assert inference.internal_load_balancer is True
+    assert inference.allow_insecure_connections is False
+    assert (inference.tier, inference.inference_router_ha) == ("Free", False)
 
 
 def test_prod_defaults_have_no_instances_and_a_closed_highly_available_inference_cluster() -> None:
     compute = settings("prod").compute
     assert [(c.name, c.priority) for c in compute.clusters] == [("cpu-cluster", "Dedicated")]
-    assert compute.max_nodes_per_cluster == 16
+    assert (compute.max_nodes_per_cluster, compute.max_total_nodes) == (10, 40)
     assert compute.allow_instances is False
     inference = compute.inference
     assert inference.enabled is True
@@ -96,10 +101,11 @@ def test_prod_defaults_have_no_instances_and_a_closed_highly_available_inference
 
 def test_dev_and_staging_inference_defaults_are_consistent_once_enabled() -> None:
     for tier in ("dev", "staging"):
-        inference = settings(tier, {"inference": {"enabled": True}}).compute.inference
-        assert inference.enabled is True
-        assert inference.tier == "Free"
-        assert inference.allow_insecure_connections is True
+        compute = settings(tier, {"inference": {"enabled": True}}).compute
+        assert compute.inference.enabled is True
+        assert compute.inference.tier == "Free"
+        assert compute.total_max_nodes() <= compute.max_total_nodes
+    assert settings("dev", {"inference": {"enabled": True}}).compute.inference.allow_insecure_connections is True
 
 
 def test_stack_values_override_compute_defaults_and_lists_replace() -> None:
@@ -195,6 +201,18 @@ BAD: list[tuple[str, str, dict[str, Any], str]] = [
     ("unknown identity", "dev", {"clusters": [{**CPU, "identity": "None"}]}, "compute.clusters[0].identity"),
     ("misspelt cluster key", "dev", {"clusters": [{**CPU, "maxNode": 2}]}, "compute.clusters[0].maxNode"),
     ("per-cluster cap out of range", "dev", {"maxNodesPerCluster": 0}, "compute.maxNodesPerCluster"),
+    (
+        "clusters over the total cap",
+        "dev",
+        {"clusters": [{**CPU, "maxNodes": 4}, {**CPU, "name": "cpu-b", "maxNodes": 4}, {**CPU, "name": "cpu-c"}]},
+        "compute.maxTotalNodes",
+    ),
+    (
+        "inference pools over the total cap",
+        "dev",
+        {"inference": {"enabled": True, "userPool": {"maxCount": 4}}},
+        "compute.maxTotalNodes",
+    ),
     ("instances in prod", "prod", {"instances": [INSTANCE]}, "compute.instances"),
     ("instances where disallowed", "dev", {"allowInstances": False, "instances": [INSTANCE]}, "compute.instances"),
     (

@@ -262,6 +262,9 @@ class AttachedComputeSettings(SettingsModel):
 class ComputeSettings(SettingsModel):
     clusters: list[ClusterSettings] = Field(description=f"Compute clusters; one must be `{REQUIRED_CLUSTER}`.")
     max_nodes_per_cluster: int = Field(ge=1, le=1000, description="Cap on every cluster's maxNodes (cost guard).")
+    max_total_nodes: int = Field(
+        ge=1, le=10000, description="Cap on the sum of every cluster's maxNodes and the inference pools' maxCount."
+    )
     disable_local_auth: bool = Field(
         default=True, description="Entra ID only on every compute (no keys or local accounts of Azure ML)."
     )
@@ -279,6 +282,12 @@ class ComputeSettings(SettingsModel):
                 raise problem(
                     f"clusters[{i}].maxNodes", f"must be <= maxNodesPerCluster ({self.max_nodes_per_cluster})"
                 )
+        total = self.total_max_nodes()
+        if total > self.max_total_nodes:
+            raise problem(
+                "maxTotalNodes",
+                f"clusters and inference pools can grow to {total} nodes, over maxTotalNodes ({self.max_total_nodes})",
+            )
         if self.instances and not self.allow_instances:
             raise problem("instances", "compute instances are not allowed in this stack (allowInstances is false)")
         seen: dict[str, str] = {}
@@ -289,6 +298,12 @@ class ComputeSettings(SettingsModel):
                 )
             seen[name.lower()] = key
         return self
+
+    def total_max_nodes(self) -> int:
+        total = sum(c.max_nodes for c in self.clusters)
+        if self.inference.enabled:
+            total += self.inference.system_pool.max_count + self.inference.user_pool.max_count
+        return total
 
     def named_computes(self) -> list[tuple[str, str]]:
         """(settings key, compute name) of every compute the stack puts in the workspace."""
@@ -312,11 +327,13 @@ _INFERENCE_DEFAULTS: dict[str, Any] = {
 }
 
 # Per-tier defaults of this section (camelCase keys as in the stack file), merged by tiers.py.
-# Lists replace: a stack that lists its own clusters lists cpu-cluster too.
+# Lists replace: a stack that lists its own clusters lists cpu-cluster too. The node caps are the
+# policy pack's (ML-10 per cluster, STK-04 in total), so a stack that passes validation passes them.
 TIER_DEFAULTS: dict[str, dict[str, Any]] = {
     "dev": {
         "clusters": [_cluster(REQUIRED_CLUSTER, "Standard_DS3_v2", "LowPriority", 2)],
         "maxNodesPerCluster": 4,
+        "maxTotalNodes": 8,
         "allowInstances": True,
         "inference": {
             **_INFERENCE_DEFAULTS,
@@ -333,24 +350,27 @@ TIER_DEFAULTS: dict[str, dict[str, Any]] = {
     },
     "staging": {
         "clusters": [_cluster(REQUIRED_CLUSTER, "Standard_D4ds_v5", "Dedicated", 4)],
-        "maxNodesPerCluster": 8,
+        "maxNodesPerCluster": 6,
+        "maxTotalNodes": 16,
         "allowInstances": True,
         "inference": {
             **_INFERENCE_DEFAULTS,
             "enabled": False,
             "tier": "Free",
-            "privateCluster": False,
-            "disableRunCommand": False,
+            # staging holds production's security bar (the policy pack's staging levels)
+            "privateCluster": True,
+            "disableRunCommand": True,
             "availabilityZones": [],
-            "defender": False,
+            "defender": True,
             "internalLoadBalancer": True,
             "inferenceRouterHa": False,
-            "allowInsecureConnections": True,
+            "allowInsecureConnections": False,
         },
     },
     "prod": {
         "clusters": [_cluster(REQUIRED_CLUSTER, "Standard_D8ds_v5", "Dedicated", 8)],
-        "maxNodesPerCluster": 16,
+        "maxNodesPerCluster": 10,
+        "maxTotalNodes": 40,
         "allowInstances": False,
         "inference": {
             **_INFERENCE_DEFAULTS,
