@@ -72,7 +72,8 @@ def _is_union_tag(part: str | int) -> bool:
 
 
 def _looks_like_key(text: str) -> bool:
-    return bool(text) and all(c.isalnum() or c in ".[]_" for c in text)
+    # base.problem() puts a bare key (no spaces or quotes) before the first ": "
+    return bool(text) and not any(c.isspace() or c in "'\"" for c in text)
 
 
 def _split_key(text: str) -> list[str | int]:

@@ -140,12 +140,14 @@ def _in_directory(path: Path) -> Iterator[None]:
         os.chdir(previous)
 
 
-def run_program(config: StackConfig, program: Path = ROOT / "__main__.py") -> Plan:
+def run_program(
+    config: StackConfig, program: Path = ROOT / "__main__.py", monitor: RecordingMonitor | None = None
+) -> Plan:
     """Run the program for one stack; a SettingsError propagates before any resource is registered."""
     loop = asyncio.new_event_loop()
     asyncio.set_event_loop(loop)
     try:
-        monitor = RecordingMonitor(PlanMocks())
+        monitor = monitor or RecordingMonitor(PlanMocks())
         pulumi_settings.ROOT.set(None)
         set_all_config(dict(config.values), list(config.secret_keys))
         pulumi.runtime.set_mocks(

@@ -1,0 +1,129 @@
+"""Generate the README's settings reference from the settings models and the tier defaults.
+
+`python -m tools.docs` rewrites the block between the markers in README.md; `--check` exits 1
+when the README is out of date (the tests run the same comparison).
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+import types
+import typing
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel
+from pydantic.fields import FieldInfo
+
+from components.settings.stack import StackSettings
+from components.settings.tiers import TIER_DEFAULTS
+
+ROOT = Path(__file__).resolve().parents[1]
+README = ROOT / "README.md"
+BEGIN, END = "<!-- BEGIN settings-reference -->", "<!-- END settings-reference -->"
+TIERS = ("dev", "staging", "prod")
+_MISSING = object()
+
+
+def _models_in(annotation: Any) -> list[type[BaseModel]]:
+    """The settings models a field holds, directly, in a list, or in an optional/union."""
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return [annotation]
+    found: list[type[BaseModel]] = []
+    for arg in typing.get_args(annotation):
+        found += _models_in(arg)
+    return found
+
+
+def _is_list(annotation: Any) -> bool:
+    origin = typing.get_origin(annotation)
+    if origin in (list, tuple):
+        return True
+    if origin in (typing.Union, types.UnionType):
+        return any(_is_list(a) for a in typing.get_args(annotation))
+    return False
+
+
+def _type_name(annotation: Any) -> str:
+    if typing.get_origin(annotation) is typing.Literal:
+        return " \\| ".join(f"`{v}`" for v in typing.get_args(annotation))
+    text = getattr(annotation, "__name__", None) or str(annotation)
+    return text.replace("typing.", "").replace("NoneType", "None").replace("|", "\\|")
+
+
+def _lookup(defaults: dict[str, Any], path: list[str]) -> Any:
+    node: Any = defaults
+    for part in path:
+        if not isinstance(node, dict) or part not in node:
+            return _MISSING
+        node = node[part]
+    return node
+
+
+def _show(value: Any) -> str:
+    if value is _MISSING:
+        return ""
+    text = json.dumps(value, separators=(", ", ": "))
+    return f"`{text}`" if len(text) <= 60 else "see stack files"
+
+
+def _field_default(info: FieldInfo) -> Any:
+    if info.is_required():
+        return _MISSING
+    if info.default_factory is not None:
+        return _MISSING  # a nested section: its own rows show its defaults
+    return info.default
+
+
+def rows(model: type[BaseModel], path: list[str], in_list: bool = False) -> list[list[str]]:
+    table: list[list[str]] = []
+    for name, info in model.model_fields.items():
+        alias = info.alias or name
+        key = [*path, alias]
+        nested = _models_in(info.annotation)
+        listed = _is_list(info.annotation)
+        if nested and not listed:
+            for sub in nested:
+                table += rows(sub, key, in_list)
+            continue
+        label = ".".join(key) + ("[]" if listed else "")
+        per_tier = []
+        for tier in TIERS:
+            value = _MISSING if in_list else _lookup(TIER_DEFAULTS[tier], key)
+            if value is _MISSING:
+                value = _field_default(info)
+            shown = _show(value)
+            per_tier.append(shown or ("**required**" if info.is_required() and not in_list else ""))
+        table.append([f"`{label}`", _type_name(info.annotation), info.description or "", *per_tier])
+        for sub in nested if listed else []:
+            table += rows(sub, [*key[:-1], key[-1] + "[]"], in_list=True)
+    return table
+
+
+def reference() -> str:
+    header = ["key (`ml-platform:`...)", "type", "meaning", *TIERS]
+    lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+    lines += ["| " + " | ".join(cell.replace("\n", " ") for cell in row) + " |" for row in rows(StackSettings, [])]
+    return "\n".join(lines)
+
+
+def render(readme: str) -> str:
+    start, end = readme.index(BEGIN) + len(BEGIN), readme.index(END)
+    return readme[:start] + "\n" + reference() + "\n" + readme[end:]
+
+
+def main(argv: list[str]) -> int:
+    current = README.read_text()
+    wanted = render(current)
+    if "--check" in argv:
+        if current != wanted:
+            print("README.md settings reference is out of date: run `make docs`", file=sys.stderr)
+            return 1
+        return 0
+    README.write_text(wanted)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
