@@ -1,0 +1,334 @@
+"""Run the pack's very rule objects offline, on plan records, with a stack's config file.
+
+No gRPC server and no Pulumi CLI: this module builds the ResourceValidationArgs and
+StackValidationArgs the CLI would build, resolves enforcement levels and parameters like the
+CLI does (rule default < "all" < the rule's own entry; schema defaults < configured values),
+and collects what the rules report as Verdicts.
+
+Plan record shape (one per registered resource, components and the stack included):
+  {"urn", "type", "name", "parent", "custom", "inputs", "outputs", "protect", "dependencies",
+   "propertyDependencies", "provider", "deleteBeforeReplace", "replaceOnChanges",
+   "ignoreChanges", "retainOnDelete"}
+with "[unknown]" for values unknown at plan time and "[secret]" for secrets.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from inspect import isawaitable
+from pathlib import Path
+from typing import Any, Literal
+
+import jsonschema
+from pulumi_policy import (
+    EnforcementLevel,
+    Policy,
+    PolicyCustomTimeouts,
+    PolicyProviderResource,
+    PolicyResource,
+    PolicyResourceOptions,
+    ResourceValidationArgs,
+    ResourceValidationPolicy,
+    StackValidationArgs,
+    StackValidationPolicy,
+)
+from pulumi_policy.policy import (
+    _NotApplicableError,  # what args.not_applicable() raises
+)
+from pulumi_policy.proxy import (
+    UNKNOWN_STRING_VALUE,
+    UnknownValueError,
+    unknown_checking_proxy,
+)
+
+from .rules import ALL_POLICIES, PACK_ENFORCEMENT_LEVEL
+from .rules.helpers import OFFLINE_UNKNOWN, effective_config
+
+CONFIG_DIR = Path(__file__).resolve().parent / "config"
+
+Level = Literal["mandatory", "advisory", "disabled"]
+Kind = Literal["violation", "note"]
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """One finding: a violation, or a note (value unknown at plan time, rule not applicable)."""
+
+    policy: str
+    level: Level
+    urn: str | None
+    resource_name: str | None
+    resource_type: str | None
+    message: str
+    kind: Kind
+
+
+@dataclass(frozen=True)
+class PolicySettings:
+    level: EnforcementLevel
+    config: dict[str, Any]
+
+
+# --- configuration -------------------------------------------------------------------------
+
+
+def config_path_for(stack: str) -> Path:
+    """The convention shared with CI: policies/config/<stack>.json."""
+    return CONFIG_DIR / f"{stack}.json"
+
+
+def load_config(path: Path) -> dict[str, Any]:
+    if not path.is_file():
+        raise FileNotFoundError(f"no policy pack config at {path}")
+    data = json.loads(path.read_text(encoding="utf-8"))
+    if not isinstance(data, dict):
+        raise TypeError(f"{path}: a policy pack config is a JSON object")
+    return data
+
+
+def _entry(name: str, value: Any) -> tuple[EnforcementLevel | None, dict[str, Any]]:
+    if isinstance(value, str):
+        return EnforcementLevel(value), {}
+    if isinstance(value, dict):
+        props = dict(value)
+        level = props.pop("enforcementLevel", None)
+        return (EnforcementLevel(level) if level is not None else None), props
+    raise TypeError(f"config entry {name!r} must be a string or an object")
+
+
+def resolve(policies: Sequence[Policy], raw: Mapping[str, Any]) -> dict[str, PolicySettings]:
+    """Each policy's enforcement level and parameters, reconciled as the Pulumi CLI does."""
+    names = {p.name for p in policies}
+    strange = sorted(set(raw) - names - {"all"})
+    if strange:
+        # The CLI ignores these silently; offline a typo must not disable a rule unnoticed.
+        raise ValueError(f"config names unknown policies: {', '.join(strange)}")
+    all_level = _entry("all", raw["all"])[0] if "all" in raw else None
+    settings: dict[str, PolicySettings] = {}
+    for policy in policies:
+        level = policy.enforcement_level or PACK_ENFORCEMENT_LEVEL
+        if all_level is not None:
+            level = all_level
+        given: dict[str, Any] = {}
+        if policy.name in raw:
+            own_level, given = _entry(policy.name, raw[policy.name])
+            level = own_level or level
+        schema = policy.config_schema
+        properties = dict(schema.properties) if schema else {}
+        defaults = {k: v["default"] for k, v in properties.items() if "default" in v}
+        merged = {**defaults, **given}
+        jsonschema.Draft7Validator(
+            {
+                "type": "object",
+                "properties": properties,
+                **({"required": schema.required} if schema and schema.required else {}),
+            }
+        ).validate(merged)
+        settings[policy.name] = PolicySettings(level, effective_config((), merged))
+    return settings
+
+
+def resolve_enforcement(stack: str, config_path: Path | None = None) -> dict[str, Level]:
+    """Policy name -> enforcement level for a stack (remediate counts as mandatory)."""
+    settings = resolve(ALL_POLICIES, load_config(config_path or config_path_for(stack)))
+    return {name: _level(s.level) for name, s in settings.items()}
+
+
+def _level(level: EnforcementLevel) -> Level:
+    if level == EnforcementLevel.DISABLED:
+        return "disabled"
+    if level == EnforcementLevel.ADVISORY:
+        return "advisory"
+    return "mandatory"  # remediate is reported as mandatory by the CLI
+
+
+# --- plan records -> what the CLI would hand the policies ------------------------------------
+
+
+def _engine_value(value: Any) -> Any:
+    """Offline unknown markers become the engine's sentinels, so reading one raises in the
+    rules exactly as in `pulumi preview`."""
+    if isinstance(value, str) and value == OFFLINE_UNKNOWN:
+        return UNKNOWN_STRING_VALUE
+    if isinstance(value, dict):
+        return {k: _engine_value(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_engine_value(v) for v in value]
+    return value
+
+
+def _props(values: Mapping[str, Any] | None) -> Mapping[str, Any]:
+    return unknown_checking_proxy(_engine_value(dict(values or {})))
+
+
+def _stack_props(record: Mapping[str, Any]) -> Mapping[str, Any]:
+    # The CLI hands stack policies the final outputs, and azure-native outputs echo the inputs.
+    # Offline outputs come from the mock engine and may be sparse: lay them over the inputs,
+    # keeping a known input where the output is unknown.
+    merged = dict(record.get("inputs") or {})
+    for key, value in (record.get("outputs") or {}).items():
+        if value == OFFLINE_UNKNOWN and key in merged:
+            continue
+        merged[key] = value
+    return _props(merged)
+
+
+def _options(record: Mapping[str, Any]) -> PolicyResourceOptions:
+    return PolicyResourceOptions(
+        protect=bool(record.get("protect", False)),
+        ignore_changes=list(record.get("ignoreChanges") or []),
+        delete_before_replace=record.get("deleteBeforeReplace"),
+        aliases=[],
+        custom_timeouts=PolicyCustomTimeouts(0, 0, 0),
+        additional_secret_outputs=[],
+        parent=record.get("parent"),
+    )
+
+
+def _provider(record: Mapping[str, Any], by_urn: Mapping[str, Mapping[str, Any]]) -> PolicyProviderResource | None:
+    reference = record.get("provider") or ""
+    urn = reference.rsplit("::", 1)[0] if "::" in reference else reference
+    provider = by_urn.get(urn)
+    if provider is None:
+        return None
+    return PolicyProviderResource(provider["type"], _props(provider.get("inputs")), urn, provider["name"])
+
+
+def stack_resources(records: Sequence[Mapping[str, Any]]) -> list[PolicyResource]:
+    """The PolicyResource graph a stack policy sees (parents and dependencies linked)."""
+    by_urn = {r["urn"]: r for r in records}
+    resources = {
+        r["urn"]: PolicyResource(
+            r["type"], _stack_props(r), r["urn"], r["name"], _options(r), _provider(r, by_urn), None, [], {}
+        )
+        for r in records
+    }
+    for record in records:
+        resource = resources[record["urn"]]
+        parent = record.get("parent")
+        if parent in resources:
+            resource.parent = resources[parent]
+        resource.dependencies = [resources[d] for d in record.get("dependencies") or [] if d in resources]
+        resource.property_dependencies = {
+            prop: [resources[d] for d in urns if d in resources]
+            for prop, urns in (record.get("propertyDependencies") or {}).items()
+        }
+    return list(resources.values())
+
+
+def _judged_by_resource_rules(record: Mapping[str, Any]) -> bool:
+    # Components, the stack and providers are not cloud resources (rules also filter by type).
+    return record.get("custom", True) is not False and not str(record["type"]).startswith("pulumi:")
+
+
+# --- evaluation --------------------------------------------------------------------------
+
+
+def _run(policy: Policy, args: Any, report: Any) -> None:
+    result = policy.validate(args, report)  # type: ignore[attr-defined]
+    if isawaitable(result):
+        asyncio.run(_await(result))
+
+
+async def _await(result: Any) -> None:
+    await result
+
+
+def evaluate(resources: list[dict[str, Any]], stack: str, config_path: Path | None = None) -> list[Verdict]:
+    """Evaluate every policy of the pack on a stack's plan records.
+
+    `config_path` defaults to policies/config/<stack>.json (the file CI passes to
+    `--policy-pack-config`). Disabled policies do not run, as with the CLI.
+    """
+    records = list(resources)
+    by_urn = {r["urn"]: r for r in records}
+    settings = resolve(ALL_POLICIES, load_config(config_path or config_path_for(stack)))
+    verdicts: list[Verdict] = []
+    graph: list[PolicyResource] | None = None
+
+    for policy in ALL_POLICIES:
+        setting = settings[policy.name]
+        if setting.level == EnforcementLevel.DISABLED:
+            continue
+        level = _level(setting.level)
+
+        def add(
+            message: str, urn: str | None, kind: Kind = "violation", policy: Policy = policy, level: Level = level
+        ) -> None:
+            record = by_urn.get(urn) if urn else None
+            verdicts.append(
+                Verdict(
+                    policy=policy.name,
+                    level=level if kind == "violation" else "advisory",
+                    urn=urn,
+                    resource_name=record["name"] if record else None,
+                    resource_type=record["type"] if record else None,
+                    message=message,
+                    kind=kind,
+                )
+            )
+
+        if isinstance(policy, ResourceValidationPolicy):
+            for record in filter(_judged_by_resource_rules, records):
+                args = ResourceValidationArgs(
+                    record["type"],
+                    _props(record.get("inputs")),
+                    record["urn"],
+                    record["name"],
+                    _options(record),
+                    _provider(record, by_urn),
+                    setting.config,
+                    {},
+                )
+                urn = record["urn"]
+                try:
+                    _run(policy, args, lambda message, _urn=None, urn=urn: add(message, urn))
+                except UnknownValueError as err:
+                    add(err.message, urn, "note")
+                except _NotApplicableError as err:
+                    add(f"not applicable: {err.reason or 'policy does not apply'}", urn, "note")
+        elif isinstance(policy, StackValidationPolicy):
+            graph = graph if graph is not None else stack_resources(records)
+            stack_args = StackValidationArgs(graph, setting.config, {})
+            try:
+                _run(policy, stack_args, lambda message, urn=None: add(message, urn))
+            except UnknownValueError as err:
+                add(err.message, None, "note")
+            except _NotApplicableError as err:
+                add(f"not applicable: {err.reason or 'policy does not apply'}", None, "note")
+    return verdicts
+
+
+# --- reporting ---------------------------------------------------------------------------
+
+
+def has_mandatory_failures(verdicts: Iterable[Verdict]) -> bool:
+    return any(v.kind == "violation" and v.level == "mandatory" for v in verdicts)
+
+
+def _cell(text: str) -> str:
+    return text.replace("|", "\\|").replace("\n", " ")
+
+
+def format_table(verdicts: Iterable[Verdict]) -> str:
+    """A Markdown table (rule, resource, level, message): readable as text, rendered on GitHub."""
+    rows = ["| rule | resource | level | message |", "|---|---|---|---|"]
+    for v in verdicts:
+        resource = f"{v.resource_name} ({v.resource_type})" if v.resource_name else "(stack)"
+        level = v.level if v.kind == "violation" else "note"
+        rows.append(f"| {_cell(v.policy)} | {_cell(resource)} | {level} | {_cell(v.message)} |")
+    return "\n".join(rows)
+
+
+def summarize(verdicts: Sequence[Verdict]) -> str:
+    """A one-line count followed by the table (or a line saying nothing was found)."""
+    mandatory = sum(v.kind == "violation" and v.level == "mandatory" for v in verdicts)
+    advisory = sum(v.kind == "violation" and v.level == "advisory" for v in verdicts)
+    notes = sum(v.kind == "note" for v in verdicts)
+    head = f"Policy pack: {mandatory} mandatory violation(s), {advisory} advisory violation(s), {notes} note(s)."
+    if not verdicts:
+        return head
+    return f"{head}\n\n{format_table(verdicts)}"

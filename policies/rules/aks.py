@@ -1,0 +1,248 @@
+"""AKS rules: managed clusters and node pools (AKS-01..AKS-07)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from typing import Any
+
+from pulumi_policy import PolicyResource
+
+from .catalog import AKS_CLUSTER, AKS_POOL, AZUREML_EXTENSION_TYPE, K8S_EXTENSION
+from .graph import Finding, Stack, stack_policy
+from .helpers import (
+    ADVISORY,
+    MANDATORY,
+    MISSING,
+    Param,
+    Resource,
+    as_list,
+    boolean,
+    expect,
+    fmt,
+    key_ci,
+    peek,
+    read,
+    resource_policy,
+    same,
+    string_list,
+)
+
+
+def addon(props: Mapping[str, Any], name: str) -> list[str | int]:
+    """Path to an add-on's `enabled` flag (add-on keys differ in case between docs and SDKs)."""
+    profiles = read(props, "addonProfiles")
+    return ["addonProfiles", key_ci(profiles, name), "enabled"]
+
+
+# --- AKS-01 ------------------------------------------------------------------------------
+
+
+def _entra_rbac(r: Resource) -> Iterator[str]:
+    yield from r.expect("aadProfile.managed", True)
+    yield from r.expect("aadProfile.enableAzureRBAC", True)
+    yield from r.expect("enableRBAC", True)
+
+
+AKS_01 = resource_policy(
+    rule_id="AKS-01",
+    slug="cluster-entra-rbac",
+    summary="AKS clusters use managed Entra ID integration with Azure RBAC and Kubernetes RBAC.",
+    sources="CKV_AZURE_141/5, AzP 993c2fcd, 450d2877, AZU-0042",
+    types=[AKS_CLUSTER],
+    checks=[_entra_rbac],
+    level=MANDATORY,
+)
+
+# Explicit exception: the Azure ML extension (Microsoft.AzureML.Kubernetes) needs the cluster's
+# local accounts, so a cluster that carries it keeps them. A resource rule cannot see the
+# extension, hence this part of AKS-01 is a stack rule: the exemption is earned by an actual
+# extension resource targeting the cluster, not by a self-declared tag.
+AZUREML_LOCAL_ACCOUNTS_EXCEPTION = "the Azure ML extension needs local accounts on the clusters it is installed on"
+
+
+def _local_accounts(stack: Stack) -> Iterator[Finding]:
+    attached: set[str] = set()
+
+    def collect(extension: PolicyResource) -> None:
+        if same(read(extension.props, "extensionType"), AZUREML_EXTENSION_TYPE):
+            attached.update(c.urn for c in stack.parent(extension, "clusterName", [AKS_CLUSTER]))
+
+    complete = stack.index(stack.of_type(K8S_EXTENSION), collect)
+
+    def check(cluster: PolicyResource) -> Iterator[Finding]:
+        if cluster.urn in attached:
+            return  # AZUREML_LOCAL_ACCOUNTS_EXCEPTION
+        problems = list(expect(cluster.props, "disableLocalAccounts", True))
+        if problems and not complete:
+            raise stack.undecided(cluster, "whether the Azure ML extension is installed")
+        for message in problems:
+            yield message, cluster.urn
+
+    yield from stack.each(stack.of_type(AKS_CLUSTER), check)
+
+
+AKS_01_LOCAL_ACCOUNTS = stack_policy(
+    rule_id="AKS-01",
+    slug="local-accounts-disabled",
+    summary="AKS clusters disable local accounts, except clusters that carry the Azure ML "
+    "extension (it needs them: explicit exception).",
+    sources="CKV_AZURE_141/5, AzP 993c2fcd, 450d2877, AZU-0042",
+    check=_local_accounts,
+    level=MANDATORY,
+)
+
+
+# --- AKS-02 ------------------------------------------------------------------------------
+
+
+def _api_server(r: Resource) -> Iterator[str]:
+    private = r.get("apiServerAccessProfile.enablePrivateCluster") is True
+    ranges = r.get("apiServerAccessProfile.authorizedIPRanges")
+    if not private and not as_list(ranges):
+        yield (
+            "the API server is public to any address: set "
+            "apiServerAccessProfile.enablePrivateCluster or authorizedIPRanges"
+        )
+    yield from r.expect("apiServerAccessProfile.disableRunCommand", True)
+
+
+AKS_02 = resource_policy(
+    rule_id="AKS-02",
+    slug="cluster-api-server-restricted",
+    summary="AKS API servers are private or limited to authorized IP ranges, and run command is disabled.",
+    sources="CKV_AZURE_115/6, AzP 0e246bcf, AZU-0041",
+    types=[AKS_CLUSTER],
+    checks=[_api_server],
+    level=MANDATORY,
+)
+
+
+# --- AKS-03 ------------------------------------------------------------------------------
+
+
+def pool_problems(r: Resource, pool: Any) -> Iterator[str]:
+    yield from r.check(expect(pool, "enableNodePublicIP", False))
+    yield from r.check(expect(pool, "enableEncryptionAtHost", True))
+    yield from r.check(expect(pool, "securityProfile.sshAccess", "Disabled"))
+
+
+def _node_pools(r: Resource) -> Iterator[str]:
+    if r.type == AKS_POOL:
+        yield from pool_problems(r, r.props)
+        return
+    for index, pool in enumerate(as_list(r.get("agentPoolProfiles"))):
+        label = peek(pool, "name")
+        for message in pool_problems(r, pool):
+            yield f"agentPoolProfiles[{index}] ({fmt(label)}): {message}"
+
+
+AKS_03 = resource_policy(
+    rule_id="AKS-03",
+    slug="node-pools-hardened",
+    summary="AKS node pools have no public IPs, encrypt at host and disable SSH.",
+    sources="CKV_AZURE_143/227, AzP 41425d9f",
+    types=[AKS_CLUSTER, AKS_POOL],
+    checks=[_node_pools],
+    level=MANDATORY,
+)
+
+
+# --- AKS-04 ------------------------------------------------------------------------------
+
+
+def _network_policy(r: Resource) -> Iterator[str]:
+    yield from r.expect_in("networkProfile.networkPolicy", list(r.config["allowedNetworkPolicies"]))
+
+
+AKS_04 = resource_policy(
+    rule_id="AKS-04",
+    slug="cluster-network-policy",
+    summary="AKS clusters enforce Kubernetes network policies (azure, calico or cilium).",
+    sources="CKV_AZURE_7, AzP 46238e2f, AZU-0043",
+    types=[AKS_CLUSTER],
+    checks=[_network_policy],
+    level=MANDATORY,
+    params=[
+        Param(
+            "allowedNetworkPolicies",
+            string_list(["azure", "calico", "cilium"], "Accepted networkProfile.networkPolicy values."),
+        )
+    ],
+)
+
+
+# --- AKS-05 ------------------------------------------------------------------------------
+
+
+def _policy_monitoring_defender(r: Resource) -> Iterator[str]:
+    yield from r.expect(addon(r.props, "azurepolicy"), True)
+    container_insights = r.get(addon(r.props, "omsagent")) is True
+    managed_prometheus = r.get("azureMonitorProfile.metrics.enabled") is True
+    if not (container_insights or managed_prometheus):
+        yield ("no monitoring: enable the omsagent add-on (Container insights) or azureMonitorProfile.metrics")
+    yield from r.expect("securityProfile.defender.securityMonitoring.enabled", True)
+
+
+AKS_05 = resource_policy(
+    rule_id="AKS-05",
+    slug="cluster-policy-monitoring-defender",
+    summary="AKS clusters run the Azure Policy add-on, monitoring (omsagent or azureMonitorProfile) and Defender.",
+    sources="CKV_AZURE_116/4, AzP 0a15ec92, a1840de2",
+    types=[AKS_CLUSTER],
+    checks=[_policy_monitoring_defender],
+    level=MANDATORY,
+)
+
+
+# --- AKS-06 ------------------------------------------------------------------------------
+
+
+def _identity_and_upgrades(r: Resource) -> Iterator[str]:
+    yield from r.expect_in(
+        "identity.type", ["SystemAssigned", "UserAssigned"], "the Azure ML extension requires a managed identity"
+    )
+    client = r.get("servicePrincipalProfile.clientId")
+    if client is not MISSING and not same(client, "msi"):
+        yield "servicePrincipalProfile.clientId is set; use the managed identity instead"
+    yield from r.expect("securityProfile.workloadIdentity.enabled", True)
+    yield from r.expect("oidcIssuerProfile.enabled", True)
+    yield from r.expect_set("autoUpgradeProfile.upgradeChannel")
+    yield from r.expect_not("autoUpgradeProfile.upgradeChannel", "none")
+
+
+AKS_06 = resource_policy(
+    rule_id="AKS-06",
+    slug="cluster-identity-and-upgrades",
+    summary="AKS clusters use a managed identity (no service principal), workload identity "
+    "with the OIDC issuer, and an auto-upgrade channel.",
+    sources="AzP da6e2401, 2cc2e023, CKV_AZURE_171",
+    types=[AKS_CLUSTER],
+    checks=[_identity_and_upgrades],
+    level=MANDATORY,
+)
+
+
+# --- AKS-07 ------------------------------------------------------------------------------
+
+
+def _tier_and_addons(r: Resource) -> Iterator[str]:
+    if r.config["requireStandardTier"]:
+        yield from r.expect_in("sku.tier", ["Standard", "Premium"], "the Free tier has no uptime SLA")
+    for name in ("kubeDashboard", "httpApplicationRouting"):
+        yield from r.expect_not(addon(r.props, name), True)
+
+
+AKS_07 = resource_policy(
+    rule_id="AKS-07",
+    slug="cluster-tier-and-addons",
+    summary="AKS clusters use the Standard tier where the stack requires it (prod) and do not "
+    "enable the dashboard or HTTP application routing add-ons.",
+    sources="CKV_AZURE_170/246/8",
+    types=[AKS_CLUSTER],
+    checks=[_tier_and_addons],
+    level=ADVISORY,
+    params=[Param("requireStandardTier", boolean(True, "sku.tier must be Standard or Premium."))],
+)
+
+
+POLICIES = [AKS_01, AKS_01_LOCAL_ACCOUNTS, AKS_02, AKS_03, AKS_04, AKS_05, AKS_06, AKS_07]

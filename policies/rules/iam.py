@@ -1,0 +1,35 @@
+"""Identity rules on resources (IAM-01); least privilege across the stack is STK-06."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from .catalog import ROLE_DEFINITION
+from .helpers import MANDATORY, Resource, as_list, read, resource_policy
+
+
+def wildcard_action(action: object) -> bool:
+    """`*` alone or a provider wildcard such as `*/write`: rights over every resource type."""
+    return isinstance(action, str) and (action.strip() == "*" or action.strip().startswith("*/"))
+
+
+def _no_wildcard_actions(r: Resource) -> Iterator[str]:
+    for index, permission in enumerate(as_list(r.get("permissions"))):
+        for field in ("actions", "dataActions"):
+            for action in as_list(read(permission, field)):
+                if wildcard_action(action):
+                    yield (f'permissions[{index}].{field} contains "{action}"; list the actions the role needs')
+
+
+IAM_01 = resource_policy(
+    rule_id="IAM-01",
+    slug="role-definition-no-wildcard-actions",
+    summary="Custom role definitions never grant `*` actions.",
+    sources="CKV_AZURE_39, AZU-0030",
+    types=[ROLE_DEFINITION],
+    checks=[_no_wildcard_actions],
+    level=MANDATORY,
+)
+
+
+POLICIES = [IAM_01]

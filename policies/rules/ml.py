@@ -1,0 +1,430 @@
+"""Azure Machine Learning rules: workspace, compute, datastores (ML-01..ML-13)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from pulumi_policy import PolicyResource
+
+from .catalog import (
+    AZUREML_EXTENSION_TYPE,
+    K8S_EXTENSION,
+    MANAGED_NETWORK_ON,
+    ML_COMPUTE,
+    ML_DATASTORE,
+    ML_WORKSPACE,
+    STORAGE_ACCOUNT,
+)
+from .graph import Finding, Stack, stack_policy
+from .helpers import (
+    ADVISORY,
+    MANDATORY,
+    MISSING,
+    Param,
+    Resource,
+    flag,
+    fmt,
+    integer,
+    key_ci,
+    one_of,
+    read,
+    resource_policy,
+    same,
+    string_list,
+)
+from .storage import network_exposure
+
+AML_COMPUTE = "AmlCompute"
+COMPUTE_INSTANCE = "ComputeInstance"
+KUBERNETES = "Kubernetes"
+
+_ISO_DURATION = re.compile(r"^P(?!$)(\d+D)?(T(?=\d)(\d+H)?(\d+M)?(\d+(\.\d+)?S)?)?$")
+
+
+def compute_type(r: Resource) -> str:
+    value = r.get("properties.computeType")
+    return str(value) if value is not MISSING else ""
+
+
+# --- ML-01 -------------------------------------------------------------------------------
+
+
+def _workspace_not_public(r: Resource) -> Iterator[str]:
+    yield from r.expect("publicNetworkAccess", "Disabled")
+    yield from r.expect_not("allowPublicAccessWhenBehindVnet", True)
+
+
+ML_01 = resource_policy(
+    rule_id="ML-01",
+    slug="workspace-public-network-disabled",
+    summary="Azure ML workspaces set publicNetworkAccess to Disabled and do not allow public "
+    "access when behind a VNet.",
+    sources="CKV_AZURE_144, CKV2_AZURE_49, AzP 438c38d2, PSR Azure.ML.PublicAccess",
+    types=[ML_WORKSPACE],
+    checks=[_workspace_not_public],
+    level=MANDATORY,
+)
+
+
+# --- ML-02 (stack: the customer-VNet alternative needs the private endpoints) ---------------
+
+
+def _managed_network(stack: Stack) -> Iterator[Finding]:
+    allowed = list(stack.config["allowedIsolationModes"])
+
+    def check(ws: PolicyResource) -> Iterator[Finding]:
+        mode = read(ws.props, "managedNetwork.isolationMode")
+        if mode is not MISSING and one_of(mode, allowed):
+            return
+        managed_off = mode is MISSING or same(mode, "Disabled")
+        if managed_off and "amlworkspace" in stack.private_endpoint_groups(ws):
+            return  # customer VNet: the workspace is reached through its private endpoint
+        yield (
+            (
+                f"managedNetwork.isolationMode is {fmt(mode)}; use one of {fmt(allowed)}, or a "
+                "customer VNet with an 'amlworkspace' private endpoint"
+            ),
+            ws.urn,
+        )
+
+    yield from stack.each(stack.of_type(ML_WORKSPACE), check)
+
+
+ML_02 = stack_policy(
+    rule_id="ML-02",
+    slug="workspace-managed-network-isolated",
+    summary="Azure ML workspaces use a managed network in an allowed isolation mode (prod: "
+    "AllowOnlyApprovedOutbound; the built-in policy's default parameter is wrong, so the "
+    "allowed modes are set per stack), or a customer VNet with private endpoints.",
+    sources="AzP 6ddb1705, CKV_AZURE_243",
+    check=_managed_network,
+    level=MANDATORY,
+    params=[
+        Param(
+            "allowedIsolationModes",
+            string_list(["AllowOnlyApprovedOutbound"], "Managed-network isolation modes accepted in this stack."),
+        )
+    ],
+)
+
+
+# --- ML-03 -------------------------------------------------------------------------------
+
+
+def _workspace_cmk(r: Resource) -> Iterator[str]:
+    yield from r.expect("encryption.status", "Enabled")
+    yield from r.expect_set("encryption.keyVaultProperties.keyVaultArmId")
+    yield from r.expect_set("encryption.keyVaultProperties.keyIdentifier")
+
+
+ML_03 = resource_policy(
+    rule_id="ML-03",
+    slug="workspace-customer-managed-key",
+    summary="Azure ML workspaces encrypt with a customer-managed key (encryption.status Enabled "
+    "with a key vault id and key identifier).",
+    sources="AzP ba769a63, 7f40cee6",
+    types=[ML_WORKSPACE],
+    checks=[_workspace_cmk],
+    level=ADVISORY,
+)
+
+
+# --- ML-04 -------------------------------------------------------------------------------
+
+
+def _workspace_uami(r: Resource) -> Iterator[str]:
+    kind = r.get("identity.type")
+    if kind is MISSING or "userassigned" not in str(kind).casefold().replace(" ", ""):
+        yield f"identity.type is {fmt(kind)}; it must include UserAssigned"
+    yield from r.expect_set("primaryUserAssignedIdentity")
+
+
+ML_04 = resource_policy(
+    rule_id="ML-04",
+    slug="workspace-user-assigned-identity",
+    summary="Azure ML workspaces use a user-assigned identity set as primaryUserAssignedIdentity.",
+    sources="AzP 5f0c7d88, PSR Azure.ML.UserManagedIdentity",
+    types=[ML_WORKSPACE],
+    checks=[_workspace_uami],
+    level=ADVISORY,
+)
+
+
+# --- ML-05 (stack: needs the linked storage account) --------------------------------------
+
+
+def _hbi(stack: Stack) -> Iterator[Finding]:
+    tag = str(stack.config["classificationTag"])
+    sensitive = list(stack.config["sensitiveClassifications"])
+
+    def check(ws: PolicyResource) -> Iterator[Finding]:
+        tags = read(ws.props, "tags")
+        classification = read(tags, [key_ci(tags, tag)])
+        hbi = read(ws.props, "hbiWorkspace")
+        if classification is not MISSING and one_of(classification, sensitive) and hbi is not True:
+            yield ((f"tags.{tag} is {fmt(classification)} (sensitive data); set hbiWorkspace to true"), ws.urn)
+        if hbi is True:
+            for account in stack.refs(ws, "storageAccount", [STORAGE_ACCOUNT]):
+                problems = network_exposure(account.props)
+                if read(account.props, "allowBlobPublicAccess") is not False:
+                    problems.append("allowBlobPublicAccess is not false")
+                for problem in problems:
+                    yield (
+                        (f"HBI workspace {ws.name} links storage account {account.name}, which is public: {problem}"),
+                        account.urn,
+                    )
+
+    yield from stack.each(stack.of_type(ML_WORKSPACE), check)
+
+
+ML_05 = stack_policy(
+    rule_id="ML-05",
+    slug="hbi-workspace-for-sensitive-data",
+    summary="Workspaces holding sensitive data (by their data-classification tag) set "
+    "hbiWorkspace; an HBI workspace's storage account is not public.",
+    sources="CKV2_AZURE_50",
+    check=_hbi,
+    level=ADVISORY,
+    params=[
+        Param(
+            "classificationTag",
+            {
+                "type": "string",
+                "default": "dataClassification",
+                "description": "Tag that carries the data classification.",
+            },
+        ),
+        Param(
+            "sensitiveClassifications",
+            string_list(["confidential", "restricted"], "Classification values that count as sensitive."),
+        ),
+    ],
+)
+
+
+# --- ML-06 -------------------------------------------------------------------------------
+
+
+def _workspace_identity_datastores(r: Resource) -> Iterator[str]:
+    yield from r.expect(
+        "systemDatastoresAuthMode", "Identity", "works with shared-key access disabled on the storage account"
+    )
+    yield from r.expect_not("v1LegacyMode", True, "v1 mode blocks the v2 API and CLI")
+
+
+ML_06 = resource_policy(
+    rule_id="ML-06",
+    slug="workspace-identity-datastore-auth",
+    summary="Azure ML workspaces reach their system datastores with identity "
+    "(systemDatastoresAuthMode Identity) and do not enable v1LegacyMode.",
+    sources="custom (AzP e413671a audits the opposite: do not adopt)",
+    types=[ML_WORKSPACE],
+    checks=[_workspace_identity_datastores],
+    level=MANDATORY,
+)
+
+
+# --- ML-07 -------------------------------------------------------------------------------
+
+
+def _compute_local_auth(r: Resource) -> Iterator[str]:
+    if one_of(compute_type(r), (AML_COMPUTE, COMPUTE_INSTANCE, KUBERNETES)):
+        yield from r.expect("properties.disableLocalAuth", True)
+
+
+ML_07 = resource_policy(
+    rule_id="ML-07",
+    slug="compute-local-auth-disabled",
+    summary="Azure ML compute (AmlCompute, ComputeInstance, Kubernetes) disables local authentication.",
+    sources="CKV_AZURE_142, AzP e96a9a5f, a6f9a2d0, PSR Azure.ML.DisableLocalAuth",
+    types=[ML_COMPUTE],
+    checks=[_compute_local_auth],
+    level=MANDATORY,
+)
+
+
+# --- ML-08 -------------------------------------------------------------------------------
+
+
+def _compute_no_public_access(r: Resource) -> Iterator[str]:
+    kind = compute_type(r)
+    if same(kind, AML_COMPUTE):
+        yield from r.expect("properties.properties.enableNodePublicIp", False)
+        yield from r.expect(
+            "properties.properties.remoteLoginPortPublicAccess",
+            "Disabled",
+            "NotSpecified leaves SSH open when there is no VNet",
+        )
+    elif same(kind, COMPUTE_INSTANCE):
+        yield from r.expect("properties.properties.sshSettings.sshPublicAccess", "Disabled")
+
+
+ML_08 = resource_policy(
+    rule_id="ML-08",
+    slug="compute-no-public-ip-or-ssh",
+    summary="Compute clusters have no node public IP and no public SSH port; compute instances disable public SSH.",
+    sources="custom (no external id)",
+    types=[ML_COMPUTE],
+    checks=[_compute_no_public_access],
+    level=MANDATORY,
+)
+
+
+# --- ML-09 (stack: needs the workspace's managed network) ---------------------------------
+
+
+def _compute_network(stack: Stack) -> Iterator[Finding]:
+    def check(compute: PolicyResource) -> Iterator[Finding]:
+        kind = read(compute.props, "properties.computeType")
+        if not one_of(kind, (AML_COMPUTE, COMPUTE_INSTANCE)):
+            return
+        if read(compute.props, "properties.properties.subnet.id") is not MISSING:
+            return
+        for ws in stack.parent(compute, "workspaceName", [ML_WORKSPACE]):
+            if one_of(read(ws.props, "managedNetwork.isolationMode"), MANAGED_NETWORK_ON):
+                return  # managed network on: AML places the compute in the managed VNet
+        yield (
+            (
+                "properties.properties.subnet.id is not set and the workspace has no managed "
+                "network; put the compute in a subnet"
+            ),
+            compute.urn,
+        )
+
+    yield from stack.each(stack.of_type(ML_COMPUTE), check)
+
+
+ML_09 = stack_policy(
+    rule_id="ML-09",
+    slug="compute-in-vnet-or-managed-network",
+    summary="Compute clusters and instances sit in a customer subnet unless their workspace's managed network is on.",
+    sources="AzP 7804b5c7, PSR Azure.ML.ComputeVnet",
+    check=_compute_network,
+    level=MANDATORY,
+)
+
+
+# --- ML-10 -------------------------------------------------------------------------------
+
+
+def _cluster_scale(r: Resource) -> Iterator[str]:
+    if not same(compute_type(r), AML_COMPUTE):
+        return
+    yield from r.expect("properties.properties.scaleSettings.minNodeCount", 0, "idle clusters must scale to zero")
+    cap = int(r.config["maxNodesPerCluster"])
+    most = r.get("properties.properties.scaleSettings.maxNodeCount")
+    if most is MISSING:
+        yield "properties.properties.scaleSettings.maxNodeCount is not set"
+    elif not isinstance(most, (int, float)) or most > cap:
+        yield (f"properties.properties.scaleSettings.maxNodeCount is {fmt(most)}; the cap for this stack is {cap}")
+
+
+ML_10 = resource_policy(
+    rule_id="ML-10",
+    slug="compute-scale-to-zero-and-capped",
+    summary="Compute clusters scale to zero (minNodeCount 0) and keep maxNodeCount within the stack's per-cluster cap.",
+    sources="CKV_AZURE_150, WAF cost",
+    types=[ML_COMPUTE],
+    checks=[_cluster_scale],
+    level=ADVISORY,
+    params=[Param("maxNodesPerCluster", integer(4, "Largest maxNodeCount of one cluster.", 1))],
+)
+
+
+# --- ML-11 -------------------------------------------------------------------------------
+
+
+def _instance_idle_shutdown(r: Resource) -> Iterator[str]:
+    if not same(compute_type(r), COMPUTE_INSTANCE):
+        return
+    idle = r.get("properties.properties.idleTimeBeforeShutdown")
+    if idle is MISSING or idle == "":
+        yield 'properties.properties.idleTimeBeforeShutdown is not set; set an ISO 8601 duration such as "PT60M"'
+    elif not isinstance(idle, str) or not _ISO_DURATION.match(idle):
+        yield (
+            f"properties.properties.idleTimeBeforeShutdown is {fmt(idle)}; it must be an "
+            'ISO 8601 duration such as "PT60M"'
+        )
+
+
+ML_11 = resource_policy(
+    rule_id="ML-11",
+    slug="compute-instance-idle-shutdown",
+    summary="Compute instances shut down when idle (idleTimeBeforeShutdown set).",
+    sources="AzP 679ddf89, PSR Azure.ML.ComputeIdleShutdown",
+    types=[ML_COMPUTE],
+    checks=[_instance_idle_shutdown],
+    level=MANDATORY,
+)
+
+
+# --- ML-12 -------------------------------------------------------------------------------
+
+
+def _kubernetes_compute(r: Resource) -> Iterator[str]:
+    if r.type == ML_COMPUTE:
+        if same(compute_type(r), KUBERNETES):
+            yield from r.expect("properties.disableLocalAuth", True)
+        return
+    if not same(r.get("extensionType"), AZUREML_EXTENSION_TYPE):
+        return
+    settings = "configurationSettings"
+    if flag(r.get([settings, "allowInsecureConnections"])) is True:
+        yield (
+            f"{settings}.allowInsecureConnections is true; serve inference over TLS "
+            "(sslSecret or sslCertPemFile/sslKeyPemFile with sslCname)"
+        )
+    inference = flag(r.get([settings, "enableInference"])) is True
+    if inference and same(r.get([settings, "inferenceRouterServiceType"]), "loadBalancer"):
+        provider = r.get([settings, "internalLoadBalancerProvider"])
+        if not same(provider, "azure"):
+            yield (
+                f'{settings}.inferenceRouterServiceType is "loadBalancer" and '
+                f'internalLoadBalancerProvider is {fmt(provider)}; set it to "azure" so the '
+                "inference router is not exposed publicly"
+            )
+
+
+ML_12 = resource_policy(
+    rule_id="ML-12",
+    slug="kubernetes-compute-secure",
+    summary="Kubernetes compute disables local auth; the Azure ML extension does not allow "
+    "insecure connections and keeps its inference router on an internal load balancer.",
+    sources="custom",
+    types=[ML_COMPUTE, K8S_EXTENSION],
+    checks=[_kubernetes_compute],
+    level=MANDATORY,
+)
+
+
+# --- ML-13 -------------------------------------------------------------------------------
+
+# Explicit exception: Azure Files datastores support credential-based auth only.
+FILE_DATASTORE_EXCEPTION = (
+    "Azure Files datastores support credential-based authentication only (no identity-based access)"
+)
+
+
+def _datastore_identity(r: Resource) -> Iterator[str]:
+    kind = r.get("properties.datastoreType")
+    if same(kind, "AzureFile"):
+        r.exempt(FILE_DATASTORE_EXCEPTION)
+    if one_of(kind, ("AzureBlob", "AzureDataLakeGen2")):
+        yield from r.expect(
+            "properties.credentials.credentialsType", "None", "identity-based access, no stored keys or SAS"
+        )
+
+
+ML_13 = resource_policy(
+    rule_id="ML-13",
+    slug="datastore-identity-based",
+    summary="Blob and ADLS Gen2 datastores are identity-based (credentialsType None).",
+    sources="custom",
+    types=[ML_DATASTORE],
+    checks=[_datastore_identity],
+    level=MANDATORY,
+)
+
+
+POLICIES = [ML_01, ML_02, ML_03, ML_04, ML_05, ML_06, ML_07, ML_08, ML_09, ML_10, ML_11, ML_12, ML_13]

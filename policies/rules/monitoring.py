@@ -1,0 +1,61 @@
+"""Monitoring rules: Application Insights, Log Analytics (MON-01, MON-02)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from .catalog import APP_INSIGHTS, LOG_ANALYTICS
+from .helpers import (
+    ADVISORY,
+    MANDATORY,
+    MISSING,
+    Param,
+    Resource,
+    fmt,
+    integer,
+    resource_policy,
+)
+
+# Log Analytics keeps data 30 days when retentionInDays is not set.
+LOG_ANALYTICS_DEFAULT_RETENTION = 30
+
+
+def _workspace_based(r: Resource) -> Iterator[str]:
+    yield from r.expect_set("workspaceResourceId", "classic Application Insights was retired on 29 Feb 2024")
+    yield from r.expect("disableLocalAuth", True, "ingest with Entra ID only")
+
+
+MON_01 = resource_policy(
+    rule_id="MON-01",
+    slug="app-insights-workspace-based",
+    summary="Application Insights is workspace-based and disables local authentication.",
+    sources="AzP d550e854, 199d5677, PSR Azure.AppInsights.Workspace",
+    types=[APP_INSIGHTS],
+    checks=[_workspace_based],
+    level=MANDATORY,
+)
+
+
+def _retention_and_local_auth(r: Resource) -> Iterator[str]:
+    minimum = int(r.config["minLogRetentionDays"])
+    days = r.get("retentionInDays")
+    effective = LOG_ANALYTICS_DEFAULT_RETENTION if days is MISSING else days
+    if effective < minimum:
+        shown = f"{fmt(days)} (default {LOG_ANALYTICS_DEFAULT_RETENTION})" if days is MISSING else fmt(days)
+        yield f"retentionInDays is {shown}; this stack keeps logs at least {minimum} days"
+    yield from r.expect("features.disableLocalAuth", True)
+
+
+MON_02 = resource_policy(
+    rule_id="MON-02",
+    slug="log-analytics-retention-and-local-auth",
+    summary="Log Analytics workspaces keep logs at least the stack's minimum and disable local authentication.",
+    sources="custom, AzP e15effd4",
+    types=[LOG_ANALYTICS],
+    checks=[_retention_and_local_auth],
+    level=ADVISORY,
+    params=[Param("minLogRetentionDays", integer(30, "Shortest log retention, in days.", 1))],
+)
+
+
+POLICIES = [MON_01, MON_02]

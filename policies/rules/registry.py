@@ -1,0 +1,107 @@
+"""Container registry rules (CR-01..CR-04)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from .catalog import REGISTRY
+from .helpers import (
+    ADVISORY,
+    MANDATORY,
+    Param,
+    Resource,
+    boolean,
+    fmt,
+    resource_policy,
+    same,
+)
+
+# --- CR-01 -------------------------------------------------------------------------------
+
+
+def _no_admin_or_anonymous(r: Resource) -> Iterator[str]:
+    yield from r.expect(
+        "adminUserEnabled", False, "Azure ML pulls with its identity and AcrPull; no shared admin password"
+    )
+    yield from r.expect("anonymousPullEnabled", False)
+
+
+CR_01 = resource_policy(
+    rule_id="CR-01",
+    slug="registry-admin-and-anonymous-pull-disabled",
+    summary="Container registries disable the admin user and anonymous pull.",
+    sources="CKV_AZURE_137/138, AzP dc921057, 9f2dea28",
+    types=[REGISTRY],
+    checks=[_no_admin_or_anonymous],
+    level=MANDATORY,
+)
+
+
+# --- CR-02 -------------------------------------------------------------------------------
+
+
+def _registry_network(r: Resource) -> Iterator[str]:
+    access = r.get("publicNetworkAccess")
+    action = r.get("networkRuleSet.defaultAction")
+    if not (same(access, "Disabled") or same(action, "Deny")):
+        yield (
+            f"publicNetworkAccess is {fmt(access)} and networkRuleSet.defaultAction is "
+            f"{fmt(action)}; disable public network access or deny by default"
+        )
+    if r.config["requirePremium"]:
+        yield from r.expect("sku.name", "Premium", "private endpoints need Premium")
+
+
+CR_02 = resource_policy(
+    rule_id="CR-02",
+    slug="registry-network-restricted-premium",
+    summary="Container registries disable public network access or deny by default; where the "
+    "stack requires it (prod), the SKU is Premium.",
+    sources="CKV_AZURE_139/163, AzP 0fdf0491, bd560fc0",
+    types=[REGISTRY],
+    checks=[_registry_network],
+    level=MANDATORY,
+    params=[Param("requirePremium", boolean(True, "The registry SKU must be Premium."))],
+)
+
+
+# --- CR-03 -------------------------------------------------------------------------------
+
+
+def _no_export_no_arm_tokens(r: Resource) -> Iterator[str]:
+    yield from r.expect("policies.exportPolicy.status", "disabled")
+    yield from r.expect("policies.azureADAuthenticationAsArmPolicy.status", "disabled")
+
+
+CR_03 = resource_policy(
+    rule_id="CR-03",
+    slug="registry-export-and-arm-tokens-disabled",
+    summary="Container registries disable artifact export and ARM-audience Entra tokens.",
+    sources="AzP 524b0254, 42781ec6",
+    types=[REGISTRY],
+    checks=[_no_export_no_arm_tokens],
+    level=ADVISORY,
+)
+
+
+# --- CR-04 -------------------------------------------------------------------------------
+
+
+def _quarantine_retention_zones(r: Resource) -> Iterator[str]:
+    yield from r.expect("policies.quarantinePolicy.status", "enabled")
+    yield from r.expect("policies.retentionPolicy.status", "enabled")
+    yield from r.expect("zoneRedundancy", "Enabled")
+
+
+CR_04 = resource_policy(
+    rule_id="CR-04",
+    slug="registry-quarantine-retention-zone-redundancy",
+    summary="Container registries enable quarantine, untagged-manifest retention and zone redundancy.",
+    sources="CKV_AZURE_166/167/233",
+    types=[REGISTRY],
+    checks=[_quarantine_retention_zones],
+    level=ADVISORY,
+)
+
+
+POLICIES = [CR_01, CR_02, CR_03, CR_04]

@@ -1,0 +1,295 @@
+"""Storage rules: accounts, containers, blob service properties (ST-01..ST-09)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from typing import Any
+
+from pulumi_policy import PolicyResource
+
+from .catalog import BLOB_CONTAINER, BLOB_SERVICE, ML_WORKSPACE, STORAGE_ACCOUNT
+from .graph import Finding, Stack, stack_policy
+from .helpers import (
+    ADVISORY,
+    MANDATORY,
+    MISSING,
+    Param,
+    Resource,
+    expect,
+    fmt,
+    integer,
+    one_of,
+    read,
+    resource_policy,
+    same,
+)
+
+GEO_REDUNDANT_SKUS = (
+    "Standard_GRS",
+    "Standard_RAGRS",
+    "Standard_GZRS",
+    "Standard_RAGZRS",
+    "StandardV2_GRS",
+    "StandardV2_GZRS",
+)
+# Kinds that are premium-only or blob-only: not usable as a workspace's default storage.
+NON_DEFAULT_KINDS = ("BlockBlobStorage", "FileStorage", "BlobStorage")
+
+
+def network_exposure(props: Mapping[str, Any]) -> list[str]:
+    """Why a storage account is reachable from public networks ([] when it is not).
+
+    Shared by ST-04 and ML-05: closed means public network access Disabled, or a firewall
+    that denies by default and still lets trusted Azure services (Azure ML) through.
+    """
+    problems: list[str] = []
+    if same(read(props, "publicNetworkAccess"), "Disabled"):
+        return problems
+    action = read(props, "networkRuleSet.defaultAction")
+    if not same(action, "Deny"):
+        problems.append(
+            f"publicNetworkAccess is {fmt(read(props, 'publicNetworkAccess'))} and "
+            f"networkRuleSet.defaultAction is {fmt(action)}; disable public network "
+            "access or deny by default"
+        )
+        return problems
+    bypass = read(props, "networkRuleSet.bypass")
+    services = [b.strip().casefold() for b in str(bypass).split(",")] if bypass else []
+    if "azureservices" not in services:
+        problems.append(
+            f"networkRuleSet.bypass is {fmt(bypass)}; it must include AzureServices so Azure ML can reach the account"
+        )
+    return problems
+
+
+# --- ST-01 -------------------------------------------------------------------------------
+
+
+def _no_shared_key(r: Resource) -> Iterator[str]:
+    yield from r.expect("allowSharedKeyAccess", False, "Entra ID authorization only")
+
+
+ST_01 = resource_policy(
+    rule_id="ST-01",
+    slug="storage-shared-key-disabled",
+    summary="Storage accounts disable shared-key access (allowSharedKeyAccess false).",
+    sources="CKV2_AZURE_40, AzP 8c6a50c6",
+    types=[STORAGE_ACCOUNT],
+    checks=[_no_shared_key],
+    level=MANDATORY,
+)
+
+
+# --- ST-02 -------------------------------------------------------------------------------
+
+
+def _https_tls(r: Resource) -> Iterator[str]:
+    yield from r.expect("enableHttpsTrafficOnly", True)
+    yield from r.expect_in("minimumTlsVersion", ["TLS1_2", "TLS1_3"], "the Azure default is TLS 1.0")
+
+
+ST_02 = resource_policy(
+    rule_id="ST-02",
+    slug="storage-https-tls12",
+    summary="Storage accounts accept HTTPS only with TLS 1.2 or later.",
+    sources="CKV_AZURE_3/44, AzP 404c3081, fe83a0eb, AZU-0008/0011",
+    types=[STORAGE_ACCOUNT],
+    checks=[_https_tls],
+    level=MANDATORY,
+)
+
+
+# --- ST-03 -------------------------------------------------------------------------------
+
+
+def _no_public_blobs(r: Resource) -> Iterator[str]:
+    if r.type == STORAGE_ACCOUNT:
+        yield from r.expect("allowBlobPublicAccess", False)
+        return
+    access = r.get("publicAccess")
+    if access is not MISSING and not same(access, "None"):
+        yield f'publicAccess is {fmt(access)}; it must be "None"'
+
+
+ST_03 = resource_policy(
+    rule_id="ST-03",
+    slug="storage-no-public-blob-access",
+    summary="Storage accounts disallow public blob access and containers are private (publicAccess None).",
+    sources="CKV_AZURE_190, CKV2_AZURE_47, AzP 4fa4b6c0, AZU-0007",
+    types=[STORAGE_ACCOUNT, BLOB_CONTAINER],
+    checks=[_no_public_blobs],
+    level=MANDATORY,
+)
+
+
+# --- ST-04 -------------------------------------------------------------------------------
+
+
+def _network_restricted(r: Resource) -> Iterator[str]:
+    yield from network_exposure(r.props)
+
+
+ST_04 = resource_policy(
+    rule_id="ST-04",
+    slug="storage-network-restricted",
+    summary="Storage accounts disable public network access, or deny by default with the AzureServices bypass.",
+    sources="CKV_AZURE_59/35/36, AzP b2982f36, 34c877ad, AZU-0012",
+    types=[STORAGE_ACCOUNT],
+    checks=[_network_restricted],
+    level=MANDATORY,
+)
+
+
+# --- ST-05 -------------------------------------------------------------------------------
+
+
+def _no_cross_tenant_or_local_users(r: Resource) -> Iterator[str]:
+    yield from r.expect("allowCrossTenantReplication", False)
+    yield from r.expect("isLocalUserEnabled", False, "no SFTP/local-user credentials")
+
+
+ST_05 = resource_policy(
+    rule_id="ST-05",
+    slug="storage-no-cross-tenant-replication-or-local-users",
+    summary="Storage accounts disable cross-tenant replication and local users.",
+    sources="AzP 92a89a79, CKV_AZURE_244",
+    types=[STORAGE_ACCOUNT],
+    checks=[_no_cross_tenant_or_local_users],
+    level=MANDATORY,
+)
+
+
+# --- ST-06 -------------------------------------------------------------------------------
+
+
+def _geo_redundant(r: Resource) -> Iterator[str]:
+    yield from r.expect_in("sku.name", list(GEO_REDUNDANT_SKUS))
+
+
+ST_06 = resource_policy(
+    rule_id="ST-06",
+    slug="storage-geo-redundant",
+    summary="Storage accounts use a geo-redundant SKU (GRS, RAGRS, GZRS, RAGZRS).",
+    sources="CKV_AZURE_206, AzP bf045164",
+    types=[STORAGE_ACCOUNT],
+    checks=[_geo_redundant],
+    level=MANDATORY,
+)
+
+
+# --- ST-07 (stack: an account without blob service properties must be caught too) ---------
+
+# Explicit exception: FileStorage (premium file shares) accounts have no blob service.
+FILE_STORAGE_EXCEPTION = "FileStorage accounts have no blob service"
+
+
+def _blob_recovery(stack: Stack) -> Iterator[Finding]:
+    minimum = int(stack.config["minRetentionDays"])
+    owners: dict[int, list[PolicyResource]] = {}
+
+    def locate(service: PolicyResource) -> None:
+        owners[id(service)] = stack.parent(service, "accountName", [STORAGE_ACCOUNT])
+
+    services = stack.of_type(BLOB_SERVICE)
+    complete = stack.index(services, locate)
+
+    def check(account: PolicyResource) -> Iterator[Finding]:
+        if same(read(account.props, "kind"), "FileStorage"):
+            return  # FILE_STORAGE_EXCEPTION
+        mine = [s for s in services if any(o is account for o in owners.get(id(s), []))]
+        if not mine and not complete:
+            raise stack.undecided(account, "its blob service properties")
+        if not mine:
+            yield (
+                ("no BlobServiceProperties for this account: blob and container soft delete and versioning are off"),
+                account.urn,
+            )
+        for service in mine:
+            for problem in _recovery_problems(service.props, minimum):
+                yield problem, service.urn
+
+    yield from stack.each(stack.of_type(STORAGE_ACCOUNT), check)
+
+
+def _recovery_problems(props: Mapping[str, Any], minimum: int) -> Iterator[str]:
+    for policy in ("deleteRetentionPolicy", "containerDeleteRetentionPolicy"):
+        yield from expect(props, f"{policy}.enabled", True)
+        days = read(props, f"{policy}.days")
+        if read(props, f"{policy}.enabled") is True and (days is MISSING or days < minimum):
+            yield f"{policy}.days is {fmt(days)}; keep at least {minimum} days"
+    yield from expect(props, "isVersioningEnabled", True)
+
+
+ST_07 = stack_policy(
+    rule_id="ST-07",
+    slug="blob-soft-delete-and-versioning",
+    summary="Every storage account has blob service properties with blob and container soft delete and versioning on.",
+    sources="CKV2_AZURE_38, AzP c36a325b, AZU-0056",
+    check=_blob_recovery,
+    level=MANDATORY,
+    params=[Param("minRetentionDays", integer(7, "Shortest soft-delete retention, in days.", 1))],
+)
+
+
+# --- ST-08 -------------------------------------------------------------------------------
+
+
+def _infrastructure_encryption(r: Resource) -> Iterator[str]:
+    double = r.get("encryption.requireInfrastructureEncryption") is True
+    cmk = same(r.get("encryption.keySource"), "Microsoft.Keyvault")
+    if not (double or cmk):
+        yield (
+            "neither encryption.requireInfrastructureEncryption is true nor "
+            'encryption.keySource is "Microsoft.Keyvault" (customer-managed key)'
+        )
+
+
+ST_08 = resource_policy(
+    rule_id="ST-08",
+    slug="storage-infrastructure-encryption-or-cmk",
+    summary="Storage accounts use infrastructure (double) encryption or a customer-managed key.",
+    sources="CKV2_AZURE_1, AzP 6fac406b, 4733ea7b",
+    types=[STORAGE_ACCOUNT],
+    checks=[_infrastructure_encryption],
+    level=ADVISORY,
+)
+
+
+# --- ST-09 (stack: only the workspace's default storage account is concerned) -------------
+
+
+def _default_storage(stack: Stack) -> Iterator[Finding]:
+    def check(ws: PolicyResource) -> Iterator[Finding]:
+        for account in stack.refs(ws, "storageAccount", [STORAGE_ACCOUNT]):
+            sku = read(account.props, "sku.name")
+            kind = read(account.props, "kind")
+            if isinstance(sku, str) and sku.casefold().startswith("premium"):
+                yield f"sku.name is {fmt(sku)}; a workspace's default storage cannot be premium", account.urn
+            if one_of(kind, NON_DEFAULT_KINDS):
+                yield f"kind is {fmt(kind)}; a workspace's default storage must be StorageV2", account.urn
+            if read(account.props, "isHnsEnabled") is True:
+                yield (
+                    (
+                        "isHnsEnabled is true; a workspace's default storage cannot have a "
+                        "hierarchical namespace (attach ADLS Gen2 as an extra datastore)"
+                    ),
+                    account.urn,
+                )
+
+    yield from stack.each(stack.of_type(ML_WORKSPACE), check)
+
+
+ST_09 = stack_policy(
+    rule_id="ST-09",
+    slug="workspace-default-storage-compatible",
+    summary="A workspace's default storage account is not premium and has no hierarchical "
+    "namespace (Azure ML requirement).",
+    sources="Azure ML docs",
+    check=_default_storage,
+    level=MANDATORY,
+)
+
+
+POLICIES = [ST_01, ST_02, ST_03, ST_04, ST_05, ST_06, ST_07, ST_08, ST_09]
+
+__all__ = ["POLICIES", "network_exposure"]

@@ -1,0 +1,178 @@
+"""The pack as a whole: its rule catalogue, its entry point, and what it may import."""
+
+from __future__ import annotations
+
+import ast
+import importlib
+import pkgutil
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import yaml
+from policy_checklist import LEVELS, RESOURCE_ROWS
+from pulumi_policy import Policy, StackValidationPolicy
+
+import policies.rules
+from policies.rules import ALL_POLICIES, RULE_MODULES
+
+PACK = Path(policies.rules.__file__).resolve().parents[1]
+NAME = re.compile(r"^(ml|st|kv|cr|aks|mon|iam|stk)-\d{2}(-[a-z0-9]+)+$")
+
+
+def rule_id(policy: Policy) -> str:
+    return policy.description.split(":", 1)[0]
+
+
+def test_all_policies_is_every_policy_defined_in_the_rule_modules() -> None:
+    found: list[Policy] = []
+    for info in pkgutil.iter_modules(policies.rules.__path__):
+        module = importlib.import_module(f"policies.rules.{info.name}")
+        found += [v for v in vars(module).values() if isinstance(v, Policy)]
+    assert {id(p) for p in found} == {id(p) for p in ALL_POLICIES}
+    assert len(ALL_POLICIES) == len({id(p) for p in ALL_POLICIES})
+    assert [m.__name__.rsplit(".", 1)[-1] for m in RULE_MODULES] == [
+        "ml",
+        "storage",
+        "keyvault",
+        "registry",
+        "aks",
+        "monitoring",
+        "iam",
+        "stack",
+    ]
+
+
+def test_names_are_unique_kebab_case_and_prefixed_by_their_checklist_id() -> None:
+    names = [p.name for p in ALL_POLICIES]
+    assert len(names) == len(set(names))
+    for policy in ALL_POLICIES:
+        assert NAME.match(policy.name), policy.name
+        assert policy.name.startswith(rule_id(policy).lower() + "-"), policy.name
+
+
+def test_every_checklist_row_is_covered() -> None:
+    assert {rule_id(p) for p in ALL_POLICIES} == set(LEVELS)
+
+
+def test_descriptions_cite_id_and_sources_exactly_as_the_checklist() -> None:
+    for policy in ALL_POLICIES:
+        rid = rule_id(policy)
+        if rid in RESOURCE_ROWS:
+            assert policy.description.endswith(f"Sources: {RESOURCE_ROWS[rid][0]}."), policy.name
+        else:
+            assert isinstance(policy, StackValidationPolicy), policy.name
+            assert policy.description.endswith("Sources: custom stack rule."), policy.name
+
+
+def test_each_rule_defaults_to_its_prod_level() -> None:
+    for policy in ALL_POLICIES:
+        prod = LEVELS[rule_id(policy)][0]
+        assert policy.enforcement_level is not None
+        assert policy.enforcement_level.value == {"M": "mandatory", "A": "advisory"}[prod]
+
+
+def test_every_parameter_has_a_default_valid_for_its_schema() -> None:
+    import jsonschema
+
+    for policy in ALL_POLICIES:
+        if policy.config_schema is None:
+            continue
+        for name, schema in policy.config_schema.properties.items():
+            assert "default" in schema, f"{policy.name}.{name}"
+            jsonschema.validate(schema["default"], schema)
+
+
+def test_main_only_builds_the_pack_from_all_policies() -> None:
+    tree = ast.parse((PACK / "__main__.py").read_text())
+    body = [n for n in tree.body if not (isinstance(n, ast.Expr) and isinstance(n.value, ast.Constant))]
+    imports = [n for n in body if isinstance(n, ast.ImportFrom)]
+    calls = [n for n in body if isinstance(n, ast.Expr) and isinstance(n.value, ast.Call)]
+    assert len(imports) + len(calls) == len(body), "nothing but imports and the pack"
+    assert {(i.module, a.name) for i in imports for a in i.names} >= {
+        ("pulumi_policy", "PolicyPack"),
+        ("rules", "ALL_POLICIES"),
+    }
+    assert len(calls) == 1
+    call = calls[0].value
+    assert isinstance(call, ast.Call)
+    assert isinstance(call.func, ast.Name)
+    assert call.func.id == "PolicyPack"
+    policies_arg = {k.arg: k.value for k in call.keywords}["policies"]
+    assert isinstance(policies_arg, ast.Name)
+    assert policies_arg.id == "ALL_POLICIES"
+
+
+def test_no_other_module_constructs_the_pack() -> None:
+    for path in PACK.rglob("*.py"):
+        if path.name == "__main__.py":
+            continue
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.Call) and isinstance(node.func, ast.Name | ast.Attribute):
+                name = node.func.id if isinstance(node.func, ast.Name) else node.func.attr
+                assert name != "PolicyPack", path
+
+
+def test_the_pack_imports_nothing_from_the_project() -> None:
+    # What the CLI runs (__main__ and rules/) may only use what policies/requirements.txt
+    # installs; offline.py runs in the project's dev environment and may use jsonschema.
+    runtime = {"pulumi_policy", "__future__"} | set(sys.stdlib_module_names)
+    for path in PACK.rglob("*.py"):
+        allowed = runtime | ({"jsonschema"} if path.name == "offline.py" else set())
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+                top = node.module.split(".")[0]
+                assert top in allowed | {"rules"}, f"{path}: {node.module}"
+            elif isinstance(node, ast.Import):
+                for alias in node.names:
+                    assert alias.name.split(".")[0] in allowed, f"{path}: {alias.name}"
+
+
+def test_the_cli_entry_point_registers_every_rule(tmp_path: Path) -> None:
+    # Run __main__.py the way `pulumi-analyzer-policy-python` does (runpy.run_path on the
+    # pack directory), with PolicyPack replaced by a recorder so no gRPC server starts.
+    probe = tmp_path / "probe.py"
+    probe.write_text(
+        "import runpy, sys, pulumi_policy\n"
+        "class Recorder:\n"
+        "    def __init__(self, name, policies, enforcement_level=None, **_):\n"
+        "        print(name, enforcement_level.value)\n"
+        "        print('\\n'.join(p.name for p in policies))\n"
+        "pulumi_policy.PolicyPack = Recorder\n"
+        "runpy.run_path(sys.argv[1], run_name='__main__')\n"
+    )
+    out = subprocess.run(
+        [sys.executable, str(probe), str(PACK)], capture_output=True, text=True, check=True, cwd=tmp_path
+    ).stdout.split()
+    assert out[:2] == ["azure-ml-platform", "mandatory"]
+    assert out[2:] == [p.name for p in ALL_POLICIES]
+
+
+def test_policy_project_file_declares_the_python_runtime() -> None:
+    project = yaml.safe_load((PACK / "PulumiPolicy.yaml").read_text())
+    runtime = project["runtime"]
+    assert (runtime if isinstance(runtime, str) else runtime["name"]) == "python"
+    assert project["description"]
+    requirements = (PACK / "requirements.txt").read_text().split()
+    assert {r.split("==")[0] for r in requirements if "==" in r} == {"pulumi", "pulumi-policy"}
+
+
+def test_the_readme_lists_every_rule_with_its_levels() -> None:
+    from policies.offline import resolve_enforcement
+
+    readme = (PACK / "README.md").read_text()
+    short = {"mandatory": "M", "advisory": "A", "disabled": "-"}
+    levels = {s: resolve_enforcement(s) for s in ("prod", "staging", "dev")}
+    for policy in ALL_POLICIES:
+        row = next(
+            (
+                line
+                for line in readme.splitlines()
+                if f"`{policy.name}`" in line and line.startswith(f"| {rule_id(policy)} |")
+            ),
+            None,
+        )
+        assert row is not None, policy.name
+        cells = [c.strip() for c in row.strip("|").split("|")]
+        assert cells[-3:] == [short[levels[s][policy.name]] for s in ("prod", "staging", "dev")]

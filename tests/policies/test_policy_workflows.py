@@ -1,0 +1,142 @@
+"""The GitHub workflows: schema-valid (check-jsonschema's vendored schema, offline) and wired
+to run the policy pack with each stack's config."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+ROOT = Path(__file__).resolve().parents[2]
+WORKFLOWS = ROOT / ".github" / "workflows"
+STACKS = ["dev", "staging", "prod"]
+CHECK_JSONSCHEMA = Path(sys.executable).parent / "check-jsonschema"
+# A dead proxy: any attempt to reach the network fails instead of passing silently.
+NO_NETWORK = {
+    **os.environ,
+    "HTTP_PROXY": "http://127.0.0.1:9",
+    "HTTPS_PROXY": "http://127.0.0.1:9",
+    "http_proxy": "http://127.0.0.1:9",
+    "https_proxy": "http://127.0.0.1:9",
+}
+
+
+def load(name: str) -> dict[str, Any]:
+    data = yaml.safe_load((WORKFLOWS / name).read_text())
+    data["on"] = data.pop(True, data.get("on"))  # YAML 1.1 reads the key `on` as True
+    return data  # type: ignore[no-any-return]
+
+
+def validate(*files: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [str(CHECK_JSONSCHEMA), "--builtin-schema", "vendor.github-workflows", *map(str, files)],
+        check=False,
+        capture_output=True,
+        text=True,
+        env=NO_NETWORK,
+        timeout=120,
+    )
+
+
+def steps_using(job: dict[str, Any], action: str) -> list[dict[str, Any]]:
+    return [s for s in job["steps"] if str(s.get("uses", "")).startswith(action + "@")]
+
+
+def test_workflows_match_the_github_workflow_schema() -> None:
+    files = sorted(WORKFLOWS.glob("*.yml"))
+    assert {f.name for f in files} >= {"pull-request.yml", "deploy.yml", "deploy-stack.yml"}
+    result = validate(*files)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_the_schema_check_rejects_a_broken_workflow(tmp_path: Path) -> None:
+    broken = tmp_path / "broken.yml"
+    broken.write_text((WORKFLOWS / "pull-request.yml").read_text().replace("contents: read", "contents: reed", 1))
+    result = validate(broken)
+    assert result.returncode != 0
+    assert "reed" in result.stdout
+
+
+def test_pull_requests_run_tests_and_every_offline_plan_without_secrets() -> None:
+    workflow = load("pull-request.yml")
+    assert "pull_request" in workflow["on"]
+    assert "pull_request_target" not in workflow["on"]
+    assert workflow["permissions"] == {"contents": "read"}
+    offline = workflow["jobs"]["offline"]
+    assert "permissions" not in offline
+    assert "secrets." not in yaml.safe_dump(offline)
+    assert steps_using(offline, "actions/setup-python")[0]["with"]["python-version"] == "3.11"
+    scripts = "\n".join(s.get("run", "") for s in offline["steps"])
+    assert "make test" in scripts
+    assert "for stack in dev staging prod" in scripts
+    assert 'make plan STACK="$stack"' in scripts
+    assert 'summary="build/plan/$stack/summary.md"' in scripts
+    assert '>> "$GITHUB_STEP_SUMMARY"' in scripts
+
+
+def test_pull_request_preview_runs_the_pack_for_same_repository_branches_only() -> None:
+    preview = load("pull-request.yml")["jobs"]["preview"]
+    assert preview["if"] == "github.event.pull_request.head.repo.full_name == github.repository"
+    assert preview["permissions"]["id-token"] == "write"
+    assert preview["strategy"]["matrix"]["stack"] == STACKS
+    installs = "\n".join(s.get("run", "") for s in preview["steps"])
+    assert "pip install -r requirements.txt -r policies/requirements.txt" in installs
+    login = steps_using(preview, "azure/login")
+    assert login
+    assert login[0]["uses"] == "azure/login@v2"
+    assert login[0]["with"] == {
+        "client-id": "${{ secrets.AZURE_CLIENT_ID }}",
+        "tenant-id": "${{ secrets.AZURE_TENANT_ID }}",
+        "subscription-id": "${{ secrets.AZURE_SUBSCRIPTION_ID }}",
+    }
+    pulumi = steps_using(preview, "pulumi/actions")
+    assert pulumi[0]["uses"] == "pulumi/actions@v7"
+    assert pulumi[0]["with"] == {
+        "command": "preview",
+        "stack-name": "${{ matrix.stack }}",
+        "work-dir": ".",
+        "cloud-url": "${{ secrets.PULUMI_BACKEND_URL }}",
+        "policyPacks": "policies",
+        "policyPackConfigs": "policies/config/${{ matrix.stack }}.json",
+        "comment-on-pr": True,
+    }
+    assert preview["env"]["PULUMI_ACCESS_TOKEN"] == "${{ secrets.PULUMI_ACCESS_TOKEN }}"
+
+
+def test_deploy_goes_dev_then_staging_then_prod_behind_environments() -> None:
+    deploy = load("deploy.yml")
+    assert deploy["on"] == {"push": {"branches": ["main"]}}
+    assert deploy["permissions"] == {"contents": "read"}
+    jobs = deploy["jobs"]
+    assert [jobs[s]["needs"] for s in STACKS] == ["test", "dev", "staging"]
+    for stack in STACKS:
+        assert jobs[stack]["uses"] == "./.github/workflows/deploy-stack.yml"
+        assert jobs[stack]["with"] == {"stack": stack}
+        assert jobs[stack]["permissions"]["id-token"] == "write"
+    assert "make test" in "\n".join(s.get("run", "") for s in jobs["test"]["steps"])
+
+    stack_workflow = load("deploy-stack.yml")
+    assert "workflow_call" in stack_workflow["on"]
+    up = stack_workflow["jobs"]["up"]
+    assert up["environment"] == "${{ inputs.stack }}"
+    assert steps_using(up, "azure/login")[0]["uses"] == "azure/login@v2"
+    pulumi = steps_using(up, "pulumi/actions")[0]
+    assert pulumi["uses"] == "pulumi/actions@v7"
+    assert {
+        k: pulumi["with"][k] for k in ("command", "stack-name", "work-dir", "policyPacks", "policyPackConfigs")
+    } == {
+        "command": "up",
+        "stack-name": "${{ inputs.stack }}",
+        "work-dir": ".",
+        "policyPacks": "policies",
+        "policyPackConfigs": "policies/config/${{ inputs.stack }}.json",
+    }
+
+
+def test_every_stack_named_by_the_workflows_has_a_config_file() -> None:
+    for stack in STACKS:
+        assert (ROOT / "policies" / "config" / f"{stack}.json").is_file()
