@@ -61,13 +61,26 @@ def test_dev_stays_open_and_cheap(stack_plans: dict[str, Resources]) -> None:
     assert dev.one("keyvault:Vault")["inputs"]["properties"]["networkAcls"]["defaultAction"] == "Allow"
 
 
-def test_staging_isolates_egress_without_a_firewall_and_stays_reachable(stack_plans: dict[str, Resources]) -> None:
-    staging = stack_plans["staging"]
-    managed = staging.one("machinelearningservices:Workspace")["inputs"]["managedNetwork"]
+OPEN_MANAGED = {"network": {"privateEndpoints": False, "managed": {"isolationMode": "AllowInternetOutbound"}}}
+
+
+def test_managed_network_with_internet_egress_needs_no_firewall_and_stays_reachable() -> None:
+    res = Resources(plan("staging", OPEN_MANAGED))
+    managed = res.one("machinelearningservices:Workspace")["inputs"]["managedNetwork"]
     assert managed["isolationMode"] == "AllowInternetOutbound"
     assert "firewallSku" not in managed  # no FQDN rules possible, no firewall
-    assert staging.one("machinelearningservices:Workspace")["inputs"]["publicNetworkAccess"] == "Enabled"
-    assert staging.of_type("network:VirtualNetwork") == []
+    assert res.one("machinelearningservices:Workspace")["inputs"]["publicNetworkAccess"] == "Enabled"
+    assert res.of_type("network:VirtualNetwork") == []
+
+
+def test_staging_is_isolated_like_prod_without_its_key_and_locks(stack_plans: dict[str, Resources]) -> None:
+    staging = stack_plans["staging"]
+    ws = staging.one("machinelearningservices:Workspace")["inputs"]
+    assert ws["managedNetwork"]["isolationMode"] == "AllowOnlyApprovedOutbound"
+    assert ws["publicNetworkAccess"] == "Disabled"
+    assert len(staging.of_type("network:PrivateEndpoint")) == 5
+    assert staging.of_type("keyvault:Key") == []
+    assert staging.of_type("authorization:ManagementLockAtResourceGroupLevel") == []
 
 
 def test_prod_is_managed_network_approved_outbound_and_closed(stack_plans: dict[str, Resources]) -> None:
@@ -227,8 +240,9 @@ def test_admin_ip_ranges_open_the_firewalls_but_not_the_workspace() -> None:
     assert [r["iPAddressOrRange"] for r in acr["networkRuleSet"]["ipRules"]] == ["20.50.12.0/24", "52.174.10.7"]
 
 
-def test_staging_with_an_allow_list_keeps_firewalls_closed_to_everyone_else() -> None:
-    res = Resources(plan("staging", {"network": {"allowedIpRanges": ["20.50.12.0/24"]}}))
+def test_an_allow_list_without_private_endpoints_keeps_firewalls_closed_to_everyone_else() -> None:
+    overrides = {"network": {**OPEN_MANAGED["network"], "allowedIpRanges": ["20.50.12.0/24"]}}
+    res = Resources(plan("staging", overrides))
     assert res.one("machinelearningservices:Workspace")["inputs"]["publicNetworkAccess"] == "Enabled"
     rules = res.one("storage:StorageAccount")["inputs"]["networkRuleSet"]
     assert (rules["defaultAction"], rules["ipRules"][0]["iPAddressOrRange"]) == ("Deny", "20.50.12.0/24")

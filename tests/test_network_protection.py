@@ -1,16 +1,16 @@
-"""Customer-managed key, diagnostics, locks, the hooks later components use, and the checklist's
-network, diagnostics and protection rules on prod (both isolation modes)."""
+"""Customer-managed key, diagnostics, locks, the hooks later components use, and the policy pack's
+network, diagnostics and protection rules on staging and prod (both isolation modes)."""
 
 from __future__ import annotations
 
 import datetime
 import textwrap
 from pathlib import Path
-from typing import Any
 
 import pytest
 
 from components.roles import BUILTIN_ROLES
+from policies.offline import evaluate
 from tests.planning import Resources, config_for, plan
 from tools.plan.engine import run_program
 
@@ -227,76 +227,34 @@ def test_targets_added_later_get_endpoints_rules_diagnostics_and_locks(tmp_path:
     assert res.one("authorization:ManagementLockByScope")["inputs"]["scope"] == lake
 
 
-# --- the policy checklist's network, diagnostics and protection rules on prod --------------------
+# --- the policy pack's network, diagnostics and protection rules ---------------------------------
 
-PRIVATE_GROUPS = {
-    "machinelearningservices:Workspace": {"amlworkspace"},
-    "keyvault:Vault": {"vault"},
-    "storage:StorageAccount": {"blob", "file"},
-    "containerregistry:Registry": {"registry"},
-}
+# The checklist rows this feature answers for (ML-09: compute in a subnet or the managed network)
+OWN_RULES = ("ml-01-", "ml-02-", "ml-09-", "st-04-", "kv-04-", "cr-02-", "stk-05-", "stk-07-", "stk-08-")
 
 
-def checklist_violations(res: Resources) -> list[str]:
-    """ML-01, ML-02, ST-04, KV-04, CR-02, STK-05, STK-07, STK-08 as the checklist words them."""
-    found: list[str] = []
-    ws = res.one("machinelearningservices:Workspace")
-    wsi = ws["inputs"]
-    approved_only = wsi.get("managedNetwork", {}).get("isolationMode") == "AllowOnlyApprovedOutbound"
-    endpoints: dict[str, set[str]] = {}
-    for pe in res.of_type("network:PrivateEndpoint"):
-        for conn in pe["inputs"]["privateLinkServiceConnections"]:
-            endpoints.setdefault(conn["privateLinkServiceId"], set()).update(conn["groupIds"])
-    if wsi["publicNetworkAccess"] != "Disabled" or wsi.get("allowPublicAccessWhenBehindVnet"):
-        found.append("ML-01")
-    if not approved_only and "amlworkspace" not in endpoints.get(ws["outputs"]["id"], set()):
-        found.append("ML-02")
-    sa = res.one("storage:StorageAccount")["inputs"]
-    rules = sa["networkRuleSet"]
-    if sa["publicNetworkAccess"] != "Disabled" and not (
-        rules["defaultAction"] == "Deny" and rules["bypass"] == "AzureServices"
-    ):
-        found.append("ST-04")
-    kv = res.one("keyvault:Vault")["inputs"]["properties"]
-    if kv["publicNetworkAccess"] != "Disabled" and kv["networkAcls"]["defaultAction"] != "Deny":
-        found.append("KV-04")
-    acr = res.one("containerregistry:Registry")["inputs"]
-    acr_closed = (
-        acr.get("publicNetworkAccess") == "Disabled" or acr.get("networkRuleSet", {}).get("defaultAction") == "Deny"
+def failures(res: Resources, stack: str) -> list[str]:
+    """Mandatory violations of this feature's rules, as the real policy pack reports them offline."""
+    return sorted(
+        f"{v.policy} {v.resource_name}: {v.message}"
+        for v in evaluate(res.records, stack)
+        if v.kind == "violation" and v.level == "mandatory" and v.policy.startswith(OWN_RULES)
     )
-    if not acr_closed or acr["sku"]["name"] != "Premium":
-        found.append("CR-02")
-    for suffix in (*PRIVATE_GROUPS, "operationalinsights:Workspace"):
-        if not all(r["protect"] for r in res.of_type(suffix)):
-            found.append(f"STK-05 {suffix}")
-    for suffix, groups in PRIVATE_GROUPS.items():
-        record = res.one(suffix)
-        if not approved_only and not groups <= endpoints.get(record["outputs"]["id"], set()):
-            found.append(f"STK-07 {suffix}")
-    law = res.one("operationalinsights:Workspace")["outputs"]["id"]
-    diagnosed = {
-        d["inputs"]["resourceUri"]
-        for d in res.of_type("monitor:DiagnosticSetting")
-        if d["inputs"]["workspaceId"] == law and d["inputs"]["logs"]
-    }
-    for suffix in PRIVATE_GROUPS:
-        record_id: Any = res.one(suffix)["outputs"]["id"]
-        if suffix == "storage:StorageAccount":
-            record_id = f"{record_id}/blobServices/default"
-        if record_id not in diagnosed:
-            found.append(f"STK-08 {suffix}")
-    return found
 
 
-def test_prod_passes_the_checklist_in_managed_mode(stack_plans: dict[str, Resources]) -> None:
-    assert checklist_violations(stack_plans["prod"]) == []
+@pytest.mark.parametrize("stack", ["staging", "prod"])
+def test_shipped_stacks_pass_the_network_diagnostics_and_protection_rules(
+    stack: str, stack_plans: dict[str, Resources]
+) -> None:
+    assert failures(stack_plans[stack], stack) == []
 
 
-def test_prod_passes_the_checklist_in_customer_vnet_mode_without_the_managed_network(customer_vnet: Resources) -> None:
+def test_prod_in_customer_vnet_mode_passes_them_without_the_managed_network(customer_vnet: Resources) -> None:
     assert "managedNetwork" not in customer_vnet.one("machinelearningservices:Workspace")["inputs"]
-    assert checklist_violations(customer_vnet) == []
+    assert failures(customer_vnet, "prod") == []
 
 
-def test_the_checklist_helper_catches_an_open_prod() -> None:
-    res = Resources(plan("prod", {"network": {"mode": "none", "privateEndpoints": False}, "protect": False}))
-    assert {"ML-01", "ML-02", "ST-04", "KV-04", "CR-02"} <= set(checklist_violations(res))
+def test_the_rules_do_catch_an_open_prod() -> None:
+    res = Resources(plan("prod", {"network": {"mode": "none", "privateEndpoints": False}, "locks": {"enabled": False}}))
+    failed = {f.split("-")[0] + "-" + f.split("-")[1] for f in failures(res, "prod")}
+    assert {"ml-01", "ml-02", "st-04", "kv-04", "stk-07"} <= failed

@@ -62,7 +62,18 @@ def rule(**fields: Any) -> dict[str, Any]:
             "network.managed.outboundRules.r1.portRanges",
         ),
         ("prod", rule(type="Http", destination="pypi.org"), "network.managed.outboundRules.r1.type"),
-        ("staging", rule(type="FQDN", destination="pypi.org"), "network.managed.outboundRules.r1.type"),
+        (
+            "staging",
+            {
+                "network": {
+                    "managed": {
+                        "isolationMode": "AllowInternetOutbound",
+                        **rule(type="FQDN", destination="a.io")["network"]["managed"],
+                    }
+                }
+            },
+            "network.managed.outboundRules.r1.type",
+        ),
         (
             "prod",
             {
@@ -87,7 +98,7 @@ def rule(**fields: Any) -> dict[str, Any]:
         # the registry behind private endpoints must be Premium and created by the stack
         ("prod", {"registry": {"sku": "Standard"}}, "registry.sku"),
         ("prod", {"registry": {"mode": "onDemand"}}, "registry.mode"),
-        ("staging", {"network": {"privateEndpoints": True}}, "registry.sku"),
+        ("staging", {"registry": {"sku": "Basic"}}, "registry.sku"),
         # customer-managed key
         ("dev", {"encryption": {"customerManagedKey": True}}, "encryption.customerManagedKey"),
         ("prod", {"keyVault": {"sku": "standard"}}, "encryption.keyType"),
@@ -134,13 +145,10 @@ def test_staging_may_opt_into_a_customer_key() -> None:
 def test_tier_defaults() -> None:
     dev, staging, prod = (validate_settings(stack_values(s), s) for s in ("dev", "staging", "prod"))
     assert (dev.network.mode, staging.network.mode, prod.network.mode) == ("none", "managed", "managed")
-    assert staging.network.managed.isolation_mode == "AllowInternetOutbound"
+    assert staging.network.managed.isolation_mode == "AllowOnlyApprovedOutbound"
     assert prod.network.managed.isolation_mode == "AllowOnlyApprovedOutbound"
-    assert (dev.network.private_endpoints, staging.network.private_endpoints, prod.network.private_endpoints) == (
-        False,
-        False,
-        True,
-    )
+    assert [s.network.private_endpoints for s in (dev, staging, prod)] == [False, True, True]
+    assert [s.registry.sku for s in (dev, staging, prod)] == ["Basic", "Premium", "Premium"]
     assert [s.encryption.customer_managed_key for s in (dev, staging, prod)] == [False, False, True]
     assert [s.locks.enabled for s in (dev, staging, prod)] == [False, False, True]
     assert [s.diagnostics.log_category_group for s in (dev, staging, prod)] == ["audit", "allLogs", "allLogs"]

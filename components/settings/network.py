@@ -210,8 +210,8 @@ OPEN = NetworkAccess(workspace="Enabled", resources="Enabled", default_action="A
 TIER_DEFAULTS: dict[str, dict[str, Any]] = {
     # cheap and open: no managed network (no managed private endpoints billed), no VNet
     "dev": {"mode": "none", "privateEndpoints": False},
-    # production-like egress control without a firewall bill, still reachable for integration tests
-    "staging": {"mode": "managed", "privateEndpoints": False, "managed": {"isolationMode": "AllowInternetOutbound"}},
+    # the policy pack holds staging to prod's network rules (ML-01/02, ST-04, KV-04, CR-02, STK-07)
+    "staging": {"mode": "managed", "privateEndpoints": True, "managed": {"isolationMode": "AllowOnlyApprovedOutbound"}},
     # approved outbound only, private endpoints (and DNS) for every inbound path
     "prod": {"mode": "managed", "privateEndpoints": True, "managed": {"isolationMode": "AllowOnlyApprovedOutbound"}},
 }

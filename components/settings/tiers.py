@@ -22,7 +22,8 @@ _CORE_DEFAULTS: dict[str, dict[str, Any]] = {
         "monitoring": {"logRetentionDays": 90, "disableLocalAuth": False},
         "keyVault": {"purgeProtection": True, "softDeleteRetentionDays": 30},
         "storage": {"sku": "Standard_ZRS", "blobSoftDeleteDays": 14, "versioning": True},
-        "registry": {"mode": "create", "sku": "Standard"},
+        # Premium: private endpoints, as the policy pack requires of staging (CR-02, STK-07)
+        "registry": {"mode": "create", "sku": "Premium"},
     },
     "prod": {
         "protect": True,
