@@ -27,15 +27,25 @@ class DiagnosticTarget:
     logs: bool = True  # a storage account itself has metrics only; its services have the logs
 
 
+def storage_diagnostic_targets(
+    name: str, account_id: pulumi.Input[str], services: tuple[str, ...] = ("blob",)
+) -> list[DiagnosticTarget]:
+    """A storage account has metrics only; its logs are its services' (blob, file...)."""
+    return [
+        DiagnosticTarget(name, account_id, logs=False),
+        *(
+            DiagnosticTarget(f"{name}-{service}", pulumi.Output.concat(account_id, f"/{service}Services/default"))
+            for service in services
+        ),
+    ]
+
+
 def workspace_diagnostic_targets(workspace: Workspace) -> list[DiagnosticTarget]:
     """The workspace, key vault, registry, and storage with its blob and file services."""
-    account_id = workspace.storage.account.id
     targets = [
         DiagnosticTarget("workspace", workspace.workspace.id),
         DiagnosticTarget("keyvault", workspace.key_vault.id),
-        DiagnosticTarget("storage", account_id, logs=False),
-        DiagnosticTarget("storage-blob", pulumi.Output.concat(account_id, "/blobServices/default")),
-        DiagnosticTarget("storage-file", pulumi.Output.concat(account_id, "/fileServices/default")),
+        *storage_diagnostic_targets("storage", workspace.storage.account.id, ("blob", "file")),
     ]
     if workspace.registry is not None:
         targets.append(DiagnosticTarget("registry", workspace.registry.id))

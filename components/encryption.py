@@ -75,6 +75,7 @@ class CustomerManagedKey(PlatformComponent):
             subscription_id=ctx.subscription_id,
             opts=self.child_opts(),
         )
+        self.grants: list[tuple[str, str]] = [("key", KEY_ROLE)]  # (target, role), for the audit outputs
         self.finish({"identityId": self.identity.id, "keyId": self.key.id})
 
     def workspace_encryption(self) -> ml.EncryptionPropertyArgs:

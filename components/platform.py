@@ -8,8 +8,11 @@ from typing import Any
 import pulumi
 from pulumi_azure_native import authorization, resources
 
+from .access import Access, identity_grant_summary
+from .access_cli import az_ml_commands
 from .base import PlatformComponent, StackContext
-from .diagnostics import Diagnostics, DiagnosticTarget, workspace_diagnostic_targets
+from .data import Data
+from .diagnostics import Diagnostics, DiagnosticTarget, storage_diagnostic_targets, workspace_diagnostic_targets
 from .locks import Locks, LockTarget, data_lock_targets
 from .monitoring import Monitoring
 from .naming import Names
@@ -17,6 +20,7 @@ from .network import Network
 from .network_endpoints import PrivateEndpoints, PrivateLinkTarget, workspace_private_link_targets
 from .network_managed import ManagedOutboundRules
 from .settings import StackSettings
+from .settings.secrets import read_secret
 from .workspace import Workspace
 
 
@@ -78,12 +82,39 @@ class Platform(PlatformComponent):
         # --- compute wires in here ---
 
         # --- data and access wire in here ---
+        self.data = Data(
+            self.child_name("data"),
+            ctx,
+            settings.data,
+            storage_settings=settings.storage,
+            public_network_access=settings.network.access.resources,
+            ip_rules=settings.network.access.ip_ranges,
+            workspace_name=self.workspace.workspace.name,
+            secrets={name: read_secret(name) for name in settings.data.secret_references().values()},
+            opts=self.child_opts(),
+        )
+        self.access = Access(
+            self.child_name("access"),
+            ctx,
+            settings.access,
+            workspace_id=self.workspace.workspace.id,
+            datastores=self.data.targets,
+            # the compute identity joins here: Grantee("compute", <its principal id>, "ServicePrincipal")
+            compute_grantees=[],
+            opts=self.child_opts(),
+        )
 
         # Isolation, diagnostics and locks come last: they point at what the components above made.
         # A component that adds a data lake, an AKS cluster... appends its targets to these lists.
         private_link_targets: list[PrivateLinkTarget] = []  # e.g. PrivateLinkTarget("lake", id, ("dfs", "blob"))
         diagnostic_targets: list[DiagnosticTarget] = []  # e.g. DiagnosticTarget("aks", cluster.id)
         lock_targets: list[LockTarget] = []  # e.g. LockTarget("lake", id)
+        for key, lake in self.data.lakes.items():
+            # file too: a lake may hold file-share datastores (and policy STK-07 asks blob + file of accounts)
+            groups = ("blob", "file", "dfs") if settings.data.accounts[key].hierarchical_namespace else ("blob", "file")
+            private_link_targets.append(PrivateLinkTarget(f"lake-{key}", lake.id, groups))
+            diagnostic_targets += storage_diagnostic_targets(f"lake-{key}", lake.id)
+            lock_targets.append(LockTarget(f"lake-{key}", lake.id))
         self._isolate_and_protect(settings, ctx, private_link_targets, diagnostic_targets, lock_targets)
 
         self.outputs: dict[str, Any] = {
@@ -95,6 +126,22 @@ class Platform(PlatformComponent):
             "keyVaultName": self.workspace.key_vault.name,
             "containerRegistryName": self.workspace.registry.name if self.workspace.registry else None,
             "logAnalyticsWorkspaceId": self.monitoring.log_analytics.id,
+            "workspaceIdentity": {"type": settings.workspace.identity, "principalId": self.workspace.principal_id},
+            "datastores": self.data.summary,
+            "accessGrants": [
+                *identity_grant_summary(
+                    "workspaceIdentity", self.workspace.principal_id, self.workspace.identity_grants
+                ),
+                *self.access.summary,
+                *(
+                    identity_grant_summary(
+                        "customerKeyIdentity", self.workspace.cmk.identity.principal_id, self.workspace.cmk.grants
+                    )
+                    if self.workspace.cmk
+                    else []
+                ),
+            ],
+            "azMl": az_ml_commands(self.workspace.workspace.name, rg_name_out),
         }
         self.finish(self.outputs)
 

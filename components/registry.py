@@ -19,8 +19,8 @@ def workspace_registry(
         registry_name=owner.ctx.names.container_registry,
         sku=containerregistry.SkuArgs(name=settings.sku),
         admin_user_enabled=False,
-        # anonymous pull and the network settings below exist on Standard/Premium only
-        anonymous_pull_enabled=False if settings.sku != "Basic" else None,
+        anonymous_pull_enabled=False,
+        # the network settings below exist on Premium only
         public_network_access=public_network_access if premium else None,
         network_rule_bypass_options="AzureServices" if premium else None,
         # Premium only: admins' addresses through an otherwise closed firewall
@@ -34,6 +34,19 @@ def workspace_registry(
         if premium and ip_rules
         else None,
         zone_redundancy="Enabled" if premium else None,
+        policies=_premium_policies(public_network_access) if premium else None,
         **owner.common,
         opts=owner.child_opts(stateful=True),
+    )
+
+
+def _premium_policies(public_network_access: str) -> containerregistry.PoliciesArgs:
+    # Quarantine stays off on purpose: it holds every pushed image until a scanner releases it,
+    # and Azure ML's image builds would wait forever.
+    return containerregistry.PoliciesArgs(
+        retention_policy=containerregistry.RetentionPolicyArgs(days=7, status="enabled"),
+        # Azure accepts a disabled export policy only on a registry closed to the public
+        export_policy=containerregistry.ExportPolicyArgs(status="disabled")
+        if public_network_access == "Disabled"
+        else None,
     )

@@ -11,6 +11,10 @@ BUILTIN_ROLES: dict[str, str] = {
     "AzureML Registry User": "1823dd4f-9b8c-4ab6-ab4e-7397a3684615",
     "Reader": "acdd72a7-3385-48ef-bd42-f606fba81ae7",
     "Contributor": "b24988ac-6180-42a0-ab88-20f7382dd24c",
+    # never granted by the platform: catalogued so settings and policies can name and refuse them
+    "Owner": "8e3af657-a8ff-443c-a75c-2fe8c4bcb635",
+    "User Access Administrator": "18d7d88d-d35e-4fb5-a5c3-7773c20a72d9",
+    "Role Based Access Control Administrator": "f58310d9-a9f6-439a-9e8d-f62e7b41a168",
     "Storage Blob Data Contributor": "ba92f5b4-2d11-453d-a403-e96b0029c9fe",
     "Storage Blob Data Reader": "2a2b9908-6ea1-4ae2-8e65-a410df84e7d1",
     "Storage File Data Privileged Contributor": "69566ab7-960f-475b-8e7c-b3118f30c6bd",

@@ -7,16 +7,13 @@ from pulumi_azure_native import machinelearningservices as ml
 
 from .base import PlatformComponent, StackContext
 from .encryption import CustomerManagedKey
+from .identity import WORKSPACE_STORAGE_ROLES, grant_workspace_identity, user_assigned_workspace_identity
 from .keyvault import workspace_key_vault
 from .network_managed import managed_network_args
 from .registry import workspace_registry
 from .role_assignment import assign_role
 from .settings.stack import StackSettings
 from .storage import StorageSpec, secure_storage_account
-
-# With shared keys off, the workspace reaches its default storage by identity; these are the
-# data roles Microsoft lists for that (blob for datastores, file for notebooks).
-WORKSPACE_STORAGE_ROLES = ("Storage Blob Data Contributor", "Storage File Data Privileged Contributor")
 
 
 class Workspace(PlatformComponent):
@@ -67,15 +64,27 @@ class Workspace(PlatformComponent):
 
         ws = settings.workspace
         training_subnet = ctx.subnets.get("training")
+        # UserAssigned: the identity and all its roles exist before the workspace (no RBAC race)
+        self.identity = (
+            user_assigned_workspace_identity(
+                self,
+                {
+                    "storage": self.storage.account.id,
+                    "keyvault": self.key_vault.id,
+                    **({"registry": self.registry.id} if self.registry else {}),
+                    "appinsights": app_insights_id,
+                },
+            )
+            if ws.identity == "UserAssigned"
+            else None
+        )
         self.workspace = ml.Workspace(
             self.child_name("mlw"),
             workspace_name=ctx.names.workspace,
             kind="Default",
             sku=ml.SkuArgs(name="Basic", tier=ml.SkuTier.BASIC),
-            identity=ml.ManagedServiceIdentityArgs(
-                type="SystemAssigned,UserAssigned" if self.cmk else "SystemAssigned",
-                user_assigned_identities=[self.cmk.identity.id] if self.cmk else None,
-            ),
+            identity=self._identity_args(),
+            primary_user_assigned_identity=self.identity.identity.id if self.identity else None,
             friendly_name=ws.friendly_name or f"{ctx.names.prefix} ML ({ctx.names.stack})",
             description=ws.description,
             storage_account=self.storage.account.id,
@@ -103,26 +112,41 @@ class Workspace(PlatformComponent):
             # is pinned: a refresh that sees a rotated version must not move (or replace) the workspace.
             opts=self.child_opts(
                 stateful=True,
-                depends_on=[self.cmk.permission] if self.cmk else None,
+                depends_on=[
+                    *(self.identity.assignments if self.identity else []),
+                    *([self.cmk.permission] if self.cmk else []),
+                ]
+                or None,
                 replace_on_changes=["encryption.status", "enableServiceSideCMKEncryption", "hbiWorkspace"],
                 ignore_changes=["encryption.keyVaultProperties.keyIdentifier"] if self.cmk else None,
             ),
         )
-        self.principal_id: pulumi.Output[str] = self.workspace.identity.apply(
-            lambda identity: identity.principal_id if identity else ""
-        )
-        self.storage_role_assignments = [
-            assign_role(
-                self.child_name(f"storage-{role.lower().replace(' ', '-')}"),
-                scope=self.storage.account.id,
-                role=role,
-                principal_id=self.principal_id,
-                principal_type="ServicePrincipal",
-                subscription_id=ctx.subscription_id,
-                opts=self.child_opts(),
+        if self.identity:
+            self.principal_id: pulumi.Output[str] = self.identity.principal_id
+            # the workspace cannot be a scope before it exists: its own Contributor comes right after
+            grant_workspace_identity(self, self.identity.identity, "workspace", self.workspace.id, "Contributor")
+            self.storage_role_assignments = [
+                self.identity.grants[("storage", role)] for role in WORKSPACE_STORAGE_ROLES
+            ]
+            self.identity_grants: list[tuple[str, str]] = [*self.identity.grants, ("workspace", "Contributor")]
+        else:
+            self.principal_id = self.workspace.identity.apply(
+                lambda identity: identity.principal_id if identity else ""
             )
-            for role in WORKSPACE_STORAGE_ROLES
-        ]
+            # a system-assigned identity exists only with the workspace: its data roles follow it
+            self.storage_role_assignments = [
+                assign_role(
+                    self.child_name(f"storage-{role.lower().replace(' ', '-')}"),
+                    scope=self.storage.account.id,
+                    role=role,
+                    principal_id=self.principal_id,
+                    principal_type="ServicePrincipal",
+                    subscription_id=ctx.subscription_id,
+                    opts=self.child_opts(),
+                )
+                for role in WORKSPACE_STORAGE_ROLES
+            ]
+            self.identity_grants = [("storage", role) for role in WORKSPACE_STORAGE_ROLES]
         self.finish(
             {
                 "workspaceName": self.workspace.name,
@@ -131,3 +155,17 @@ class Workspace(PlatformComponent):
                 "keyVaultId": self.key_vault.id,
             }
         )
+
+    def _identity_args(self) -> ml.ManagedServiceIdentityArgs:
+        """The workspace's own identity, plus the customer key's identity when there is one."""
+        user_assigned = [
+            *([self.identity.identity.id] if self.identity else []),
+            *([self.cmk.identity.id] if self.cmk else []),
+        ]
+        if self.identity:
+            kind = ml.ManagedServiceIdentityType.USER_ASSIGNED
+        elif user_assigned:
+            kind = ml.ManagedServiceIdentityType.SYSTEM_ASSIGNED_USER_ASSIGNED
+        else:
+            kind = ml.ManagedServiceIdentityType.SYSTEM_ASSIGNED
+        return ml.ManagedServiceIdentityArgs(type=kind, user_assigned_identities=user_assigned or None)

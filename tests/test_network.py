@@ -24,7 +24,7 @@ def associated(res: Resources) -> dict[str, dict[str, Any]]:
     return {
         "workspace": res.one("machinelearningservices:Workspace"),
         "keyvault": res.one("keyvault:Vault"),
-        "storage": res.one("storage:StorageAccount"),
+        "storage": res.named("mlp-workspace-storage"),
         "registry": res.one("containerregistry:Registry"),
     }
 
@@ -57,7 +57,7 @@ def test_dev_stays_open_and_cheap(stack_plans: dict[str, Resources]) -> None:
     assert ws["publicNetworkAccess"] == "Enabled"
     assert "managedNetwork" not in ws
     assert "encryption" not in ws
-    assert dev.one("storage:StorageAccount")["inputs"]["networkRuleSet"]["defaultAction"] == "Allow"
+    assert dev.named("mlp-workspace-storage")["inputs"]["networkRuleSet"]["defaultAction"] == "Allow"
     assert dev.one("keyvault:Vault")["inputs"]["properties"]["networkAcls"]["defaultAction"] == "Allow"
 
 
@@ -78,7 +78,14 @@ def test_staging_is_isolated_like_prod_without_its_key_and_locks(stack_plans: di
     ws = staging.one("machinelearningservices:Workspace")["inputs"]
     assert ws["managedNetwork"]["isolationMode"] == "AllowOnlyApprovedOutbound"
     assert ws["publicNetworkAccess"] == "Disabled"
-    assert len(staging.of_type("network:PrivateEndpoint")) == 5
+    ids = {name: record["outputs"]["id"] for name, record in associated(staging).items()}
+    assert {
+        (ids["workspace"], "amlworkspace"),
+        (ids["keyvault"], "vault"),
+        (ids["storage"], "blob"),
+        (ids["storage"], "file"),
+        (ids["registry"], "registry"),
+    } <= set(endpoints_by_target(staging))
     assert staging.of_type("keyvault:Key") == []
     assert staging.of_type("authorization:ManagementLockAtResourceGroupLevel") == []
 
@@ -108,6 +115,7 @@ def test_every_associated_resource_has_its_private_endpoints_and_dns(
 ) -> None:
     res = stack_plans["prod"] if which == "prod" else customer_vnet
     ids = {name: record["outputs"]["id"] for name, record in associated(res).items()}
+    lake = res.named("mlp-data-account-lake")["outputs"]["id"]  # the prod stack's ADLS Gen2 lake
     endpoints = endpoints_by_target(res)
     expected = {
         (ids["workspace"], "amlworkspace"),
@@ -115,6 +123,10 @@ def test_every_associated_resource_has_its_private_endpoints_and_dns(
         (ids["storage"], "blob"),
         (ids["storage"], "file"),
         (ids["registry"], "registry"),
+        # data lakes join through the PrivateLinkTarget hook
+        (lake, "blob"),
+        (lake, "file"),
+        (lake, "dfs"),
     }
     assert set(endpoints) == expected
     endpoints_subnet = next(s for s in res.of_type("network:Subnet") if "endpoints" in s["name"])
@@ -125,6 +137,7 @@ def test_every_associated_resource_has_its_private_endpoints_and_dns(
         "privatelink.vaultcore.azure.net",
         "privatelink.blob.core.windows.net",
         "privatelink.file.core.windows.net",
+        "privatelink.dfs.core.windows.net",
         "privatelink.azurecr.io",
     }
     groups = {g["inputs"]["privateEndpointName"]: g for g in res.of_type("network:PrivateDnsZoneGroup")}
@@ -182,8 +195,9 @@ def test_existing_private_dns_zones_are_used_instead_of_created() -> None:
     res = Resources(plan("prod", {"network": {"privateDnsZoneIds": {"privatelink.blob.core.windows.net": HUB_ZONE}}}))
     names = {z["inputs"]["privateZoneName"] for z in res.of_type("privatedns:PrivateZone")}
     assert "privatelink.blob.core.windows.net" not in names
-    assert len(names) == 5
-    blob_pe = next(pe for (_, group), pe in endpoints_by_target(res).items() if group == "blob")
+    assert {"privatelink.file.core.windows.net", "privatelink.api.azureml.ms"} <= names
+    storage_id = res.named("mlp-workspace-storage")["outputs"]["id"]
+    blob_pe = endpoints_by_target(res)[(storage_id, "blob")]
     group = next(
         g
         for g in res.of_type("network:PrivateDnsZoneGroup")
@@ -244,5 +258,5 @@ def test_an_allow_list_without_private_endpoints_keeps_firewalls_closed_to_every
     overrides = {"network": {**OPEN_MANAGED["network"], "allowedIpRanges": ["20.50.12.0/24"]}}
     res = Resources(plan("staging", overrides))
     assert res.one("machinelearningservices:Workspace")["inputs"]["publicNetworkAccess"] == "Enabled"
-    rules = res.one("storage:StorageAccount")["inputs"]["networkRuleSet"]
+    rules = res.named("mlp-workspace-storage")["inputs"]["networkRuleSet"]
     assert (rules["defaultAction"], rules["ipRules"][0]["iPAddressOrRange"]) == ("Deny", "20.50.12.0/24")

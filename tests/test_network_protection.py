@@ -39,15 +39,15 @@ def test_prod_key_is_hsm_backed_rotating_and_protected(stack_plans: dict[str, Re
 def test_key_permission_is_granted_on_the_key_before_anything_uses_it(stack_plans: dict[str, Resources]) -> None:
     prod = stack_plans["prod"]
     key = prod.one("keyvault:Key")
-    identity = prod.one("managedidentity:UserAssignedIdentity")
+    identity = prod.named("mlp-workspace-cmk-identity")
     grant = next(
         r for r in prod.of_type("authorization:RoleAssignment") if r["inputs"]["scope"] == key["outputs"]["id"]
     )
     assert grant["inputs"]["roleDefinitionId"].endswith(BUILTIN_ROLES["Key Vault Crypto Service Encryption User"])
     assert grant["inputs"]["principalId"] == identity["outputs"]["principalId"]
     assert grant["inputs"]["principalType"] == "ServicePrincipal"
-    for type_suffix in ("machinelearningservices:Workspace", "storage:StorageAccount"):
-        assert grant["urn"] in prod.one(type_suffix)["dependencies"], type_suffix
+    for record in (prod.one("machinelearningservices:Workspace"), prod.named("mlp-workspace-storage")):
+        assert grant["urn"] in record["dependencies"], record["name"]
 
 
 def test_workspace_uses_the_versioned_key_and_replaces_only_on_an_encryption_switch(
@@ -56,7 +56,7 @@ def test_workspace_uses_the_versioned_key_and_replaces_only_on_an_encryption_swi
     prod = stack_plans["prod"]
     ws = prod.one("machinelearningservices:Workspace")
     key = prod.one("keyvault:Key")["outputs"]
-    identity = prod.one("managedidentity:UserAssignedIdentity")["outputs"]
+    identity = prod.named("mlp-workspace-cmk-identity")["outputs"]
     encryption = ws["inputs"]["encryption"]
     assert encryption["status"] == "Enabled"
     assert encryption["identity"] == {"userAssignedIdentity": identity["id"]}
@@ -65,10 +65,13 @@ def test_workspace_uses_the_versioned_key_and_replaces_only_on_an_encryption_swi
         "keyVaultArmId": prod.one("keyvault:Vault")["outputs"]["id"],
         "identityClientId": identity["clientId"],
     }
+    # prod's workspace identity is user-assigned: the key's identity joins it
+    workspace_identity = prod.named("mlp-workspace-identity")["outputs"]["id"]
     assert ws["inputs"]["identity"] == {
-        "type": "SystemAssigned,UserAssigned",
-        "userAssignedIdentities": [identity["id"]],
+        "type": "UserAssigned",
+        "userAssignedIdentities": [workspace_identity, identity["id"]],
     }
+    assert ws["inputs"]["primaryUserAssignedIdentity"] == workspace_identity
     assert ws["inputs"]["enableServiceSideCMKEncryption"] is False
     assert "encryption.status" in ws["replaceOnChanges"]
     assert "enableServiceSideCMKEncryption" in ws["replaceOnChanges"]
@@ -78,8 +81,8 @@ def test_workspace_uses_the_versioned_key_and_replaces_only_on_an_encryption_swi
 
 def test_default_storage_follows_the_key_versionless(stack_plans: dict[str, Resources]) -> None:
     prod = stack_plans["prod"]
-    sa = prod.one("storage:StorageAccount")["inputs"]
-    identity_id = prod.one("managedidentity:UserAssignedIdentity")["outputs"]["id"]
+    sa = prod.named("mlp-workspace-storage")["inputs"]
+    identity_id = prod.named("mlp-workspace-cmk-identity")["outputs"]["id"]
     assert sa["identity"] == {"type": "UserAssigned", "userAssignedIdentities": [identity_id]}
     assert sa["encryption"] == {
         "keySource": "Microsoft.Keyvault",
@@ -102,15 +105,21 @@ def test_key_options_reach_the_key() -> None:
     props = res.one("keyvault:Key")["inputs"]["properties"]
     assert props["attributes"]["expires"] == int(datetime.datetime(2028, 6, 30, tzinfo=datetime.UTC).timestamp())
     assert props["keySize"] == 4096
-    assert res.one("storage:StorageAccount")["inputs"]["encryption"]["keySource"] == "Microsoft.Storage"
+    assert res.named("mlp-workspace-storage")["inputs"]["encryption"]["keySource"] == "Microsoft.Storage"
     assert res.one("machinelearningservices:Workspace")["inputs"]["enableServiceSideCMKEncryption"] is True
 
 
-def test_staging_can_opt_into_a_software_key() -> None:
-    res = Resources(plan("staging", {"encryption": {"customerManagedKey": True}}))
+def test_staging_can_opt_into_a_software_key_next_to_a_system_assigned_identity() -> None:
+    overrides = {"encryption": {"customerManagedKey": True}, "workspace": {"identity": "SystemAssigned"}}
+    res = Resources(plan("staging", overrides))
     assert res.one("keyvault:Key")["inputs"]["properties"]["kty"] == "RSA"
     assert res.one("keyvault:Key")["protect"] is False
-    assert res.one("machinelearningservices:Workspace")["inputs"]["encryption"]["status"] == "Enabled"
+    ws = res.one("machinelearningservices:Workspace")["inputs"]
+    assert ws["encryption"]["status"] == "Enabled"
+    assert ws["identity"] == {
+        "type": "SystemAssigned,UserAssigned",
+        "userAssignedIdentities": [res.named("mlp-workspace-cmk-identity")["outputs"]["id"]],
+    }
 
 
 # --- diagnostics ----------------------------------------------------------------------------------
@@ -122,14 +131,17 @@ def test_diagnostics_send_logs_and_metrics_to_log_analytics(
 ) -> None:
     res = stack_plans[stack]
     law = res.one("operationalinsights:Workspace")["outputs"]["id"]
-    storage_id = res.one("storage:StorageAccount")["outputs"]["id"]
+    storage_id = res.named("mlp-workspace-storage")["outputs"]["id"]
+    lakes = [r["outputs"]["id"] for r in res.of_type("storage:StorageAccount") if r["name"].startswith("mlp-data-")]
+    assert lakes  # the shipped stacks have data lakes: they join through the DiagnosticTarget hook
+    accounts = {storage_id, *lakes}
     settings = {d["inputs"]["resourceUri"]: d["inputs"] for d in res.of_type("monitor:DiagnosticSetting")}
     expected = {
         res.one("machinelearningservices:Workspace")["outputs"]["id"],
         res.one("keyvault:Vault")["outputs"]["id"],
-        storage_id,
-        f"{storage_id}/blobServices/default",
         f"{storage_id}/fileServices/default",
+        *accounts,
+        *(f"{account}/blobServices/default" for account in accounts),
         *(r["outputs"]["id"] for r in res.of_type("containerregistry:Registry")),
     }
     assert set(settings) == expected
@@ -138,7 +150,7 @@ def test_diagnostics_send_logs_and_metrics_to_log_analytics(
         assert inputs["metrics"] == [{"category": "AllMetrics", "enabled": True}]
         # retention is the Log Analytics workspace's: deprecated per-setting policies stay unset
         assert "retentionPolicy" not in str(inputs)
-        logs = [{"categoryGroup": group, "enabled": True}] if uri != storage_id else []
+        logs = [{"categoryGroup": group, "enabled": True}] if uri not in accounts else []
         assert inputs["logs"] == logs, uri
 
 
@@ -166,14 +178,11 @@ def test_an_existing_resource_group_is_never_locked_only_the_data_bearing_resour
     assert res.of_type("authorization:ManagementLockAtResourceGroupLevel") == []
     scopes = {lock["inputs"]["scope"] for lock in res.of_type("authorization:ManagementLockByScope")}
     assert scopes == {
-        res.one(t)["outputs"]["id"]
-        for t in (
-            "storage:StorageAccount",
-            "keyvault:Vault",
-            "containerregistry:Registry",
-            "operationalinsights:Workspace",
-        )
+        *(r["outputs"]["id"] for r in res.of_type("storage:StorageAccount")),  # default storage and the lake
+        *(res.one(t)["outputs"]["id"] for t in ("keyvault:Vault", "containerregistry:Registry")),
+        res.one("operationalinsights:Workspace")["outputs"]["id"],
     }
+    assert len(scopes) == 5
     assert res.one("machinelearningservices:Workspace")["outputs"]["id"] not in scopes
 
 

@@ -97,7 +97,7 @@ def rule(**fields: Any) -> dict[str, Any]:
         ),
         # the registry behind private endpoints must be Premium and created by the stack
         ("prod", {"registry": {"sku": "Standard"}}, "registry.sku"),
-        ("prod", {"registry": {"mode": "onDemand"}}, "registry.mode"),
+        ("prod", {"registry": {"mode": "onDemand"}, "workspace": {"identity": "SystemAssigned"}}, "registry.mode"),
         ("staging", {"registry": {"sku": "Basic"}}, "registry.sku"),
         # customer-managed key
         ("dev", {"encryption": {"customerManagedKey": True}}, "encryption.customerManagedKey"),

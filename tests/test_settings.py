@@ -22,7 +22,7 @@ def settings(tier: str, **overrides: object):
 @pytest.mark.parametrize(
     ("tier", "protect", "public", "hbi", "storage_sku", "purge", "kv_days", "log_days", "registry"),
     [
-        ("dev", False, "Enabled", False, "Standard_LRS", False, 7, 30, "onDemand"),
+        ("dev", False, "Enabled", False, "Standard_LRS", False, 7, 30, "create"),
         ("staging", False, "Disabled", False, "Standard_ZRS", True, 30, 90, "create"),
         ("prod", True, "Disabled", True, "Standard_GZRS", True, 90, 365, "create"),
     ],

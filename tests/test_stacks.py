@@ -60,9 +60,9 @@ def test_prod_is_closed_redundant_and_high_business_impact(stack_plans: dict[str
     ws = prod.one("machinelearningservices:Workspace")["inputs"]
     assert ws["publicNetworkAccess"] == "Disabled"
     assert ws["hbiWorkspace"] is True
-    assert prod.one("storage:StorageAccount")["inputs"]["sku"]["name"] == "Standard_GZRS"
+    assert prod.named("mlp-workspace-storage")["inputs"]["sku"]["name"] == "Standard_GZRS"
     assert dev.one("machinelearningservices:Workspace")["inputs"]["publicNetworkAccess"] == "Enabled"
-    assert dev.one("storage:StorageAccount")["inputs"]["sku"]["name"] == "Standard_LRS"
+    assert dev.named("mlp-workspace-storage")["inputs"]["sku"]["name"] == "Standard_LRS"
 
 
 def test_every_stack_name_is_unique_across_stacks(stack_plans: dict[str, Resources]) -> None:

@@ -11,15 +11,15 @@ def test_workspace_is_v2_identity_based_and_wired_to_its_resources(stack_plans: 
     ws = res.one("machinelearningservices:Workspace")["inputs"]
     assert ws["v1LegacyMode"] is False
     assert ws["systemDatastoresAuthMode"] == "identity"
-    assert ws["identity"] == {"type": "SystemAssigned"}
-    assert ws["storageAccount"] == res.one("storage:StorageAccount")["outputs"]["id"]
+    assert ws["identity"]["type"] == "UserAssigned"  # staging's stack file; dev keeps SystemAssigned
+    assert ws["storageAccount"] == res.named("mlp-workspace-storage")["outputs"]["id"]
     assert ws["keyVault"] == res.one("keyvault:Vault")["outputs"]["id"]
     assert ws["applicationInsights"] == res.one("applicationinsights:Component")["outputs"]["id"]
     assert ws["containerRegistry"] == res.one("containerregistry:Registry")["outputs"]["id"]
 
 
 def test_default_storage_is_what_azure_ml_accepts_and_locked_to_identity(stack_plans: dict[str, Resources]) -> None:
-    sa = stack_plans["dev"].one("storage:StorageAccount")["inputs"]
+    sa = stack_plans["dev"].named("mlp-workspace-storage")["inputs"]
     assert sa["kind"] == "StorageV2"
     assert sa["isHnsEnabled"] is False
     assert sa["sku"]["name"].startswith("Standard_")
@@ -31,8 +31,8 @@ def test_default_storage_is_what_azure_ml_accepts_and_locked_to_identity(stack_p
 
 
 def test_blob_soft_delete_and_versioning_follow_the_tier(stack_plans: dict[str, Resources]) -> None:
-    dev = stack_plans["dev"].one("storage:BlobServiceProperties")["inputs"]
-    prod = stack_plans["prod"].one("storage:BlobServiceProperties")["inputs"]
+    dev = stack_plans["dev"].named("mlp-workspace-storage-blob")["inputs"]
+    prod = stack_plans["prod"].named("mlp-workspace-storage-blob")["inputs"]
     assert dev["deleteRetentionPolicy"] == {"enabled": True, "days": 7}
     assert prod["deleteRetentionPolicy"] == {"enabled": True, "days": 30}
     assert prod["containerDeleteRetentionPolicy"]["enabled"] is True
@@ -66,6 +66,16 @@ def test_registry_mode_create_makes_a_registry_without_admin_user(stack_plans: d
     assert acr["sku"]["name"] == "Premium"
 
 
+def test_premium_registry_keeps_images_inside_and_cleans_untagged_manifests(stack_plans: dict[str, Resources]) -> None:
+    policies = stack_plans["prod"].one("containerregistry:Registry")["inputs"]["policies"]
+    assert policies["exportPolicy"] == {"status": "disabled"}
+    assert policies["retentionPolicy"]["status"] == "enabled"
+    assert "quarantinePolicy" not in policies  # would block Azure ML's image builds
+    basic = stack_plans["dev"].one("containerregistry:Registry")["inputs"]
+    assert basic["sku"]["name"] == "Basic"
+    assert "policies" not in basic
+
+
 def test_registry_mode_on_demand_leaves_the_registry_to_azure_ml() -> None:
     res = Resources(plan("dev", {"registry": {"mode": "onDemand"}}))
     assert res.of_type("containerregistry:Registry") == []
@@ -75,7 +85,7 @@ def test_registry_mode_on_demand_leaves_the_registry_to_azure_ml() -> None:
 def test_workspace_identity_gets_data_roles_on_its_storage(stack_plans: dict[str, Resources]) -> None:
     res = stack_plans["dev"]
     ws = res.one("machinelearningservices:Workspace")
-    storage_id = res.one("storage:StorageAccount")["outputs"]["id"]
+    storage_id = res.named("mlp-workspace-storage")["outputs"]["id"]
     grants = {
         r["inputs"]["roleDefinitionId"].rsplit("/", 1)[-1]
         for r in res.of_type("authorization:RoleAssignment")

@@ -45,7 +45,20 @@ def _is_list(annotation: Any) -> bool:
     return False
 
 
+def _is_dict(annotation: Any) -> bool:
+    origin = typing.get_origin(annotation)
+    if origin is dict:
+        return True
+    if origin in (typing.Union, types.UnionType):
+        return any(_is_dict(a) for a in typing.get_args(annotation))
+    return False
+
+
 def _type_name(annotation: Any) -> str:
+    if typing.get_origin(annotation) is typing.Annotated:
+        return _type_name(typing.get_args(annotation)[0])
+    if typing.get_origin(annotation) in (typing.Union, types.UnionType):
+        return " \\| ".join(_type_name(a) for a in typing.get_args(annotation))
     if typing.get_origin(annotation) is typing.Literal:
         return " \\| ".join(f"`{v}`" for v in typing.get_args(annotation))
     text = getattr(annotation, "__name__", None) or str(annotation)
@@ -83,7 +96,8 @@ def rows(model: type[BaseModel], path: list[str], in_list: bool = False) -> list
         key = [*path, alias]
         nested = _models_in(info.annotation)
         listed = _is_list(info.annotation)
-        if nested and not listed:
+        keyed = _is_dict(info.annotation)  # entries by a name the stack file chooses
+        if nested and not listed and not keyed:
             for sub in nested:
                 table += rows(sub, key, in_list)
             continue
@@ -96,8 +110,8 @@ def rows(model: type[BaseModel], path: list[str], in_list: bool = False) -> list
             shown = _show(value)
             per_tier.append(shown or ("**required**" if info.is_required() and not in_list else ""))
         table.append([f"`{label}`", _type_name(info.annotation), info.description or "", *per_tier])
-        for sub in nested if listed else []:
-            table += rows(sub, [*key[:-1], key[-1] + "[]"], in_list=True)
+        for sub in nested if listed or keyed else []:
+            table += rows(sub, [*key[:-1], key[-1] + ("[]" if listed else ".<name>")], in_list=True)
     return table
 
 

@@ -1,12 +1,154 @@
-"""Access settings (filled in by the access feature)."""
+"""Access settings: who (Entra groups, users, service principals) gets which role at which scope.
 
-from typing import Any
+Least privilege by construction: ML roles are granted on the workspace, data roles on one
+container, AzureML Registry User on one Azure ML registry. Roles that can grant access or change
+everything (Owner, User Access Administrator, RBAC Administrator, Contributor) are never grantable
+from settings, and data scientists never get a role that creates or changes compute (the seed:
+compute is for admins).
+"""
 
-from .base import SettingsModel
+from __future__ import annotations
+
+import re
+from typing import Annotated, Any, Literal
+
+from pydantic import AfterValidator, Field, model_validator
+
+from .base import SettingsModel, problem
+from .data import AccessLevel, DatastoreSettings
 
 # Per-tier defaults of this section (camelCase keys as in the stack file), merged by tiers.py.
+# Who gets what is a per-stack decision (the stack files differ on purpose): no tier grants anything.
 TIER_DEFAULTS: dict[str, dict[str, Any]] = {"dev": {}, "staging": {}, "prod": {}}
+
+DATA_SCIENTIST = "AzureML Data Scientist"
+REGISTRY_USER = "AzureML Registry User"
+# Roles grantable on the workspace from settings (their GUIDs are in components/roles.py).
+WORKSPACE_ROLES = ("AzureML Compute Operator", DATA_SCIENTIST, "Reader")
+# Roles that create, change or delete compute (directly or through "*" actions).
+COMPUTE_WRITE_ROLES = frozenset({"AzureML Compute Operator", "Contributor", "Owner"})
+# Roles that can grant access or change everything: for a subscription owner, never for settings.
+NEVER_FROM_SETTINGS = frozenset(
+    {"Owner", "User Access Administrator", "Role Based Access Control Administrator", "Contributor"}
+)
+# A datastore access level is this data role on the datastore's container.
+DATA_ROLES: dict[AccessLevel, str] = {"read": "Storage Blob Data Reader", "write": "Storage Blob Data Contributor"}
+
+PrincipalType = Literal["User", "Group", "ServicePrincipal"]
+
+_GUID = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
+ML_REGISTRY_ID = re.compile(
+    r"^/subscriptions/[0-9a-fA-F-]{36}/resourceGroups/[\w\-.()]{1,90}"
+    r"/providers/Microsoft\.MachineLearningServices/registries/[a-zA-Z0-9][a-zA-Z0-9\-_]{2,32}$"
+)
+
+
+def _principal_key(name: str) -> str:
+    if not re.fullmatch(r"[a-zA-Z][a-zA-Z0-9]{0,39}", name):
+        raise ValueError("a principal key is 1-40 letters and digits, starting with a letter (e.g. dataScientists)")
+    return name
+
+
+PrincipalKey = Annotated[str, AfterValidator(_principal_key)]
+
+
+def _role_problem(role: str) -> str | None:
+    if role in NEVER_FROM_SETTINGS:
+        return f"'{role}' is never grantable from settings (it can grant access or change everything)"
+    if role == REGISTRY_USER:
+        return f"'{role}' is granted on an Azure ML registry: list the registry's id under registries"
+    if role not in WORKSPACE_ROLES:
+        return f"unknown role '{role}'; grantable on the workspace: {', '.join(WORKSPACE_ROLES)}"
+    return None
+
+
+class PrincipalSettings(SettingsModel):
+    object_id: str = Field(description="Entra object id (GUID) of the group, user or service principal.")
+    type: PrincipalType = Field(
+        description="`Group`, `User` or `ServicePrincipal`: set on every assignment (no PrincipalNotFound)."
+    )
+    roles: list[str] = Field(
+        default_factory=list,
+        description="Roles on the workspace: `AzureML Data Scientist`, `AzureML Compute Operator`, `Reader`.",
+    )
+    datastores: dict[str, AccessLevel] = Field(
+        default_factory=dict,
+        description=(
+            "Datastore name -> `read` (Storage Blob Data Reader) or `write` (Storage Blob Data Contributor) "
+            "on its container."
+        ),
+    )
+    registries: list[str] = Field(
+        default_factory=list, description="ARM ids of Azure ML registries to grant `AzureML Registry User` on."
+    )
+
+    @model_validator(mode="after")
+    def _least_privilege(self) -> PrincipalSettings:
+        if not _GUID.fullmatch(self.object_id) or set(self.object_id) <= {"0", "-"}:
+            raise problem("objectId", f"'{self.object_id}' is not an Entra object id (a GUID)")
+        for i, role in enumerate(self.roles):
+            message = _role_problem(role)
+            if message:
+                raise problem(f"roles[{i}]", message)
+            if role in self.roles[:i]:
+                raise problem(f"roles[{i}]", f"'{role}' is listed twice")
+        if DATA_SCIENTIST in self.roles:
+            for i, role in enumerate(self.roles):
+                if role in COMPUTE_WRITE_ROLES:
+                    raise problem(
+                        f"roles[{i}]",
+                        f"'{role}' creates or changes compute and this principal holds {DATA_SCIENTIST}: "
+                        "compute is for admins (give it to a separate admin group)",
+                    )
+        for i, registry in enumerate(self.registries):
+            if not ML_REGISTRY_ID.fullmatch(registry):
+                raise problem(f"registries[{i}]", "not the ARM id of an Azure ML registry")
+            if registry in self.registries[:i]:
+                raise problem(f"registries[{i}]", "listed twice")
+        return self
+
+    @property
+    def normalized_object_id(self) -> str:
+        return self.object_id.lower()
 
 
 class AccessSettings(SettingsModel):
-    pass
+    principals: dict[PrincipalKey, PrincipalSettings] = Field(
+        default_factory=dict,
+        description="Who gets access, by a readable key (e.g. `dataScientists`); one entry per object id.",
+    )
+
+    @model_validator(mode="after")
+    def _one_entry_per_principal(self) -> AccessSettings:
+        seen: dict[str, str] = {}
+        for key, principal in self.principals.items():
+            other = seen.setdefault(principal.normalized_object_id, key)
+            if other != key:
+                # one entry per object id keeps the data-scientist/compute check whole
+                raise problem(f"principals.{key}.objectId", f"already used by principals.{other}: merge the entries")
+        return self
+
+
+def check_datastore_grants(access: AccessSettings, datastores: dict[str, DatastoreSettings]) -> None:
+    """Principals may only be granted data roles on identity-based datastores the stack defines."""
+    for key, principal in access.principals.items():
+        for name in principal.datastores:
+            store = datastores.get(name)
+            if store is None:
+                known = ", ".join(sorted(datastores)) or "none defined"
+                raise problem(f"access.principals.{key}.datastores.{name}", f"no datastore '{name}' in data ({known})")
+            if not store.identity_based:
+                raise problem(
+                    f"access.principals.{key}.datastores.{name}",
+                    "file-share datastores are reached with their credential, not a data role",
+                )
+
+
+def check_workspace_identity(identity: str, registry_mode: str) -> None:
+    """A user-assigned identity gets its roles before the workspace exists, on resources that exist:
+    a registry Azure ML would create later would leave it without AcrPull/AcrPush."""
+    if identity == "UserAssigned" and registry_mode != "create":
+        raise problem(
+            "workspace.identity",
+            "UserAssigned needs registry.mode 'create' (the identity's roles are granted up front)",
+        )

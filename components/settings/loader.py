@@ -11,6 +11,7 @@ from pulumi.runtime import config as runtime_config
 from pydantic import ValidationError
 
 from .errors import NAMESPACE, Problem, SettingsError, problems_from
+from .secrets import reference_problems, secret_keys
 from .stack import StackSettings
 from .tiers import TIER_DEFAULTS, deep_merge
 
@@ -69,8 +70,15 @@ def current_config() -> dict[str, str]:
 
 def load_settings(stack: str | None = None) -> StackSettings:
     stack = stack or pulumi.get_stack()
+    config = current_config()
+    secret = secret_keys(config)
     try:
-        raw = read_config(current_config())
+        # secure: values are never settings; settings name them and components read them as secrets
+        raw = read_config({key: value for key, value in config.items() if key not in secret})
     except SettingsError as error:
         raise SettingsError(stack, error.problems) from None
-    return validate_settings(raw, stack)
+    settings = validate_settings(raw, stack)
+    problems = reference_problems(settings.data.secret_references(), secret)
+    if problems:
+        raise SettingsError(stack, problems)
+    return settings

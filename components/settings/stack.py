@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pydantic import Field, model_validator
 
-from .access import AccessSettings
+from .access import AccessSettings, check_datastore_grants, check_workspace_identity
 from .compute import ComputeSettings
 from .core import CoreFields
 from .data import DataSettings
@@ -36,6 +36,8 @@ class StackSettings(CoreFields):
     locks: LocksSettings
 
     @model_validator(mode="after")
-    def _isolation_is_consistent(self) -> StackSettings:
+    def _cross_section_checks(self) -> StackSettings:
+        check_datastore_grants(self.access, self.data.datastores)
+        check_workspace_identity(self.workspace.identity, self.registry.mode)
         check_stack(self)
         return self

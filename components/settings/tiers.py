@@ -14,12 +14,14 @@ _CORE_DEFAULTS: dict[str, dict[str, Any]] = {
         "monitoring": {"logRetentionDays": 30, "dailyQuotaGb": 1, "disableLocalAuth": False},
         "keyVault": {"purgeProtection": False, "softDeleteRetentionDays": 7},
         "storage": {"sku": "Standard_LRS", "blobSoftDeleteDays": 7, "versioning": False},
-        "registry": {"mode": "onDemand", "sku": "Basic"},
+        # a stack-made registry is hardened (admin user off); onDemand leaves that to Azure ML
+        "registry": {"mode": "create", "sku": "Basic"},
     },
     "staging": {
+        # isolated like prod, so network and identity problems show up before prod
         "protect": False,
         "workspace": {"hbiWorkspace": False},
-        "monitoring": {"logRetentionDays": 90, "disableLocalAuth": False},
+        "monitoring": {"logRetentionDays": 90, "disableLocalAuth": True},
         "keyVault": {"purgeProtection": True, "softDeleteRetentionDays": 30},
         "storage": {"sku": "Standard_ZRS", "blobSoftDeleteDays": 14, "versioning": True},
         # Premium: private endpoints, as the policy pack requires of staging (CR-02, STK-07)

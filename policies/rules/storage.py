@@ -181,6 +181,9 @@ ST_06 = resource_policy(
 
 # Explicit exception: FileStorage (premium file shares) accounts have no blob service.
 FILE_STORAGE_EXCEPTION = "FileStorage accounts have no blob service"
+# Explicit exception: Azure Storage does not support blob versioning with a hierarchical
+# namespace (ADLS Gen2 data lakes); their soft-delete settings are still checked.
+HNS_VERSIONING_EXCEPTION = "blob versioning is not supported on hierarchical-namespace accounts"
 
 
 def _blob_recovery(stack: Stack) -> Iterator[Finding]:
@@ -204,20 +207,22 @@ def _blob_recovery(stack: Stack) -> Iterator[Finding]:
                 ("no BlobServiceProperties for this account: blob and container soft delete and versioning are off"),
                 account.urn,
             )
+        versioning = read(account.props, "isHnsEnabled") is not True  # HNS_VERSIONING_EXCEPTION
         for service in mine:
-            for problem in _recovery_problems(service.props, minimum):
+            for problem in _recovery_problems(service.props, minimum, versioning):
                 yield problem, service.urn
 
     yield from stack.each(stack.of_type(STORAGE_ACCOUNT), check)
 
 
-def _recovery_problems(props: Mapping[str, Any], minimum: int) -> Iterator[str]:
+def _recovery_problems(props: Mapping[str, Any], minimum: int, versioning: bool = True) -> Iterator[str]:
     for policy in ("deleteRetentionPolicy", "containerDeleteRetentionPolicy"):
         yield from expect(props, f"{policy}.enabled", True)
         days = read(props, f"{policy}.days")
         if read(props, f"{policy}.enabled") is True and (days is MISSING or days < minimum):
             yield f"{policy}.days is {fmt(days)}; keep at least {minimum} days"
-    yield from expect(props, "isVersioningEnabled", True)
+    if versioning:
+        yield from expect(props, "isVersioningEnabled", True)
 
 
 ST_07 = stack_policy(

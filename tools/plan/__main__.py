@@ -1,9 +1,11 @@
 """Offline plan: `python -m tools.plan --stack prod` (make plan STACK=prod).
 
 Runs the real program for one stack under Pulumi's mock engine, with no cloud credentials and no
-network, prints the resource tree like `pulumi preview`, and writes plan.json, graph.dot,
-graph.mmd and summary.md under build/plan/<stack>/.
-Exit codes: 0 ok, 2 the stack's settings are invalid (message only, nothing registered).
+network, prints the resource tree like `pulumi preview`, runs the policy pack's rules on it with
+the stack's policy config (the same rule objects `pulumi preview --policy-pack policies` runs),
+and writes plan.json, graph.dot, graph.mmd and summary.md under build/plan/<stack>/.
+Exit codes: 0 ok, 1 a mandatory policy failed, 2 the stack's settings are invalid (message only,
+nothing registered).
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from dataclasses import asdict
 from pathlib import Path
 
 from .stackfile import ROOT, available_stacks, load_stack_config
@@ -21,11 +24,17 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--stack", required=True, help=f"stack name (have: {', '.join(available_stacks())})")
     parser.add_argument("--stack-file", type=Path, help="plan this stack file instead of stacks/Pulumi.<stack>.yaml")
     parser.add_argument("--out", type=Path, default=ROOT / "build" / "plan", help="output folder")
-    parser.add_argument("--quiet", action="store_true", help="print only the summary")
+    parser.add_argument(
+        "--policy-config",
+        type=Path,
+        help="policy pack config (default: policies/config/<stack>.json, else the one of the stack's tier)",
+    )
+    parser.add_argument("--quiet", action="store_true", help="print only the summary and the verdicts")
     args = parser.parse_args(argv)
 
     # Imported after argument parsing so `--help` stays instant.
     from components.settings import SettingsError
+    from policies.offline import evaluate, has_mandatory_failures, summarize
 
     from .engine import run_program
     from .graph import to_dot, to_mermaid
@@ -34,16 +43,20 @@ def main(argv: list[str] | None = None) -> int:
     try:
         config = load_stack_config(args.stack, args.stack_file)
         plan = run_program(config)
-    except FileNotFoundError as error:
+        policy_config = args.policy_config or policy_config_for(args.stack, config.values.get("ml-platform:tier"))
+    except (FileNotFoundError, SettingsError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
-    except SettingsError as error:
-        print(f"error: {error}", file=sys.stderr)
-        return 2
+    verdicts = evaluate(plan.resources, args.stack, policy_config)
 
     out = args.out / args.stack
     out.mkdir(parents=True, exist_ok=True)
-    (out / "plan.json").write_text(json.dumps(plan.to_json(), indent=2, sort_keys=True) + "\n")
+    document = plan.to_json()
+    document["policy"] = {
+        "config": str(policy_config.relative_to(ROOT) if policy_config.is_relative_to(ROOT) else policy_config),
+        "verdicts": [asdict(v) for v in verdicts],
+    }
+    (out / "plan.json").write_text(json.dumps(document, indent=2, sort_keys=True) + "\n")
     (out / "graph.dot").write_text(to_dot(plan.resources))
     mermaid = to_mermaid(plan.resources)
     (out / "graph.mmd").write_text(mermaid)
@@ -54,15 +67,30 @@ def main(argv: list[str] | None = None) -> int:
         print(f"Previewing stack '{plan.stack}' offline (mock engine, no credentials):\n")
         print("\n".join(tree) + "\n")
     print("\n".join(summary))
+    policy_summary = summarize(verdicts)
+    print("\n" + policy_summary)
     (out / "summary.md").write_text(
         f"## Offline plan: `{plan.stack}`\n\n```\n" + "\n".join(summary) + "\n```\n\n"
+        f"{policy_summary}\n\n"
         "<details><summary>Resource graph</summary>\n\n```mermaid\n" + mermaid + "```\n</details>\n"
     )
     print(
         f"\nWrote {out.relative_to(ROOT) if out.is_relative_to(ROOT) else out}/"
         "{plan.json,graph.dot,graph.mmd,summary.md}"
     )
+    if has_mandatory_failures(verdicts):
+        print("\nerror: mandatory policies failed (see the table above)", file=sys.stderr)
+        return 1
     return 0
+
+
+def policy_config_for(stack: str, tier: str | None) -> Path:
+    """A stack's own policy config, else its tier's: a team's new stack needs no new file."""
+    folder = ROOT / "policies" / "config"
+    for candidate in (folder / f"{stack}.json", folder / f"{tier}.json"):
+        if candidate.exists():
+            return candidate
+    raise FileNotFoundError(f"no policy config {folder / (stack + '.json')} nor one for tier '{tier}'")
 
 
 if __name__ == "__main__":

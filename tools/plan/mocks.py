@@ -116,18 +116,19 @@ def _identity(kind: str, key: str) -> dict[str, Any]:
 
 def _with_system_identity(args: pulumi.runtime.MockResourceArgs, state: dict[str, Any]) -> None:
     identity = args.inputs.get("identity")
-    if not isinstance(identity, dict):
-        return
-    if "SystemAssigned" in str(identity.get("type", "")):
+    if isinstance(identity, dict) and "SystemAssigned" in str(identity.get("type", "")):
         state["identity"] = {**identity, **_identity(args.typ, args.name)}
-    user_assigned = identity.get("userAssignedIdentities")
-    if isinstance(user_assigned, list):
-        # the provider takes a list of ids and Azure answers with a map keyed by id
+
+
+def _with_user_identities(state: dict[str, Any]) -> None:
+    """Azure answers a request's list of user-assigned identity ids with a map id -> identity."""
+    identity = state.get("identity")
+    if isinstance(identity, dict) and isinstance(identity.get("userAssignedIdentities"), list):
         state["identity"] = {
-            **state.get("identity", identity),
+            **identity,
             "userAssignedIdentities": {
-                uid: {"principalId": stable_uuid(uid, "principal"), "clientId": stable_uuid(uid, "client")}
-                for uid in user_assigned
+                uai: {"principalId": stable_uuid(uai, "principal"), "clientId": stable_uuid(uai, "client")}
+                for uai in identity["userAssignedIdentities"]
             },
         }
 
@@ -175,6 +176,7 @@ class PlanMocks(pulumi.runtime.Mocks):
         state = {**args.inputs, "name": name}
         state["id"] = arm_id(args, name)
         _with_system_identity(args, state)
+        _with_user_identities(state)
         hook = OUTPUT_HOOKS.get(args.typ)
         if hook:
             hook(args, state)

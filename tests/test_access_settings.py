@@ -1,0 +1,199 @@
+"""Broken data and access settings are rejected before any resource, each naming its config key."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from components.settings import SettingsError, validate_settings
+from components.settings.tiers import deep_merge
+from tests.planning import stack_values
+
+GROUP = "d5d5d5d5-0000-4000-8000-0000000000aa"
+ADMINS = "ad0ad0ad-0000-4000-8000-0000000000bb"
+EXISTING = (
+    "/subscriptions/5a5a5a5a-0000-4000-8000-0000000005a1/resourceGroups/rg-shared"
+    "/providers/Microsoft.Storage/storageAccounts/stshared"
+)
+REGISTRY = (
+    "/subscriptions/5a5a5a5a-0000-4000-8000-0000000005a1/resourceGroups/rg-shared"
+    "/providers/Microsoft.MachineLearningServices/registries/shared"
+)
+
+
+def keys_of(overrides: dict[str, Any], stack: str = "dev") -> list[str]:
+    with pytest.raises(SettingsError) as caught:
+        validate_settings(deep_merge(stack_values(stack), overrides), stack)
+    return caught.value.keys
+
+
+def principal(**fields: Any) -> dict[str, Any]:
+    return {"access": {"principals": {"team": {"objectId": GROUP, "type": "Group", **fields}}}}
+
+
+@pytest.mark.parametrize("stack", ["dev", "staging", "prod"])
+def test_the_shipped_stacks_are_valid(stack: str) -> None:
+    settings = validate_settings(stack_values(stack), stack)
+    assert settings.access.principals
+    assert settings.data.datastores
+
+
+@pytest.mark.parametrize(
+    ("fields", "key"),
+    [
+        ({"objectId": "not-a-guid"}, "ml-platform:access.principals.team.objectId"),
+        ({"objectId": "d5d5d5d5-0000-4000-8000-00000000zzzz"}, "ml-platform:access.principals.team.objectId"),
+        ({"objectId": "00000000-0000-0000-0000-000000000000"}, "ml-platform:access.principals.team.objectId"),
+        ({"type": "ManagedIdentity"}, "ml-platform:access.principals.team.type"),
+        ({"roles": ["Data Scientist"]}, "ml-platform:access.principals.team.roles[0]"),
+        ({"roles": ["Reader", "Owner"]}, "ml-platform:access.principals.team.roles[1]"),
+        ({"roles": ["Contributor"]}, "ml-platform:access.principals.team.roles[0]"),
+        ({"roles": ["User Access Administrator"]}, "ml-platform:access.principals.team.roles[0]"),
+        ({"roles": ["Role Based Access Control Administrator"]}, "ml-platform:access.principals.team.roles[0]"),
+        ({"roles": ["AzureML Registry User"]}, "ml-platform:access.principals.team.roles[0]"),
+        ({"roles": ["Reader", "Reader"]}, "ml-platform:access.principals.team.roles[1]"),
+        (
+            {"roles": ["AzureML Data Scientist", "AzureML Compute Operator"]},
+            "ml-platform:access.principals.team.roles[1]",
+        ),
+        (
+            {"roles": ["AzureML Compute Operator", "AzureML Data Scientist"]},
+            "ml-platform:access.principals.team.roles[0]",
+        ),
+        ({"datastores": {"raw": "admin"}}, "ml-platform:access.principals.team.datastores.raw"),
+        ({"datastores": {"nosuch": "read"}}, "ml-platform:access.principals.team.datastores.nosuch"),
+        ({"registries": ["/subscriptions/x/registries/y"]}, "ml-platform:access.principals.team.registries[0]"),
+        ({"registries": [REGISTRY, REGISTRY]}, "ml-platform:access.principals.team.registries[1]"),
+    ],
+)
+def test_broken_principal_is_rejected_with_its_key(fields: dict[str, Any], key: str) -> None:
+    assert key in keys_of(principal(**fields))
+
+
+def test_owner_is_never_grantable_even_to_a_service_principal() -> None:
+    keys = keys_of(principal(type="ServicePrincipal", roles=["Owner"]))
+    assert keys == ["ml-platform:access.principals.team.roles[0]"]
+
+
+def test_data_scientists_and_compute_admins_must_be_separate_principals() -> None:
+    twice = {
+        "access": {
+            "principals": {
+                "team": {"objectId": GROUP, "type": "Group", "roles": ["AzureML Data Scientist"]},
+                # the same group again under another key would slip compute past the check
+                "admins": {"objectId": GROUP.upper(), "type": "Group", "roles": ["AzureML Compute Operator"]},
+            }
+        }
+    }
+    assert "ml-platform:access.principals.admins.objectId" in keys_of(twice)
+    separate = deep_merge(twice, {"access": {"principals": {"admins": {"objectId": ADMINS}}}})
+    validate_settings(deep_merge(stack_values("dev"), separate), "dev")
+
+
+def test_bad_principal_key_is_named() -> None:
+    bad = {"access": {"principals": {"data-scientists": {"objectId": GROUP, "type": "Group"}}}}
+    assert "ml-platform:access.principals.data-scientists" in keys_of(bad)
+
+
+def test_file_share_datastores_get_no_data_role() -> None:
+    share = {
+        "data": {
+            "accounts": {"shared": {"existingId": EXISTING}},
+            "datastores": {
+                "team": {"kind": "fileShare", "account": "shared", "container": "team", "credential": {"secret": "s"}}
+            },
+        }
+    }
+    keys = keys_of(deep_merge(share, principal(datastores={"team": "read"})))
+    assert keys == ["ml-platform:access.principals.team.datastores.team"]
+
+
+def datastore(name: str = "extra", **fields: Any) -> dict[str, Any]:
+    return {"data": {"datastores": {name: {"kind": "blob", "account": "lake", "container": "extra", **fields}}}}
+
+
+@pytest.mark.parametrize(
+    "name", ["workspaceblobstore", "workspacefilestore", "workspaceartifactstore", "workspaceworkingdirectory"]
+)
+def test_azure_ml_own_datastores_are_never_recreated(name: str) -> None:
+    assert keys_of(datastore(name)) == [f"ml-platform:data.datastores.{name}"]
+
+
+@pytest.mark.parametrize("name", ["Raw", "raw-data", "raw.data", "x" * 256])
+def test_datastore_names_are_lowercase_letters_digits_underscores(name: str) -> None:
+    assert f"ml-platform:data.datastores.{name}" in keys_of(datastore(name))
+
+
+def test_datastore_on_an_account_the_stack_does_not_define_names_the_key() -> None:
+    assert keys_of(datastore(account="lakes")) == ["ml-platform:data.datastores.extra.account"]
+
+
+@pytest.mark.parametrize(
+    ("overrides", "key"),
+    [
+        (datastore(container="Bad_Name"), "ml-platform:data.datastores.extra.container"),
+        (datastore(container="a--b"), "ml-platform:data.datastores.extra.container"),
+        (datastore(kind="s3"), "ml-platform:data.datastores.extra.kind"),
+        (datastore(kind="adlsGen2", account="scratch"), "ml-platform:data.datastores.extra.kind"),
+        (datastore(kind="fileShare", credential={"secret": "s"}), "ml-platform:data.datastores.extra.kind"),
+        (datastore(kind="fileShare"), "ml-platform:data.datastores.extra.credential"),
+        (datastore(credential={"secret": "key"}), "ml-platform:data.datastores.extra.credential"),
+        (datastore(computeAccess="admin"), "ml-platform:data.datastores.extra.computeAccess"),
+        ({"data": {"accounts": {"Lake-2": {}}}}, "ml-platform:data.accounts.Lake-2"),
+        (
+            {"data": {"accounts": {"ext": {"existingId": "/subscriptions/x"}}}},
+            "ml-platform:data.accounts.ext.existingId",
+        ),
+        (
+            {"data": {"accounts": {"ext": {"existingId": EXISTING, "sku": "Standard_GRS"}}}},
+            "ml-platform:data.accounts.ext.sku",
+        ),
+        ({"data": {"accounts": {"lake": {"sku": "Premium_LRS"}}}}, "ml-platform:data.accounts.lake.sku"),
+    ],
+)
+def test_broken_datastore_or_account_is_rejected_with_its_key(overrides: dict[str, Any], key: str) -> None:
+    assert key in keys_of(overrides)
+
+
+def test_file_share_on_an_existing_account_needs_a_secret_name_not_a_value() -> None:
+    share = {
+        "data": {
+            "accounts": {"shared": {"existingId": EXISTING}},
+            "datastores": {
+                "team": {
+                    "kind": "fileShare",
+                    "account": "shared",
+                    "container": "team",
+                    "credential": {"secret": "sv=2024-01-01&sig=abc"},
+                }
+            },
+        }
+    }
+    assert keys_of(share) == ["ml-platform:data.datastores.team.credential.secret"]
+    share["data"]["datastores"]["team"]["credential"]["secret"] = "teamShareSas"
+    settings = validate_settings(deep_merge(stack_values("dev"), share), "dev")
+    assert settings.data.secret_references() == {"data.datastores.team.credential.secret": "teamShareSas"}
+
+
+def test_compute_gets_no_data_role_on_a_file_share() -> None:
+    share = {
+        "data": {
+            "accounts": {"shared": {"existingId": EXISTING}},
+            "datastores": {
+                "team": {
+                    "kind": "fileShare",
+                    "account": "shared",
+                    "container": "team",
+                    "computeAccess": "read",
+                    "credential": {"secret": "teamShareSas"},
+                }
+            },
+        }
+    }
+    assert keys_of(share) == ["ml-platform:data.datastores.team.computeAccess"]
+
+
+def test_user_assigned_workspace_identity_needs_a_registry_the_stack_creates() -> None:
+    overrides = {"workspace": {"identity": "UserAssigned"}, "registry": {"mode": "onDemand"}}
+    assert keys_of(overrides, "prod") == ["ml-platform:workspace.identity"]
