@@ -23,9 +23,11 @@ def identity_grants(res: Resources, principal_id: str) -> dict[tuple[str, str], 
 def test_user_assigned_identity_is_the_workspace_primary_identity(stack_plans: dict[str, Resources]) -> None:
     for stack in ("staging", "prod"):
         res = stack_plans[stack]
-        uai = res.one("managedidentity:UserAssignedIdentity")
+        uai = res.named("mlp-workspace-identity")
         ws = res.one("machinelearningservices:Workspace")["inputs"]
-        assert ws["identity"] == {"type": "UserAssigned", "userAssignedIdentities": [uai["outputs"]["id"]]}
+        assert ws["identity"]["type"] == "UserAssigned"
+        # first the workspace's own identity; prod adds its customer key's identity (test_network_protection)
+        assert ws["identity"]["userAssignedIdentities"][0] == uai["outputs"]["id"]
         assert ws["primaryUserAssignedIdentity"] == uai["outputs"]["id"]
         assert uai["inputs"]["resourceName"] == f"id-mlw-mlp-{stack}"
         assert uai["inputs"]["tags"]["environment"] == stack
@@ -37,7 +39,7 @@ def test_user_assigned_identity_is_the_workspace_primary_identity(stack_plans: d
 
 def test_user_assigned_identity_gets_microsofts_roles_before_the_workspace(stack_plans: dict[str, Resources]) -> None:
     res = stack_plans["prod"]
-    principal_id = res.one("managedidentity:UserAssignedIdentity")["outputs"]["principalId"]
+    principal_id = res.named("mlp-workspace-identity")["outputs"]["principalId"]
     ws = res.one("machinelearningservices:Workspace")
     scopes = {
         "storage": res.named("mlp-workspace-storage")["outputs"]["id"],

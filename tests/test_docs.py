@@ -10,7 +10,7 @@ def test_readme_settings_reference_is_current() -> None:
 
 def test_reference_lists_every_top_level_section_and_its_tier_defaults() -> None:
     table = reference()
-    for key in ("`tier`", "`workspace.publicNetworkAccess`", "`storage.sku`", "`registry.mode`"):
+    for key in ("`tier`", "`network.mode`", "`storage.sku`", "`registry.mode`"):
         assert key in table
     storage_row = next(line for line in table.splitlines() if line.startswith("| `storage.sku`"))
     assert storage_row.endswith('| `"Standard_LRS"` | `"Standard_ZRS"` | `"Standard_GZRS"` |')
