@@ -41,7 +41,6 @@ test: lint typecheck unit   ## everything CI runs
 
 docs: venv            ## regenerate the settings reference and the access model in README.md
 	$(PY) -m tools.docs
-	$(PY) -m tools.access_table
 
 bench: venv           ## wall time per stack plan, test suite time, peak memory
 	$(PY) -m tools.bench

@@ -23,7 +23,7 @@ from .compute_resource import (
     system_assigned,
     user_assigned,
 )
-from .compute_targets import attached_properties, cluster_properties, instance_properties
+from .compute_targets import Placement, attached_properties, cluster_properties, instance_properties
 from .settings.compute import ComputeSettings
 
 if TYPE_CHECKING:
@@ -39,11 +39,12 @@ class Compute(PlatformComponent):
         *,
         workspace_name: pulumi.Input[str],
         targets: ComputeTargets,
+        managed_network: bool = False,
         opts: pulumi.ResourceOptions | None = None,
     ) -> None:
         super().__init__("Compute", name, ctx, opts)
         local_auth_off = settings.disable_local_auth
-        training_subnet = ctx.subnets.get("training")
+        placement = Placement(subnet_id=ctx.subnets.get("training"), managed_network=managed_network)
 
         # One identity for every cluster, created with its roles before any cluster, so a node
         # never starts without permission to pull images or read its inputs.
@@ -71,7 +72,7 @@ class Compute(PlatformComponent):
                 cluster.name,
                 compute_name=cluster.name,
                 workspace_name=workspace_name,
-                properties=cluster_properties(cluster, disable_local_auth=local_auth_off, subnet_id=training_subnet),
+                properties=cluster_properties(cluster, disable_local_auth=local_auth_off, placement=placement),
                 identity=system_assigned() if own_identity else user_assigned(self.identity.id),
                 replace_on=AML_COMPUTE_REPLACE_ON,
                 depends_on=[] if own_identity else self.role_assignments,
@@ -91,7 +92,7 @@ class Compute(PlatformComponent):
                 compute_name=instance.name,
                 workspace_name=workspace_name,
                 properties=instance_properties(
-                    instance, tenant_id=ctx.tenant_id, disable_local_auth=local_auth_off, subnet_id=training_subnet
+                    instance, tenant_id=ctx.tenant_id, disable_local_auth=local_auth_off, placement=placement
                 ),
                 replace_on=COMPUTE_INSTANCE_REPLACE_ON,
             )

@@ -2,18 +2,34 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import pulumi
 from pulumi_azure_native import machinelearningservices as ml
 
 from .settings.compute import AttachedComputeSettings, ClusterSettings, InstanceSettings
 
 
-def _subnet(subnet_id: pulumi.Input[str] | None) -> ml.ResourceIdArgs | None:
-    return ml.ResourceIdArgs(id=subnet_id) if subnet_id is not None else None
+@dataclass(frozen=True)
+class Placement:
+    """Where nodes run: the training subnet (customer VNet), Azure ML's managed network, or neither."""
+
+    subnet_id: pulumi.Input[str] | None = None
+    managed_network: bool = False
+
+    @property
+    def private(self) -> bool:
+        # Azure places nodes without a public IP only in a subnet or the managed network; without
+        # either (a stack with no network) they keep one, and SSH stays closed regardless
+        return self.subnet_id is not None or self.managed_network
+
+    @property
+    def subnet(self) -> ml.ResourceIdArgs | None:
+        return ml.ResourceIdArgs(id=self.subnet_id) if self.subnet_id is not None else None
 
 
 def cluster_properties(
-    cluster: ClusterSettings, *, disable_local_auth: bool, subnet_id: pulumi.Input[str] | None
+    cluster: ClusterSettings, *, disable_local_auth: bool, placement: Placement
 ) -> ml.AmlComputeArgs:
     return ml.AmlComputeArgs(
         compute_type="AmlCompute",
@@ -28,10 +44,10 @@ def cluster_properties(
                 max_node_count=cluster.max_nodes,
                 node_idle_time_before_scale_down=cluster.idle_time_before_scale_down,
             ),
-            enable_node_public_ip=False,
+            enable_node_public_ip=not placement.private,
             # NotSpecified would leave SSH open on nodes outside a virtual network
             remote_login_port_public_access=ml.RemoteLoginPortPublicAccess.DISABLED,
-            subnet=_subnet(subnet_id),
+            subnet=placement.subnet,
         ),
     )
 
@@ -41,7 +57,7 @@ def instance_properties(
     *,
     tenant_id: pulumi.Input[str],
     disable_local_auth: bool,
-    subnet_id: pulumi.Input[str] | None,
+    placement: Placement,
 ) -> ml.ComputeInstanceArgs:
     return ml.ComputeInstanceArgs(
         compute_type="ComputeInstance",
@@ -57,8 +73,8 @@ def instance_properties(
             ),
             idle_time_before_shutdown=instance.idle_time_before_shutdown,
             ssh_settings=ml.ComputeInstanceSshSettingsArgs(ssh_public_access=ml.SshPublicAccess.DISABLED),
-            enable_node_public_ip=False,
-            subnet=_subnet(subnet_id),
+            enable_node_public_ip=not placement.private,
+            subnet=placement.subnet,
         ),
     )
 

@@ -66,6 +66,7 @@ class Data(PlatformComponent):
         *,
         storage_settings: StorageSettings,
         public_network_access: str,
+        ip_rules: tuple[str, ...] = (),
         workspace_name: pulumi.Input[str],
         secrets: Mapping[str, pulumi.Output[str]],
         opts: pulumi.ResourceOptions | None = None,
@@ -90,6 +91,7 @@ class Data(PlatformComponent):
                     # Azure Storage does not support blob versioning on HNS accounts
                     versioning=storage_settings.versioning and not account.hierarchical_namespace,
                     hierarchical_namespace=account.hierarchical_namespace,
+                    ip_rules=ip_rules,
                 ),
             )
             self.lakes[key] = lake.account

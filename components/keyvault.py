@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from pulumi_azure_native import keyvault
 
 from .base import PlatformComponent
@@ -9,7 +11,7 @@ from .settings.workspace import KeyVaultSettings
 
 
 def workspace_key_vault(
-    owner: PlatformComponent, settings: KeyVaultSettings, *, public_network_access: str
+    owner: PlatformComponent, settings: KeyVaultSettings, *, public_network_access: str, ip_rules: Sequence[str] = ()
 ) -> keyvault.Vault:
     ctx = owner.ctx
     return keyvault.Vault(
@@ -27,7 +29,8 @@ def workspace_key_vault(
             public_network_access=public_network_access,
             network_acls=keyvault.NetworkRuleSetArgs(
                 bypass="AzureServices",
-                default_action="Deny" if public_network_access == "Disabled" else "Allow",
+                default_action="Deny" if public_network_access == "Disabled" or ip_rules else "Allow",
+                ip_rules=[keyvault.IPRuleArgs(value=ip) for ip in ip_rules] or None,
             ),
         ),
         **owner.common,

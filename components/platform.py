@@ -14,8 +14,13 @@ from .base import PlatformComponent, StackContext
 from .compute import Compute
 from .compute_identity import ComputeTargets
 from .data import Data
+from .diagnostics import Diagnostics, DiagnosticTarget, storage_diagnostic_targets, workspace_diagnostic_targets
+from .locks import Locks, LockTarget, data_lock_targets
 from .monitoring import Monitoring
 from .naming import Names
+from .network import Network
+from .network_endpoints import PrivateEndpoints, PrivateLinkTarget, workspace_private_link_targets
+from .network_managed import ManagedOutboundRules
 from .settings import StackSettings
 from .settings.secrets import read_secret
 from .workspace import Workspace
@@ -60,6 +65,13 @@ class Platform(PlatformComponent):
         ctx = replace(ctx, log_analytics_workspace_id=self.monitoring.log_analytics.id)
 
         # --- network (customer VNet / managed network) wires in here, before what lives in subnets ---
+        self.network = (
+            Network(self.child_name("network"), ctx, settings.network, opts=self.child_opts())
+            if settings.network.uses_vnet
+            else None
+        )
+        if self.network:
+            ctx = replace(ctx, subnets=self.network.subnets)
 
         self.workspace = Workspace(
             self.child_name("workspace"),
@@ -79,6 +91,7 @@ class Platform(PlatformComponent):
                 storage_account_id=self.workspace.storage.account.id,
                 registry_id=self.workspace.registry.id if self.workspace.registry else None,
             ),
+            managed_network=settings.network.mode == "managed",
             opts=self.child_opts(),
         )
 
@@ -88,7 +101,8 @@ class Platform(PlatformComponent):
             ctx,
             settings.data,
             storage_settings=settings.storage,
-            public_network_access=settings.workspace.public_network_access,
+            public_network_access=settings.network.access.resources,
+            ip_rules=settings.network.access.ip_ranges,
             workspace_name=self.workspace.workspace.name,
             secrets={name: read_secret(name) for name in settings.data.secret_references().values()},
             opts=self.child_opts(),
@@ -105,6 +119,22 @@ class Platform(PlatformComponent):
             ],
             opts=self.child_opts(),
         )
+
+        # Isolation, diagnostics and locks come last: they point at what the components above made.
+        # A component that adds a data lake, an AKS cluster... appends its targets to these lists.
+        private_link_targets: list[PrivateLinkTarget] = []  # e.g. PrivateLinkTarget("lake", id, ("dfs", "blob"))
+        diagnostic_targets: list[DiagnosticTarget] = []  # e.g. DiagnosticTarget("aks", cluster.id)
+        lock_targets: list[LockTarget] = []  # e.g. LockTarget("lake", id)
+        for key, lake in self.data.lakes.items():
+            # file too: a lake may hold file-share datastores (and policy STK-07 asks blob + file of accounts)
+            groups = ("blob", "file", "dfs") if settings.data.accounts[key].hierarchical_namespace else ("blob", "file")
+            private_link_targets.append(PrivateLinkTarget(f"lake-{key}", lake.id, groups))
+            diagnostic_targets += storage_diagnostic_targets(f"lake-{key}", lake.id)
+            lock_targets.append(LockTarget(f"lake-{key}", lake.id))
+        if self.compute.inference:
+            # the cluster's control-plane logs (API server, audit...); container logs go through insights
+            diagnostic_targets.append(DiagnosticTarget("aks", self.compute.inference.cluster.id))
+        self._isolate_and_protect(settings, ctx, private_link_targets, diagnostic_targets, lock_targets)
 
         self.outputs: dict[str, Any] = {
             "resourceGroupName": rg_name_out,
@@ -130,7 +160,61 @@ class Platform(PlatformComponent):
                     for entry in identity_grant_summary(who, principal_id, grants)
                 ),
                 *self.access.summary,
+                *(
+                    identity_grant_summary(
+                        "customerKeyIdentity", self.workspace.cmk.identity.principal_id, self.workspace.cmk.grants
+                    )
+                    if self.workspace.cmk
+                    else []
+                ),
             ],
             "azMl": az_ml_commands(self.workspace.workspace.name, rg_name_out),
         }
         self.finish(self.outputs)
+
+    def _isolate_and_protect(
+        self,
+        settings: StackSettings,
+        ctx: StackContext,
+        private_link_targets: list[PrivateLinkTarget],
+        diagnostic_targets: list[DiagnosticTarget],
+        lock_targets: list[LockTarget],
+    ) -> None:
+        if self.network is not None:
+            self.private_endpoints: PrivateEndpoints | None = PrivateEndpoints(
+                self.child_name("endpoints"),
+                ctx,
+                settings.network,
+                subnet_id=self.network.subnets["endpoints"],
+                vnet_id=self.network.vnet_id,
+                targets=[*workspace_private_link_targets(self.workspace), *private_link_targets],
+                opts=self.child_opts(),
+            )
+        else:
+            self.private_endpoints = None
+        # Azure ML reaches the workspace's own resources itself; later ones need rules
+        if settings.network.mode == "managed" and private_link_targets:
+            ManagedOutboundRules(
+                self.child_name("outbound"),
+                ctx,
+                workspace_name=self.workspace.workspace.name,
+                targets=private_link_targets,
+                opts=self.child_opts(),
+            )
+        if settings.diagnostics.enabled:
+            Diagnostics(
+                self.child_name("diagnostics"),
+                ctx,
+                settings.diagnostics,
+                targets=[*workspace_diagnostic_targets(self.workspace), *diagnostic_targets],
+                opts=self.child_opts(),
+            )
+        if settings.locks.enabled:
+            Locks(
+                self.child_name("locks"),
+                ctx,
+                settings.locks,
+                owns_resource_group=settings.resource_group.create,
+                targets=[*data_lock_targets(self.workspace, self.monitoring), *lock_targets],
+                opts=self.child_opts(),
+            )

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from pulumi_azure_native import containerregistry
 
 from .base import PlatformComponent
@@ -9,7 +11,7 @@ from .settings.workspace import RegistrySettings
 
 
 def workspace_registry(
-    owner: PlatformComponent, settings: RegistrySettings, *, public_network_access: str
+    owner: PlatformComponent, settings: RegistrySettings, *, public_network_access: str, ip_rules: Sequence[str] = ()
 ) -> containerregistry.Registry:
     premium = settings.sku == "Premium"
     return containerregistry.Registry(
@@ -21,6 +23,16 @@ def workspace_registry(
         # the network settings below exist on Premium only
         public_network_access=public_network_access if premium else None,
         network_rule_bypass_options="AzureServices" if premium else None,
+        # Premium only: admins' addresses through an otherwise closed firewall
+        network_rule_set=containerregistry.NetworkRuleSetArgs(
+            default_action=containerregistry.DefaultAction.DENY,
+            ip_rules=[
+                containerregistry.IPRuleArgs(i_p_address_or_range=ip, action=containerregistry.Action.ALLOW)
+                for ip in ip_rules
+            ],
+        )
+        if premium and ip_rules
+        else None,
         zone_redundancy="Enabled" if premium else None,
         policies=_premium_policies(public_network_access) if premium else None,
         **owner.common,

@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from pulumi_azure_native import storage
 
 from .base import PlatformComponent
+
+if TYPE_CHECKING:
+    from .encryption import CustomerManagedKey
 
 
 @dataclass(frozen=True)
@@ -18,6 +22,10 @@ class StorageSpec:
     versioning: bool
     # Azure ML's default storage must not be a data lake; extra datastore accounts may be.
     hierarchical_namespace: bool = False
+    # admins' public addresses let through the firewall (settings.network.access.ip_ranges)
+    ip_rules: tuple[str, ...] = ()
+    # a customer-managed key instead of Microsoft's (encryption.storage)
+    customer_key: CustomerManagedKey | None = None
 
 
 @dataclass(frozen=True)
@@ -27,7 +35,8 @@ class SecureStorage:
 
 
 def secure_storage_account(owner: PlatformComponent, suffix: str, spec: StorageSpec) -> SecureStorage:
-    closed = spec.public_network_access == "Disabled"
+    closed = spec.public_network_access == "Disabled" or bool(spec.ip_rules)
+    cmk = spec.customer_key.storage_encryption() if spec.customer_key else None
     account = storage.StorageAccount(
         owner.child_name(suffix),
         account_name=spec.account_name,
@@ -45,11 +54,18 @@ def secure_storage_account(owner: PlatformComponent, suffix: str, spec: StorageS
         is_local_user_enabled=False,
         public_network_access=spec.public_network_access,
         network_rule_set=storage.NetworkRuleSetArgs(
-            default_action=storage.DefaultAction.DENY if closed else storage.DefaultAction.ALLOW, bypass="AzureServices"
+            default_action=storage.DefaultAction.DENY if closed else storage.DefaultAction.ALLOW,
+            bypass="AzureServices",
+            ip_rules=[storage.IPRuleArgs(i_p_address_or_range=ip, action=storage.Action.ALLOW) for ip in spec.ip_rules]
+            or None,
         ),
-        encryption=storage.EncryptionArgs(key_source="Microsoft.Storage", require_infrastructure_encryption=True),
+        identity=cmk[0] if cmk else None,
+        encryption=cmk[1]
+        if cmk
+        else storage.EncryptionArgs(key_source="Microsoft.Storage", require_infrastructure_encryption=True),
         **owner.common,
-        opts=owner.child_opts(stateful=True),
+        # with a customer key, the account must not be created before its identity may use the key
+        opts=owner.child_opts(stateful=True, depends_on=[spec.customer_key.permission] if spec.customer_key else None),
     )
     retention = storage.DeleteRetentionPolicyArgs(enabled=True, days=spec.blob_soft_delete_days)
     blob_service = storage.BlobServiceProperties(

@@ -6,8 +6,10 @@ import pulumi
 from pulumi_azure_native import machinelearningservices as ml
 
 from .base import PlatformComponent, StackContext
+from .encryption import CustomerManagedKey
 from .identity import WORKSPACE_STORAGE_ROLES, grant_workspace_identity, user_assigned_workspace_identity
 from .keyvault import workspace_key_vault
+from .network_managed import managed_network_args
 from .registry import workspace_registry
 from .role_assignment import assign_role
 from .settings.stack import StackSettings
@@ -25,27 +27,43 @@ class Workspace(PlatformComponent):
         opts: pulumi.ResourceOptions | None = None,
     ) -> None:
         super().__init__("Workspace", name, ctx, opts)
-        public = settings.workspace.public_network_access
+        network = settings.network
+        access = network.access  # the one decision on public network access (settings/network.py)
 
-        self.key_vault = workspace_key_vault(self, settings.key_vault, public_network_access=public)
+        self.key_vault = workspace_key_vault(
+            self, settings.key_vault, public_network_access=access.resources, ip_rules=access.ip_ranges
+        )
+        # after the vault (the key lives in it), before the storage and workspace that use the key
+        self.cmk = (
+            CustomerManagedKey(
+                self.child_name("cmk"), ctx, settings.encryption, vault=self.key_vault, opts=self.child_opts()
+            )
+            if settings.encryption.customer_managed_key
+            else None
+        )
         self.storage = secure_storage_account(
             self,
             "storage",
             StorageSpec(
                 account_name=ctx.names.storage_account,
                 sku=settings.storage.sku,
-                public_network_access=public,
+                public_network_access=access.resources,
                 blob_soft_delete_days=settings.storage.blob_soft_delete_days,
                 versioning=settings.storage.versioning,
+                ip_rules=access.ip_ranges,
+                customer_key=self.cmk if settings.encryption.storage else None,
             ),
         )
         self.registry = (
-            workspace_registry(self, settings.registry, public_network_access=public)
+            workspace_registry(
+                self, settings.registry, public_network_access=access.resources, ip_rules=access.ip_ranges
+            )
             if settings.registry.mode == "create"
             else None
         )
 
         ws = settings.workspace
+        training_subnet = ctx.subnets.get("training")
         # UserAssigned: the identity and all its roles exist before the workspace (no RBAC race)
         self.identity = (
             user_assigned_workspace_identity(
@@ -65,9 +83,7 @@ class Workspace(PlatformComponent):
             workspace_name=ctx.names.workspace,
             kind="Default",
             sku=ml.SkuArgs(name="Basic", tier=ml.SkuTier.BASIC),
-            identity=self.identity.workspace_args()
-            if self.identity
-            else ml.ManagedServiceIdentityArgs(type="SystemAssigned"),
+            identity=self._identity_args(),
             primary_user_assigned_identity=self.identity.identity.id if self.identity else None,
             friendly_name=ws.friendly_name or f"{ctx.names.prefix} ML ({ctx.names.stack})",
             description=ws.description,
@@ -75,14 +91,35 @@ class Workspace(PlatformComponent):
             key_vault=self.key_vault.id,
             application_insights=app_insights_id,
             container_registry=self.registry.id if self.registry else None,
-            public_network_access=public,
+            public_network_access=access.workspace,
             allow_public_access_when_behind_vnet=False,
+            managed_network=managed_network_args(network),
+            # serverless jobs run in the training subnet too, without public IPs (customerVnet)
+            serverless_compute_settings=ml.ServerlessComputeSettingsArgs(
+                serverless_compute_custom_subnet=training_subnet, serverless_compute_no_public_ip=True
+            )
+            if training_subnet
+            else None,
+            image_build_compute=network.image_build_compute,
+            encryption=self.cmk.workspace_encryption() if self.cmk else None,
+            enable_service_side_cmk_encryption=settings.encryption.service_side if self.cmk else None,
             hbi_workspace=ws.hbi_workspace,
             # v2 API and CLI (`az ml job create`) need v1 legacy mode off
             v1_legacy_mode=False,
             system_datastores_auth_mode="identity",
             **self.common,
-            opts=self.child_opts(stateful=True, depends_on=self.identity.assignments if self.identity else None),
+            # Encryption is fixed at creation: switching it replaces the workspace. The key version
+            # is pinned: a refresh that sees a rotated version must not move (or replace) the workspace.
+            opts=self.child_opts(
+                stateful=True,
+                depends_on=[
+                    *(self.identity.assignments if self.identity else []),
+                    *([self.cmk.permission] if self.cmk else []),
+                ]
+                or None,
+                replace_on_changes=["encryption.status", "enableServiceSideCMKEncryption", "hbiWorkspace"],
+                ignore_changes=["encryption.keyVaultProperties.keyIdentifier"] if self.cmk else None,
+            ),
         )
         if self.identity:
             self.principal_id: pulumi.Output[str] = self.identity.principal_id
@@ -118,3 +155,17 @@ class Workspace(PlatformComponent):
                 "keyVaultId": self.key_vault.id,
             }
         )
+
+    def _identity_args(self) -> ml.ManagedServiceIdentityArgs:
+        """The workspace's own identity, plus the customer key's identity when there is one."""
+        user_assigned = [
+            *([self.identity.identity.id] if self.identity else []),
+            *([self.cmk.identity.id] if self.cmk else []),
+        ]
+        if self.identity:
+            kind = ml.ManagedServiceIdentityType.USER_ASSIGNED
+        elif user_assigned:
+            kind = ml.ManagedServiceIdentityType.SYSTEM_ASSIGNED_USER_ASSIGNED
+        else:
+            kind = ml.ManagedServiceIdentityType.SYSTEM_ASSIGNED
+        return ml.ManagedServiceIdentityArgs(type=kind, user_assigned_identities=user_assigned or None)

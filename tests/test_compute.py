@@ -38,7 +38,8 @@ def at_path(inputs: dict[str, Any], path: str) -> Any:
 @pytest.mark.parametrize("stack", STACKS)
 def test_every_stack_plans_its_clusters_closed_and_capped(stack: str, stack_plans: dict[str, Resources]) -> None:
     res = stack_plans[stack]
-    settings = validate_settings(stack_values(stack), stack).compute
+    stack_settings = validate_settings(stack_values(stack), stack)
+    settings, network = stack_settings.compute, stack_settings.network
     clusters = res.ml_computes("AmlCompute")
     assert set(clusters) == {c.name for c in settings.clusters}
     assert "cpu-cluster" in clusters
@@ -58,11 +59,13 @@ def test_every_stack_plans_its_clusters_closed_and_capped(stack: str, stack_plan
             "maxNodeCount": cluster.max_nodes,
             "nodeIdleTimeBeforeScaleDown": cluster.idle_time_before_scale_down,
         }
-        assert inner["enableNodePublicIp"] is False
+        # no public IP wherever the stack has a network to place nodes in (staging, prod)
+        assert inner["enableNodePublicIp"] is (network.mode == "none")
         # NotSpecified would mean SSH open on nodes outside a virtual network
         assert inner["remoteLoginPortPublicAccess"] == "Disabled"
         assert "userAccountCredentials" not in inner
-        assert "subnet" not in inner  # no network feature: no subnet in the context
+        # the managed network places the nodes itself; only a customer VNet gives them a subnet
+        assert ("subnet" in inner) is (network.mode == "customerVnet")
 
 
 def test_dev_clusters_are_low_priority_and_prod_has_a_gpu_cluster(stack_plans: dict[str, Resources]) -> None:
@@ -149,7 +152,8 @@ def test_dev_has_personal_instances_for_named_users(stack_plans: dict[str, Resou
         assert inner["applicationSharingPolicy"] == "Personal"
         assert inner["idleTimeBeforeShutdown"] == wanted.idle_time_before_shutdown
         assert inner["sshSettings"] == {"sshPublicAccess": "Disabled"}
-        assert inner["enableNodePublicIp"] is False
+        # dev has no network: Azure needs a subnet or the managed network for a node without a public IP
+        assert inner["enableNodePublicIp"] is True
         assert "identity" not in record["inputs"]  # a personal box acts as its user
         assert "properties.properties.vmSize" in record["replaceOnChanges"]
 
@@ -209,6 +213,16 @@ def test_compute_uses_the_network_features_subnets_when_it_sets_them() -> None:
     placed = [*res.ml_computes("AmlCompute").values(), *res.ml_computes("ComputeInstance").values()]
     assert len(placed) == 3  # cpu-cluster and dev's two instances
     for record in placed:
-        assert record["inputs"]["properties"]["properties"]["subnet"]["id"].endswith("/subnets/training"), record[
-            "name"
-        ]
+        inner = record["inputs"]["properties"]["properties"]
+        assert inner["subnet"]["id"].endswith("/subnets/training"), record["name"]
+        assert inner["enableNodePublicIp"] is False, record["name"]
+
+
+def test_a_managed_network_takes_the_nodes_public_ips_away() -> None:
+    res = Resources(plan("dev", {"network": {"mode": "managed"}}))
+    placed = [*res.ml_computes("AmlCompute").values(), *res.ml_computes("ComputeInstance").values()]
+    assert placed
+    for record in placed:
+        inner = record["inputs"]["properties"]["properties"]
+        assert inner["enableNodePublicIp"] is False, record["name"]
+        assert "subnet" not in inner

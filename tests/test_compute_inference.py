@@ -85,7 +85,8 @@ def test_prod_node_pools_system_and_autoscaling_user_without_public_ips(stack_pl
         assert pool["enableEncryptionAtHost"] is True
         assert pool["securityProfile"] == {"sshAccess": "Disabled"}
         assert pool["availabilityZones"] == ["1", "2", "3"]
-        assert "vnetSubnetID" not in pool  # no network feature: no subnet in the context
+        # the network feature's aks subnet: the nodes reach the private workspace's endpoint
+        assert pool["vnetSubnetID"] == stack_plans["prod"].named("mlp-network-snet-aks")["outputs"]["id"]
 
 
 def test_container_insights_data_flows_to_the_stacks_log_analytics(stack_plans: dict[str, Resources]) -> None:

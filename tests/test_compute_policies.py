@@ -1,9 +1,5 @@
-"""The compute resources pass the policy pack (run offline on the plan, each stack's own config).
-
-Two rules wait for the network feature and are the only findings left on compute: ML-09 (compute
-in a subnet, or the workspace's managed network) and STK-08 (the AKS cluster's diagnostic
-setting). Everything else the checklist asks of compute and AKS holds in every tier it applies to.
-"""
+"""The compute resources pass the policy pack (run offline on the plan, each stack's own config):
+every mandatory rule in every tier, and in prod every rule, advisory ones included."""
 
 from __future__ import annotations
 
@@ -14,7 +10,6 @@ import pytest
 from policies.offline import Verdict, evaluate
 from tests.planning import Resources, plan
 
-NETWORK_FEATURE = {"ml-09-compute-in-vnet-or-managed-network", "stk-08-diagnostic-settings"}
 INFERENCE_ON = {"compute": {"inference": {"enabled": True}}}
 
 
@@ -24,10 +19,7 @@ def compute_findings(res: Resources, stack: str, *, levels: set[str]) -> list[Ve
     return [
         v
         for v in evaluate(res.records, stack)
-        if v.kind == "violation"
-        and v.level in levels
-        and (v.resource_name or "").startswith(prefix)
-        and v.policy not in NETWORK_FEATURE
+        if v.kind == "violation" and v.level in levels and (v.resource_name or "").startswith(prefix)
     ]
 
 

@@ -53,7 +53,8 @@ def test_data_lake_has_the_default_storage_hardening_with_hns(stack_plans: dict[
     res = stack_plans["prod"]
     lake = res.named("mlp-data-account-lake")["inputs"]
     default = res.named("mlp-workspace-storage")["inputs"]
-    differs = {"accountName", "isHnsEnabled"}
+    # the customer-managed key (prod) covers the workspace's default storage, not data lakes
+    differs = {"accountName", "isHnsEnabled", "encryption", "identity"}
     assert {k: v for k, v in lake.items() if k not in differs} == {k: v for k, v in default.items() if k not in differs}
     assert lake["isHnsEnabled"] is True
     assert lake["allowSharedKeyAccess"] is False

@@ -40,7 +40,7 @@ def test_tier_defaults(
 ) -> None:
     s = settings(tier)
     assert s.protect is protect
-    assert s.workspace.public_network_access == public
+    assert s.network.access.workspace == public
     assert s.workspace.hbi_workspace is hbi
     assert s.storage.sku == storage_sku
     assert s.key_vault.purge_protection is purge

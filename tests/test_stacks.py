@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from policies.offline import evaluate
 from tests.conftest import STACKS
 from tests.planning import Resources, plan
 
@@ -70,3 +71,14 @@ def test_every_stack_name_is_unique_across_stacks(stack_plans: dict[str, Resourc
     for type_suffix in ("storage:StorageAccount", "keyvault:Vault"):
         names = [r["outputs"]["name"] for res in stack_plans.values() for r in res.of_type(type_suffix)]
         assert len(names) == len(set(names)), type_suffix
+
+
+@pytest.mark.parametrize("stack", STACKS)
+def test_every_shipped_stack_passes_all_its_mandatory_policies(stack: str, stack_plans: dict[str, Resources]) -> None:
+    """The same rule objects `pulumi preview --policy-pack policies` runs, with the stack's config."""
+    failed = [
+        f"{v.policy} {v.resource_name}: {v.message}"
+        for v in evaluate(stack_plans[stack].records, stack)
+        if v.kind == "violation" and v.level == "mandatory"
+    ]
+    assert failed == []

@@ -1,24 +1,16 @@
 """Generate the README's access model (who gets which role at which scope, per stack) from the
 stack files, through the same grant planning the Access component uses, so it cannot drift.
-
-`python -m tools.access_table` rewrites the block between the markers in README.md; `--check`
-exits 1 when it is out of date (a test runs the same comparison).
-"""
+`make docs` (tools/docs.py) writes it into README.md."""
 
 from __future__ import annotations
-
-import sys
-from pathlib import Path
 
 from components.access import Grantee, plan_grants
 from components.data import datastore_target
 from components.identity import USER_ASSIGNED_ROLES, WORKSPACE_STORAGE_ROLES
 from components.settings import StackSettings, validate_settings
 from components.settings.loader import read_config
-from tools.plan.stackfile import ROOT, available_stacks, load_stack_config
+from tools.plan.stackfile import available_stacks, load_stack_config
 
-README = ROOT / "README.md"
-BEGIN, END = "<!-- BEGIN access-model -->", "<!-- END access-model -->"
 SCOPES = {"workspace": "workspace", "container": "container", "registry": "ML registry"}
 TARGETS = {
     "storage": "default storage",
@@ -62,24 +54,3 @@ def access_model(stacks: list[str] | None = None) -> str:
     for stack in sorted(stacks or available_stacks(), key=lambda s: (order.get(s, 3), s)):
         lines += ["| " + " | ".join(row) + " |" for row in rows(stack)]
     return "\n".join(lines)
-
-
-def render(readme: str) -> str:
-    start, end = readme.index(BEGIN) + len(BEGIN), readme.index(END)
-    return readme[:start] + "\n" + access_model() + "\n" + readme[end:]
-
-
-def main(argv: list[str], readme: Path = README) -> int:
-    current = readme.read_text()
-    wanted = render(current)
-    if "--check" in argv:
-        if current != wanted:
-            print("README.md access model is out of date: run `make docs`", file=sys.stderr)
-            return 1
-        return 0
-    readme.write_text(wanted)
-    return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main(sys.argv[1:]))

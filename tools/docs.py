@@ -1,6 +1,7 @@
-"""Generate the README's settings reference from the settings models and the tier defaults.
+"""Regenerate the README's generated blocks: the settings reference (from the settings models and
+the tier defaults) and the access model (from the stack files, tools/access_table.py).
 
-`python -m tools.docs` rewrites the block between the markers in README.md; `--check` exits 1
+`python -m tools.docs` rewrites each block between its markers in README.md; `--check` exits 1
 when the README is out of date (the tests run the same comparison).
 """
 
@@ -21,7 +22,6 @@ from components.settings.tiers import TIER_DEFAULTS
 
 ROOT = Path(__file__).resolve().parents[1]
 README = ROOT / "README.md"
-BEGIN, END = "<!-- BEGIN settings-reference -->", "<!-- END settings-reference -->"
 TIERS = ("dev", "staging", "prod")
 _MISSING = object()
 
@@ -122,9 +122,18 @@ def reference() -> str:
     return "\n".join(lines)
 
 
+def replace_block(readme: str, name: str, content: str) -> str:
+    """Put `content` between `<!-- BEGIN name -->` and `<!-- END name -->`."""
+    begin, end = f"<!-- BEGIN {name} -->", f"<!-- END {name} -->"
+    start, stop = readme.index(begin) + len(begin), readme.index(end)
+    return readme[:start] + "\n" + content + "\n" + readme[stop:]
+
+
 def render(readme: str) -> str:
-    start, end = readme.index(BEGIN) + len(BEGIN), readme.index(END)
-    return readme[:start] + "\n" + reference() + "\n" + readme[end:]
+    from tools.access_table import access_model  # plans grants from the stack files: only when rendering
+
+    readme = replace_block(readme, "settings-reference", reference())
+    return replace_block(readme, "access-model", access_model())
 
 
 def main(argv: list[str]) -> int:
@@ -132,7 +141,7 @@ def main(argv: list[str]) -> int:
     wanted = render(current)
     if "--check" in argv:
         if current != wanted:
-            print("README.md settings reference is out of date: run `make docs`", file=sys.stderr)
+            print("README.md generated blocks are out of date: run `make docs`", file=sys.stderr)
             return 1
         return 0
     README.write_text(wanted)

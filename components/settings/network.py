@@ -1,12 +1,325 @@
-"""Network settings (filled in by the network feature)."""
+"""Network isolation: none, the workspace's managed virtual network, or a customer virtual network.
 
-from typing import Any
+The one derived decision about public network access (workspace, key vault, storage, registry)
+lives here, in ``NetworkSettings.access``: components read it and never decide on their own.
+"""
 
-from .base import SettingsModel
+from __future__ import annotations
+
+import ipaddress
+import re
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Annotated, Any, Literal
+
+from pydantic import AfterValidator, Field, StringConstraints, model_validator
+
+from .base import SettingsModel, problem
+
+if TYPE_CHECKING:
+    from .stack import StackSettings
+
+Mode = Literal["none", "managed", "customerVnet"]
+IsolationMode = Literal["AllowInternetOutbound", "AllowOnlyApprovedOutbound"]
+SubnetPurpose = Literal["endpoints", "training", "aks"]
+
+# Private DNS zones per private-link group id (Microsoft's "private endpoint DNS zone values").
+PRIVATE_DNS_ZONES: dict[str, tuple[str, ...]] = {
+    "amlworkspace": ("privatelink.api.azureml.ms", "privatelink.notebooks.azure.net"),
+    "vault": ("privatelink.vaultcore.azure.net",),
+    "blob": ("privatelink.blob.core.windows.net",),
+    "file": ("privatelink.file.core.windows.net",),
+    "dfs": ("privatelink.dfs.core.windows.net",),
+    "registry": ("privatelink.azurecr.io",),
+}
+KNOWN_ZONES = frozenset(zone for zones in PRIVATE_DNS_ZONES.values() for zone in zones)
+
+_ARM_ID = r"^/subscriptions/[0-9a-fA-F-]{36}/resourceGroups/[\w\-.()]+/providers/[\w.]+/[\w\-./]+$"
+_VNET_ID = re.compile(
+    r"^/subscriptions/(?P<sub>[0-9a-fA-F-]{36})/resourceGroups/(?P<rg>[\w\-.()]+)"
+    r"/providers/Microsoft\.Network/virtualNetworks/(?P<name>[\w\-.]+)$",
+    re.IGNORECASE,
+)
+_FQDN = re.compile(r"^(\*\.)?([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$", re.IGNORECASE)
+_PORTS = re.compile(r"^(\*|\d{1,5}(-\d{1,5})?(,\d{1,5}(-\d{1,5})?)*)$")
+
+
+def _cidr(value: str) -> str:
+    try:
+        network = ipaddress.ip_network(value, strict=True)
+    except ValueError as error:
+        raise ValueError(f"'{value}' is not a CIDR range such as 10.40.0.0/24 ({error})") from None
+    if network.version != 4 or "/" not in value:
+        raise ValueError(f"'{value}' must be an IPv4 range in CIDR form such as 10.40.0.0/24")
+    return value
+
+
+def _public_range(value: str) -> str:
+    try:
+        network = ipaddress.ip_network(value, strict=True)
+    except ValueError as error:
+        raise ValueError(f"'{value}' is not an IPv4 address or CIDR range ({error})") from None
+    if network.version != 4:
+        raise ValueError(f"'{value}': only IPv4 ranges are accepted by storage and key vault firewalls")
+    if not network.is_global:
+        raise ValueError(f"'{value}' is not a public range (firewalls accept public addresses only)")
+    if network.prefixlen == 31:
+        raise ValueError(f"'{value}': /31 is not accepted; list the two addresses or use /30")
+    # Storage rejects "/32": a single address is written without a prefix.
+    return str(network.network_address) if network.prefixlen == 32 else str(network)
+
+
+Cidr = Annotated[str, AfterValidator(_cidr)]
+PublicRange = Annotated[str, AfterValidator(_public_range)]
+RuleName = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$")]
+
+
+class OutboundRule(SettingsModel):
+    """One user-defined outbound rule of the managed virtual network (one of three kinds)."""
+
+    type: Literal["FQDN", "PrivateEndpoint", "ServiceTag"] = Field(description="Kind of rule.")
+    destination: str | None = Field(
+        default=None, description="FQDN rules: host name, `*.` wildcard allowed (e.g. `pypi.org`)."
+    )
+    resource_id: str | None = Field(
+        default=None, pattern=_ARM_ID, description="PrivateEndpoint rules: ARM id of the target resource."
+    )
+    subresource_target: str | None = Field(
+        default=None, description="PrivateEndpoint rules: private-link group id (`blob`, `dfs`, `vault`...)."
+    )
+    spark_enabled: bool = Field(default=False, description="PrivateEndpoint rules: also for serverless Spark.")
+    service_tag: str | None = Field(default=None, description="ServiceTag rules: Azure service tag name.")
+    protocol: Literal["TCP", "UDP", "ICMP", "*"] = Field(default="TCP", description="ServiceTag rules: protocol.")
+    port_ranges: str = Field(default="443", description="ServiceTag rules: `443`, `80,443`, `8000-8080` or `*`.")
+
+    @model_validator(mode="after")
+    def _destination_fits_type(self) -> OutboundRule:
+        if self.type == "FQDN":
+            if not self.destination:
+                raise problem("destination", "required for FQDN rules")
+            if not _FQDN.match(self.destination):
+                raise problem("destination", f"'{self.destination}' is not a host name (`*.` prefix allowed)")
+        elif self.type == "PrivateEndpoint":
+            if not self.resource_id:
+                raise problem("resourceId", "required for PrivateEndpoint rules")
+            if not self.subresource_target:
+                raise problem("subresourceTarget", "required for PrivateEndpoint rules")
+        else:
+            if not self.service_tag:
+                raise problem("serviceTag", "required for ServiceTag rules")
+            if not _PORTS.match(self.port_ranges):
+                raise problem("portRanges", f"'{self.port_ranges}' is not a port list such as 443 or 80,8000-8080")
+        return self
+
+
+class ManagedNetworkSettings(SettingsModel):
+    isolation_mode: IsolationMode = Field(
+        default="AllowOnlyApprovedOutbound",
+        description=(
+            "`AllowOnlyApprovedOutbound`: only Azure ML's required rules and `outboundRules`; "
+            "`AllowInternetOutbound`: any internet egress. Once on, the managed network cannot be turned off."
+        ),
+    )
+    firewall_sku: Literal["Basic", "Standard"] = Field(
+        default="Standard",
+        description="Azure Firewall SKU Azure ML creates for FQDN rules (billed only when FQDN rules exist).",
+    )
+    outbound_rules: dict[RuleName, OutboundRule] = Field(
+        default_factory=dict, description="User-defined outbound rules by name (FQDN, PrivateEndpoint, ServiceTag)."
+    )
+
+    @model_validator(mode="after")
+    def _fqdn_rules_need_approved_outbound(self) -> ManagedNetworkSettings:
+        if self.isolation_mode == "AllowInternetOutbound":
+            for name, rule in self.outbound_rules.items():
+                if rule.type == "FQDN":
+                    raise problem(
+                        f"outboundRules.{name}.type", "FQDN rules need isolationMode AllowOnlyApprovedOutbound"
+                    )
+        return self
+
+
+class SubnetPrefixes(SettingsModel):
+    endpoints: Cidr = Field(default="10.40.0.0/24", description="Private endpoints subnet.")
+    training: Cidr = Field(default="10.40.4.0/22", description="Training compute subnet (customerVnet mode).")
+    aks: Cidr = Field(default="10.40.8.0/22", description="AKS inference cluster nodes subnet.")
+
+
+class VnetSettings(SettingsModel):
+    existing_id: str | None = Field(
+        default=None,
+        description="ARM id of an existing virtual network to add the subnets to (else a new one is created).",
+    )
+    address_space: list[Cidr] = Field(
+        default_factory=lambda: ["10.40.0.0/16"], min_length=1, description="Address space of a new VNet."
+    )
+    subnets: SubnetPrefixes = Field(default_factory=SubnetPrefixes, description="Subnet prefixes by purpose.")
+    nat_gateway: bool = Field(
+        default=True,
+        description=(
+            "customerVnet mode: a NAT gateway gives the training and AKS subnets outbound access (nodes have no "
+            "public IP); set false when a hub firewall routes egress."
+        ),
+    )
+
+    @model_validator(mode="after")
+    def _subnets_fit(self) -> VnetSettings:
+        if self.existing_id is not None and not _VNET_ID.match(self.existing_id):
+            raise problem(
+                "existingId",
+                "must be /subscriptions/<id>/resourceGroups/<rg>/providers/Microsoft.Network/virtualNetworks/<name>",
+            )
+        prefixes = {purpose: ipaddress.IPv4Network(cidr) for purpose, cidr in self.subnets.model_dump().items()}
+        spaces = [ipaddress.IPv4Network(space) for space in self.address_space]
+        seen: dict[str, ipaddress.IPv4Network] = {}
+        for purpose, network in prefixes.items():
+            for other, taken in seen.items():
+                if network.overlaps(taken):
+                    raise problem(f"subnets.{purpose}", f"overlaps subnets.{other} ({taken})")
+            seen[purpose] = network
+            if self.existing_id is None and not any(network.subnet_of(space) for space in spaces):
+                raise problem(f"subnets.{purpose}", f"{network} is outside addressSpace {self.address_space}")
+        return self
+
+    @property
+    def existing(self) -> tuple[str, str] | None:
+        """(resource group, name) of an existing VNet."""
+        if self.existing_id is None:
+            return None
+        match = _VNET_ID.match(self.existing_id)
+        assert match is not None  # checked by the validator
+        return match["rg"], match["name"]
+
+
+@dataclass(frozen=True)
+class NetworkAccess:
+    """Public network access of the workspace and of its key vault, storage and registry."""
+
+    workspace: Literal["Enabled", "Disabled"]
+    resources: Literal["Enabled", "Disabled"]
+    default_action: Literal["Allow", "Deny"]
+    ip_ranges: tuple[str, ...] = ()
+
+    @property
+    def closed(self) -> bool:
+        return self.default_action == "Deny"
+
+
+OPEN = NetworkAccess(workspace="Enabled", resources="Enabled", default_action="Allow")
 
 # Per-tier defaults of this section (camelCase keys as in the stack file), merged by tiers.py.
-TIER_DEFAULTS: dict[str, dict[str, Any]] = {"dev": {}, "staging": {}, "prod": {}}
+TIER_DEFAULTS: dict[str, dict[str, Any]] = {
+    # cheap and open: no managed network (no managed private endpoints billed), no VNet
+    "dev": {"mode": "none", "privateEndpoints": False},
+    # the policy pack holds staging to prod's network rules (ML-01/02, ST-04, KV-04, CR-02, STK-07)
+    "staging": {"mode": "managed", "privateEndpoints": True, "managed": {"isolationMode": "AllowOnlyApprovedOutbound"}},
+    # approved outbound only, private endpoints (and DNS) for every inbound path
+    "prod": {"mode": "managed", "privateEndpoints": True, "managed": {"isolationMode": "AllowOnlyApprovedOutbound"}},
+}
 
 
 class NetworkSettings(SettingsModel):
-    pass
+    mode: Mode = Field(
+        description=(
+            "`none`: public endpoints; `managed`: the workspace's managed virtual network isolates compute; "
+            "`customerVnet`: compute in your VNet's subnets, private endpoints for everything."
+        )
+    )
+    private_endpoints: bool = Field(
+        description=(
+            "Private endpoints (with private DNS) for the workspace, key vault, storage, registry and data lakes "
+            "in the VNet's endpoints subnet; then public network access is disabled. Always true in customerVnet."
+        )
+    )
+    allowed_ip_ranges: list[PublicRange] = Field(
+        default_factory=list,
+        description=(
+            "Public IPv4 addresses/CIDRs admins may use to reach storage, key vault and registry "
+            "(firewall default Deny). The workspace has no IP allow-list in this API version."
+        ),
+    )
+    managed: ManagedNetworkSettings = Field(
+        default_factory=ManagedNetworkSettings, description="Managed virtual network (mode `managed`)."
+    )
+    vnet: VnetSettings = Field(
+        default_factory=VnetSettings,
+        description="Customer VNet (mode `customerVnet`, or `managed` + privateEndpoints).",
+    )
+    private_dns_zone_ids: dict[str, str] = Field(
+        default_factory=dict,
+        description="Existing private DNS zones to use instead of creating them (zone name -> ARM id), e.g. a hub's.",
+    )
+    image_build_compute: str | None = Field(
+        default=None,
+        pattern=r"^[A-Za-z][A-Za-z0-9-]{2,23}$",
+        description="Compute cluster that builds environment images when the registry is private (customerVnet).",
+    )
+
+    @model_validator(mode="after")
+    def _consistent(self) -> NetworkSettings:
+        if self.mode == "customerVnet" and not self.private_endpoints:
+            raise problem("privateEndpoints", "customerVnet mode reaches every service through private endpoints")
+        if self.mode == "none" and self.private_endpoints:
+            raise problem("privateEndpoints", "needs a VNet: set mode to managed or customerVnet")
+        if self.mode == "none" and self.allowed_ip_ranges:
+            raise problem(
+                "allowedIpRanges",
+                "needs mode managed or customerVnet (compute outside a VNet would be locked out of storage)",
+            )
+        if self.mode != "managed" and self.managed.outbound_rules:
+            raise problem("managed.outboundRules", "apply only in mode managed")
+        for zone in self.private_dns_zone_ids:
+            if zone not in KNOWN_ZONES:
+                raise problem(f"privateDnsZoneIds.{zone}", f"unknown zone; expected one of {sorted(KNOWN_ZONES)}")
+        for zone, zone_id in self.private_dns_zone_ids.items():
+            if not re.match(_ARM_ID, zone_id) or "/privateDnsZones/" not in zone_id:
+                raise problem(f"privateDnsZoneIds.{zone}", "must be the ARM id of a Microsoft.Network/privateDnsZones")
+        return self
+
+    @property
+    def uses_vnet(self) -> bool:
+        return self.mode == "customerVnet" or self.private_endpoints
+
+    @property
+    def subnet_purposes(self) -> tuple[SubnetPurpose, ...]:
+        """Training compute lives in the managed network in managed mode (policy ML-09's exception)."""
+        if self.mode == "customerVnet":
+            return ("endpoints", "training", "aks")
+        return ("endpoints", "aks") if self.uses_vnet else ()
+
+    @property
+    def access(self) -> NetworkAccess:
+        """The one place that decides public network access.
+
+        Reachable privately (private endpoints): the workspace is closed, and so are its key vault,
+        storage and registry unless admins' IP ranges are allowed through their firewalls. Managed
+        network without private endpoints: managed compute reaches the associated resources
+        through Azure ML's own managed private endpoints, users need the public endpoints (their
+        firewalls close to the allow-list when one is given). No isolation: everything public.
+        """
+        ips = tuple(self.allowed_ip_ranges)
+        if self.private_endpoints:
+            if ips:
+                return NetworkAccess("Disabled", "Enabled", "Deny", ips)
+            return NetworkAccess("Disabled", "Disabled", "Deny")
+        if self.mode == "managed" and ips:
+            return NetworkAccess("Enabled", "Enabled", "Deny", ips)
+        return OPEN
+
+
+def check_stack(settings: StackSettings) -> None:
+    """Cross-section rules of isolation and encryption (keys relative to the stack root)."""
+    network, registry, vault = settings.network, settings.registry, settings.key_vault
+    if network.private_endpoints and registry.mode == "onDemand":
+        raise problem(
+            "registry.mode", "must be create with private endpoints (a registry Azure ML creates later would be public)"
+        )
+    if network.private_endpoints and registry.sku != "Premium":
+        raise problem("registry.sku", "must be Premium: only Premium registries take private endpoints")
+    encryption = settings.encryption
+    if encryption.customer_managed_key and not vault.purge_protection:
+        raise problem(
+            "encryption.customerManagedKey",
+            "needs keyVault.purgeProtection: true (Azure rejects a workspace key in a vault without it)",
+        )
+    if encryption.customer_managed_key and encryption.key_type == "RSA-HSM" and vault.sku != "premium":
+        raise problem("encryption.keyType", "RSA-HSM needs keyVault.sku: premium")

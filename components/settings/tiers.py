@@ -5,12 +5,12 @@ A stack file only states where it differs; its values are deep-merged over these
 
 from typing import Any
 
-from . import access, compute, data, network
+from . import access, compute, data, diagnostics, encryption, locks, network
 
 _CORE_DEFAULTS: dict[str, dict[str, Any]] = {
     "dev": {
         "protect": False,
-        "workspace": {"publicNetworkAccess": "Enabled", "hbiWorkspace": False},
+        "workspace": {"hbiWorkspace": False},
         "monitoring": {"logRetentionDays": 30, "dailyQuotaGb": 1, "disableLocalAuth": False},
         "keyVault": {"purgeProtection": False, "softDeleteRetentionDays": 7},
         "storage": {"sku": "Standard_LRS", "blobSoftDeleteDays": 7, "versioning": False},
@@ -20,17 +20,19 @@ _CORE_DEFAULTS: dict[str, dict[str, Any]] = {
     "staging": {
         # isolated like prod, so network and identity problems show up before prod
         "protect": False,
-        "workspace": {"publicNetworkAccess": "Disabled", "hbiWorkspace": False},
+        "workspace": {"hbiWorkspace": False},
         "monitoring": {"logRetentionDays": 90, "disableLocalAuth": True},
         "keyVault": {"purgeProtection": True, "softDeleteRetentionDays": 30},
         "storage": {"sku": "Standard_ZRS", "blobSoftDeleteDays": 14, "versioning": True},
+        # Premium: private endpoints, as the policy pack requires of staging (CR-02, STK-07)
         "registry": {"mode": "create", "sku": "Premium"},
     },
     "prod": {
         "protect": True,
-        "workspace": {"publicNetworkAccess": "Disabled", "hbiWorkspace": True},
+        "workspace": {"hbiWorkspace": True},
         "monitoring": {"logRetentionDays": 365, "disableLocalAuth": True},
-        "keyVault": {"purgeProtection": True, "softDeleteRetentionDays": 90},
+        # premium: the workspace's customer-managed key is HSM-backed (encryption.keyType RSA-HSM)
+        "keyVault": {"sku": "premium", "purgeProtection": True, "softDeleteRetentionDays": 90},
         "storage": {"sku": "Standard_GZRS", "blobSoftDeleteDays": 30, "versioning": True},
         "registry": {"mode": "create", "sku": "Premium"},
     },
@@ -38,7 +40,15 @@ _CORE_DEFAULTS: dict[str, dict[str, Any]] = {
 
 
 # Each feature keeps its own section's defaults next to its model.
-_SECTIONS = {"compute": compute, "data": data, "access": access, "network": network}
+_SECTIONS = {
+    "compute": compute,
+    "data": data,
+    "access": access,
+    "network": network,
+    "encryption": encryption,
+    "diagnostics": diagnostics,
+    "locks": locks,
+}
 
 TIER_DEFAULTS: dict[str, dict[str, Any]] = {
     tier: {**core, **{key: module.TIER_DEFAULTS[tier] for key, module in _SECTIONS.items()}}

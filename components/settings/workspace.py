@@ -8,8 +8,6 @@ from pydantic import Field
 
 from .base import SettingsModel
 
-Access = Literal["Enabled", "Disabled"]
-
 
 class WorkspaceSettings(SettingsModel):
     friendly_name: str | None = Field(
@@ -18,7 +16,6 @@ class WorkspaceSettings(SettingsModel):
     description: str = Field(
         default="Azure Machine Learning platform workspace", max_length=256, description="Workspace description."
     )
-    public_network_access: Access = Field(description="Reach the workspace over the public internet.")
     hbi_workspace: bool = Field(
         description=(
             "High business impact: less diagnostic data to Microsoft, encrypted scratch disks. Creation-time only."

@@ -98,6 +98,38 @@ class RecordingMonitor(pulumi_mocks.MockMonitor):
         return response
 
 
+def _is_sdk_type_alias(alias: Any) -> bool:
+    return (
+        isinstance(alias, pulumi.Alias)
+        and isinstance(alias.type_, str)
+        and alias.type_.startswith("azure-native:")
+        and alias.name is ...
+        and alias.parent is ...
+        and alias.stack is ...
+        and alias.project is ...
+    )
+
+
+@contextmanager
+def _without_sdk_type_aliases() -> Iterator[None]:
+    """azure-native gives every resource one alias per past API version (60+ for network types) so
+    that state written by older SDKs migrates. A mock run has no state, the plan records no
+    aliases, and computing their URNs was most of the cost of planning network resources: drop
+    them for the run. Aliases the program sets itself are kept."""
+    original = pulumi.ResourceOptions.merge
+
+    def merge(opts1: pulumi.ResourceOptions | None, opts2: pulumi.ResourceOptions | None) -> pulumi.ResourceOptions:
+        if opts2 is not None and opts2.aliases and all(_is_sdk_type_alias(a) for a in opts2.aliases):
+            opts2 = pulumi.ResourceOptions()
+        return original(opts1, opts2)
+
+    pulumi.ResourceOptions.merge = staticmethod(merge)  # type: ignore[method-assign]
+    try:
+        yield
+    finally:
+        pulumi.ResourceOptions.merge = staticmethod(original)  # type: ignore[method-assign]
+
+
 @contextmanager
 def _in_directory(path: Path) -> Iterator[None]:
     previous = Path.cwd()
@@ -130,7 +162,7 @@ def run_program(
             for key, value in outputs.items():
                 resolved[key] = await _resolve(value)
 
-        with _in_directory(program.parent):
+        with _in_directory(program.parent), _without_sdk_type_aliases():
             _sync_await(run_pulumi_func(program_then_outputs))
         stack_urn = f"urn:pulumi:{config.stack}::{config.project}::pulumi:pulumi:Stack::{config.project}-{config.stack}"
         stack_record = {

@@ -22,10 +22,14 @@ NAME_INPUTS = {
     "azure-native:machinelearningservices:Workspace": "workspaceName",
     "azure-native:machinelearningservices:Compute": "computeName",
     "azure-native:machinelearningservices:Datastore": "name",
+    "azure-native:machinelearningservices:ManagedNetworkSettingsRule": "ruleName",
     "azure-native:managedidentity:UserAssignedIdentity": "resourceName",
     "azure-native:containerservice:ManagedCluster": "resourceName",
     "azure-native:kubernetesconfiguration:Extension": "extensionName",
     "azure-native:monitor:DataCollectionRuleAssociation": "associationName",
+    "azure-native:monitor:DiagnosticSetting": "name",
+    "azure-native:authorization:ManagementLockAtResourceGroupLevel": "lockName",
+    "azure-native:authorization:ManagementLockByScope": "lockName",
 }
 
 # ARM path segments per type: (provider namespace, collection). Children of another resource
@@ -44,6 +48,29 @@ ARM_TYPES = {
     "azure-native:network:NetworkSecurityGroup": ("Microsoft.Network", "networkSecurityGroups"),
     "azure-native:privatedns:PrivateZone": ("Microsoft.Network", "privateDnsZones"),
     "azure-native:monitor:DataCollectionRule": ("Microsoft.Insights", "dataCollectionRules"),
+    "azure-native:network:NatGateway": ("Microsoft.Network", "natGateways"),
+    "azure-native:network:PublicIPAddress": ("Microsoft.Network", "publicIPAddresses"),
+}
+
+# Child resources placed under their parent's ARM id: type -> (parent type, parent name input, collection).
+ARM_CHILD_TYPES = {
+    "azure-native:network:Subnet": ("azure-native:network:VirtualNetwork", "virtualNetworkName", "subnets"),
+    "azure-native:network:PrivateDnsZoneGroup": (
+        "azure-native:network:PrivateEndpoint",
+        "privateEndpointName",
+        "privateDnsZoneGroups",
+    ),
+    "azure-native:privatedns:VirtualNetworkLink": (
+        "azure-native:privatedns:PrivateZone",
+        "privateZoneName",
+        "virtualNetworkLinks",
+    ),
+    "azure-native:keyvault:Key": ("azure-native:keyvault:Vault", "vaultName", "keys"),
+    "azure-native:machinelearningservices:ManagedNetworkSettingsRule": (
+        "azure-native:machinelearningservices:Workspace",
+        "workspaceName",
+        "outboundRules",
+    ),
 }
 
 
@@ -62,10 +89,15 @@ def arm_id(args: pulumi.runtime.MockResourceArgs, name: str) -> str:
     inputs = args.inputs
     if args.typ == "azure-native:resources:ResourceGroup":
         return f"/subscriptions/{SUBSCRIPTION_ID}/resourceGroups/{name}"
-    if "scope" in inputs:  # role assignments, locks, diagnostic settings: extension resources
+    scope = inputs.get("scope", inputs.get("resourceUri"))
+    if scope is not None:  # role assignments, locks, diagnostic settings: extension resources
         leaf = args.typ.rsplit(":", 1)[-1]
-        return f"{inputs['scope']}/providers/Microsoft.Mock/{leaf}/{name}"
+        return f"{scope}/providers/Microsoft.Mock/{leaf}/{name}"
     rg = f"/subscriptions/{SUBSCRIPTION_ID}/resourceGroups/{inputs.get('resourceGroupName', 'rg')}"
+    if args.typ in ARM_CHILD_TYPES:
+        parent_type, parent_input, collection = ARM_CHILD_TYPES[args.typ]
+        namespace, parents = ARM_TYPES[parent_type]
+        return f"{rg}/providers/{namespace}/{parents}/{inputs.get(parent_input)}/{collection}/{name}"
     if args.typ in ARM_TYPES:
         namespace, collection = ARM_TYPES[args.typ]
         return f"{rg}/providers/{namespace}/{collection}/{name}"
@@ -123,10 +155,22 @@ def _managed_cluster(args: pulumi.runtime.MockResourceArgs, state: dict[str, Any
     state["fqdn"] = f"{args.name}.hcp.mock.azmk8s.io"
 
 
+def _key_vault(args: pulumi.runtime.MockResourceArgs, state: dict[str, Any]) -> None:
+    state["properties"] = {**state.get("properties", {}), "vaultUri": f"https://{state['name']}.vault.azure.net/"}
+
+
+def _key(args: pulumi.runtime.MockResourceArgs, state: dict[str, Any]) -> None:
+    uri = f"https://{args.inputs.get('vaultName')}.vault.azure.net/keys/{state['name']}"
+    state["keyUri"] = uri
+    state["keyUriWithVersion"] = f"{uri}/{stable_uuid(uri, 'version').replace('-', '')}"
+
+
 # Extra outputs Azure computes for some types (identities the platform grants roles to).
 OUTPUT_HOOKS: dict[str, Callable[[pulumi.runtime.MockResourceArgs, dict[str, Any]], None]] = {
     "azure-native:managedidentity:UserAssignedIdentity": _user_assigned_identity,
     "azure-native:containerservice:ManagedCluster": _managed_cluster,
+    "azure-native:keyvault:Vault": _key_vault,
+    "azure-native:keyvault:Key": _key,
 }
 
 

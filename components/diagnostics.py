@@ -1,0 +1,89 @@
+"""Diagnostic settings: resource logs and metrics into the stack's Log Analytics workspace.
+
+Retention is the Log Analytics workspace's own (`monitoring.logRetentionDays`, per tier): the
+per-setting retention policies of diagnostic settings are deprecated, so none is set here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import pulumi
+from pulumi_azure_native import monitor
+
+from .base import PlatformComponent, StackContext
+from .settings.diagnostics import DiagnosticsSettings
+
+if TYPE_CHECKING:
+    from .workspace import Workspace
+
+
+@dataclass(frozen=True)
+class DiagnosticTarget:
+    name: str  # short, unique among targets: used in resource names ("workspace", "aks")
+    resource_id: pulumi.Input[str]
+    logs: bool = True  # a storage account itself has metrics only; its services have the logs
+
+
+def storage_diagnostic_targets(
+    name: str, account_id: pulumi.Input[str], services: tuple[str, ...] = ("blob",)
+) -> list[DiagnosticTarget]:
+    """A storage account has metrics only; its logs are its services' (blob, file...)."""
+    return [
+        DiagnosticTarget(name, account_id, logs=False),
+        *(
+            DiagnosticTarget(f"{name}-{service}", pulumi.Output.concat(account_id, f"/{service}Services/default"))
+            for service in services
+        ),
+    ]
+
+
+def workspace_diagnostic_targets(workspace: Workspace) -> list[DiagnosticTarget]:
+    """The workspace, key vault, registry, and storage with its blob and file services."""
+    targets = [
+        DiagnosticTarget("workspace", workspace.workspace.id),
+        DiagnosticTarget("keyvault", workspace.key_vault.id),
+        *storage_diagnostic_targets("storage", workspace.storage.account.id, ("blob", "file")),
+    ]
+    if workspace.registry is not None:
+        targets.append(DiagnosticTarget("registry", workspace.registry.id))
+    return targets
+
+
+class Diagnostics(PlatformComponent):
+    def __init__(
+        self,
+        name: str,
+        ctx: StackContext,
+        settings: DiagnosticsSettings,
+        *,
+        targets: Sequence[DiagnosticTarget],
+        opts: pulumi.ResourceOptions | None = None,
+    ) -> None:
+        super().__init__("Diagnostics", name, ctx, opts)
+        if ctx.log_analytics_workspace_id is None:
+            raise ValueError("diagnostics need the stack's Log Analytics workspace (StackContext)")
+        names = [t.name for t in targets]
+        if len(names) != len(set(names)):
+            raise ValueError(f"diagnostic target names must be unique: {names}")
+        self.settings_by_target = {
+            target.name: monitor.DiagnosticSetting(
+                self.child_name(target.name),
+                name=ctx.names.scoped("diag", 260),
+                resource_uri=target.resource_id,
+                workspace_id=ctx.log_analytics_workspace_id,
+                logs=(
+                    [monitor.DiagnosticsLogSettingsArgs(category_group=settings.log_category_group, enabled=True)]
+                    if target.logs
+                    else []
+                ),
+                metrics=[monitor.DiagnosticsMetricSettingsArgs(category="AllMetrics", enabled=True)]
+                if settings.metrics
+                else [],
+                opts=self.child_opts(),
+            )
+            for target in targets
+        }
+        self.finish({"diagnosticSettingIds": {k: v.id for k, v in self.settings_by_target.items()}})

@@ -1,0 +1,83 @@
+"""Customer-managed keys for the workspace and its default storage (creation-time for the workspace)."""
+
+from __future__ import annotations
+
+import datetime
+import re
+from typing import Any, Literal
+
+from pydantic import Field, model_validator
+
+from .base import SettingsModel, problem
+
+# Key Vault rotation policies take ISO 8601 durations; these three units are the ones it documents.
+_DURATION = re.compile(r"^P(\d+)([DMY])$")
+_DAYS_PER_UNIT = {"D": 1, "M": 30, "Y": 365}
+
+
+def duration_days(value: str) -> int:
+    match = _DURATION.match(value)
+    if not match:
+        raise ValueError(f"'{value}' is not an ISO 8601 duration in days, months or years (P90D, P18M, P2Y)")
+    return int(match[1]) * _DAYS_PER_UNIT[match[2]]
+
+
+# Per-tier defaults of this section (camelCase keys as in the stack file), merged by tiers.py.
+TIER_DEFAULTS: dict[str, dict[str, Any]] = {
+    "dev": {"customerManagedKey": False},
+    "staging": {"customerManagedKey": False},
+    # prod's key vault is premium with purge protection (core tier defaults): HSM-backed key (KV-05)
+    "prod": {"customerManagedKey": True, "keyType": "RSA-HSM"},
+}
+
+
+class EncryptionSettings(SettingsModel):
+    customer_managed_key: bool = Field(
+        description=(
+            "Encrypt the workspace (and the default storage) with a key in the stack's key vault. "
+            "Creation-time for the workspace: switching it on or off replaces the workspace."
+        )
+    )
+    key_type: Literal["RSA", "RSA-HSM"] = Field(default="RSA", description="`RSA-HSM` needs `keyVault.sku: premium`.")
+    key_size: Literal[2048, 3072, 4096] = Field(default=3072, description="RSA key size in bits.")
+    rotate_after: str = Field(
+        default="P1Y", description="Key Vault creates a new key version this long after the current one (ISO 8601)."
+    )
+    expires_after: str = Field(
+        default="P2Y", description="Lifetime of each rotated key version (rotation policy expiry, ISO 8601)."
+    )
+    key_expires_on: datetime.date | None = Field(
+        default=None,
+        description=(
+            "Expiry date of the first key version (policy KV-05). None by default: the workspace pins the "
+            "version it was created with."
+        ),
+    )
+    storage: bool = Field(default=True, description="Also encrypt the default storage account (versionless key).")
+    service_side: bool = Field(
+        default=False,
+        description=(
+            "Azure ML's service-side CMK (preview): no Cosmos DB / AI Search / storage in a Microsoft-managed "
+            "resource group of your subscription. Creation-time only."
+        ),
+    )
+
+    @model_validator(mode="after")
+    def _rotation_fits(self) -> EncryptionSettings:
+        for key, value in (("rotateAfter", self.rotate_after), ("expiresAfter", self.expires_after)):
+            try:
+                duration_days(value)
+            except ValueError as error:
+                raise problem(key, str(error)) from None
+        if duration_days(self.expires_after) < 28:
+            raise problem("expiresAfter", "Key Vault needs at least P28D")
+        if duration_days(self.rotate_after) + 7 > duration_days(self.expires_after):
+            raise problem("rotateAfter", f"must be at least 7 days before expiresAfter ({self.expires_after})")
+        return self
+
+    @property
+    def expires_on_epoch(self) -> int | None:
+        if self.key_expires_on is None:
+            return None
+        moment = datetime.datetime.combine(self.key_expires_on, datetime.time(), tzinfo=datetime.UTC)
+        return int(moment.timestamp())

@@ -1,0 +1,263 @@
+"""Network isolation as planned: dev open, prod behind the managed network and private endpoints,
+the customer-VNet mode, existing VNets and DNS zones, outbound rules and the admin IP allow-list."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from components.settings.network import PRIVATE_DNS_ZONES
+from tests.planning import Resources, plan
+
+HUB = "/subscriptions/33333333-3333-3333-3333-333333333333/resourceGroups"
+EXISTING_VNET = f"{HUB}/rg-hub/providers/Microsoft.Network/virtualNetworks/vnet-hub"
+HUB_ZONE = f"{HUB}/rg-dns/providers/Microsoft.Network/privateDnsZones/privatelink.blob.core.windows.net"
+
+
+@pytest.fixture(scope="module")
+def customer_vnet() -> Resources:
+    return Resources(plan("prod", {"network": {"mode": "customerVnet", "imageBuildCompute": "cpu-build"}}))
+
+
+def associated(res: Resources) -> dict[str, dict[str, Any]]:
+    return {
+        "workspace": res.one("machinelearningservices:Workspace"),
+        "keyvault": res.one("keyvault:Vault"),
+        "storage": res.named("mlp-workspace-storage"),
+        "registry": res.one("containerregistry:Registry"),
+    }
+
+
+def endpoints_by_target(res: Resources) -> dict[tuple[str, str], dict[str, Any]]:
+    """(private link resource id, group id) -> private endpoint record."""
+    found = {}
+    for pe in res.of_type("network:PrivateEndpoint"):
+        (conn,) = pe["inputs"]["privateLinkServiceConnections"]
+        (group,) = conn["groupIds"]
+        found[(conn["privateLinkServiceId"], group)] = pe
+    return found
+
+
+def test_dev_stays_open_and_cheap(stack_plans: dict[str, Resources]) -> None:
+    dev = stack_plans["dev"]
+    for type_suffix in (
+        "network:VirtualNetwork",
+        "network:Subnet",
+        "network:PrivateEndpoint",
+        "privatedns:PrivateZone",
+        "network:NatGateway",
+        "authorization:ManagementLockAtResourceGroupLevel",
+        "authorization:ManagementLockByScope",
+        "keyvault:Key",
+    ):
+        assert dev.of_type(type_suffix) == [], type_suffix
+    # no customer-key identity: the only user-assigned identity is the one compute runs as
+    assert [r["name"] for r in dev.of_type("managedidentity:UserAssignedIdentity")] == ["mlp-compute-identity"]
+    ws = dev.one("machinelearningservices:Workspace")["inputs"]
+    assert ws["publicNetworkAccess"] == "Enabled"
+    assert "managedNetwork" not in ws
+    assert "encryption" not in ws
+    assert dev.named("mlp-workspace-storage")["inputs"]["networkRuleSet"]["defaultAction"] == "Allow"
+    assert dev.one("keyvault:Vault")["inputs"]["properties"]["networkAcls"]["defaultAction"] == "Allow"
+
+
+OPEN_MANAGED = {"network": {"privateEndpoints": False, "managed": {"isolationMode": "AllowInternetOutbound"}}}
+
+
+def test_managed_network_with_internet_egress_needs_no_firewall_and_stays_reachable() -> None:
+    res = Resources(plan("staging", OPEN_MANAGED))
+    managed = res.one("machinelearningservices:Workspace")["inputs"]["managedNetwork"]
+    assert managed["isolationMode"] == "AllowInternetOutbound"
+    assert "firewallSku" not in managed  # no FQDN rules possible, no firewall
+    assert res.one("machinelearningservices:Workspace")["inputs"]["publicNetworkAccess"] == "Enabled"
+    assert res.of_type("network:VirtualNetwork") == []
+
+
+def test_staging_is_isolated_like_prod_without_its_key_and_locks(stack_plans: dict[str, Resources]) -> None:
+    staging = stack_plans["staging"]
+    ws = staging.one("machinelearningservices:Workspace")["inputs"]
+    assert ws["managedNetwork"]["isolationMode"] == "AllowOnlyApprovedOutbound"
+    assert ws["publicNetworkAccess"] == "Disabled"
+    ids = {name: record["outputs"]["id"] for name, record in associated(staging).items()}
+    assert {
+        (ids["workspace"], "amlworkspace"),
+        (ids["keyvault"], "vault"),
+        (ids["storage"], "blob"),
+        (ids["storage"], "file"),
+        (ids["registry"], "registry"),
+    } <= set(endpoints_by_target(staging))
+    assert staging.of_type("keyvault:Key") == []
+    assert staging.of_type("authorization:ManagementLockAtResourceGroupLevel") == []
+
+
+def test_prod_is_managed_network_approved_outbound_and_closed(stack_plans: dict[str, Resources]) -> None:
+    prod = stack_plans["prod"]
+    found = associated(prod)
+    ws = found["workspace"]["inputs"]
+    managed = ws["managedNetwork"]
+    assert (managed["isolationMode"], managed["firewallSku"]) == ("AllowOnlyApprovedOutbound", "Standard")
+    assert "outboundRules" not in managed  # only Azure ML's required rules unless settings add some
+    assert ws["publicNetworkAccess"] == "Disabled"
+    assert ws["allowPublicAccessWhenBehindVnet"] is False
+    assert found["storage"]["inputs"]["publicNetworkAccess"] == "Disabled"
+    assert found["storage"]["inputs"]["networkRuleSet"]["defaultAction"] == "Deny"
+    vault = found["keyvault"]["inputs"]["properties"]
+    assert (vault["publicNetworkAccess"], vault["networkAcls"]["defaultAction"]) == ("Disabled", "Deny")
+    assert found["registry"]["inputs"]["publicNetworkAccess"] == "Disabled"
+    # training compute lives in the managed network: only the endpoints and AKS subnets exist
+    subnets = {s["inputs"]["subnetName"] for s in prod.of_type("network:Subnet")}
+    assert subnets == {"snet-endpoints-mlp-prod", "snet-aks-mlp-prod"}
+
+
+@pytest.mark.parametrize("which", ["prod", "customerVnet"])
+def test_every_associated_resource_has_its_private_endpoints_and_dns(
+    which: str, stack_plans: dict[str, Resources], customer_vnet: Resources
+) -> None:
+    res = stack_plans["prod"] if which == "prod" else customer_vnet
+    ids = {name: record["outputs"]["id"] for name, record in associated(res).items()}
+    lake = res.named("mlp-data-account-lake")["outputs"]["id"]  # the prod stack's ADLS Gen2 lake
+    endpoints = endpoints_by_target(res)
+    expected = {
+        (ids["workspace"], "amlworkspace"),
+        (ids["keyvault"], "vault"),
+        (ids["storage"], "blob"),
+        (ids["storage"], "file"),
+        (ids["registry"], "registry"),
+        # data lakes join through the PrivateLinkTarget hook
+        (lake, "blob"),
+        (lake, "file"),
+        (lake, "dfs"),
+    }
+    assert set(endpoints) == expected
+    endpoints_subnet = next(s for s in res.of_type("network:Subnet") if "endpoints" in s["name"])
+    zones = {z["inputs"]["privateZoneName"]: z["outputs"]["id"] for z in res.of_type("privatedns:PrivateZone")}
+    assert set(zones) == {
+        "privatelink.api.azureml.ms",
+        "privatelink.notebooks.azure.net",
+        "privatelink.vaultcore.azure.net",
+        "privatelink.blob.core.windows.net",
+        "privatelink.file.core.windows.net",
+        "privatelink.dfs.core.windows.net",
+        "privatelink.azurecr.io",
+    }
+    groups = {g["inputs"]["privateEndpointName"]: g for g in res.of_type("network:PrivateDnsZoneGroup")}
+    for (_, group), pe in endpoints.items():
+        assert pe["inputs"]["subnet"]["id"] == endpoints_subnet["outputs"]["id"]
+        zone_ids = {c["privateDnsZoneId"] for c in groups[pe["outputs"]["name"]]["inputs"]["privateDnsZoneConfigs"]}
+        assert zone_ids == {zones[zone] for zone in PRIVATE_DNS_ZONES[group]}
+    vnet_id = res.one("network:VirtualNetwork")["outputs"]["id"]
+    links = res.of_type("privatedns:VirtualNetworkLink")
+    assert sorted(link["inputs"]["privateZoneName"] for link in links) == sorted(zones)
+    assert all(link["inputs"]["virtualNetwork"]["id"] == vnet_id for link in links)
+    assert all(link["inputs"]["registrationEnabled"] is False for link in links)
+
+
+def test_customer_vnet_puts_compute_in_subnets_behind_a_nat_gateway(customer_vnet: Resources) -> None:
+    ws = customer_vnet.one("machinelearningservices:Workspace")["inputs"]
+    assert "managedNetwork" not in ws
+    assert ws["publicNetworkAccess"] == "Disabled"
+    assert ws["imageBuildCompute"] == "cpu-build"
+    subnets = {s["inputs"]["subnetName"]: s for s in customer_vnet.of_type("network:Subnet")}
+    assert set(subnets) == {"snet-endpoints-mlp-prod", "snet-training-mlp-prod", "snet-aks-mlp-prod"}
+    assert ws["serverlessComputeSettings"] == {
+        "serverlessComputeCustomSubnet": subnets["snet-training-mlp-prod"]["outputs"]["id"],
+        "serverlessComputeNoPublicIP": True,
+    }
+    nat_id = customer_vnet.one("network:NatGateway")["outputs"]["id"]
+    assert subnets["snet-training-mlp-prod"]["inputs"]["natGateway"]["id"] == nat_id
+    assert subnets["snet-aks-mlp-prod"]["inputs"]["natGateway"]["id"] == nat_id
+    assert "natGateway" not in subnets["snet-endpoints-mlp-prod"]["inputs"]
+    assert subnets["snet-endpoints-mlp-prod"]["inputs"]["privateEndpointNetworkPolicies"] == "Enabled"
+    nsgs = {n["outputs"]["id"] for n in customer_vnet.of_type("network:NetworkSecurityGroup")}
+    assert {s["inputs"]["networkSecurityGroup"]["id"] for s in subnets.values()} == nsgs
+    assert all(s["inputs"]["defaultOutboundAccess"] is False for s in subnets.values())
+    assert {s["inputs"]["addressPrefix"] for s in subnets.values()} == {"10.40.0.0/24", "10.40.4.0/22", "10.40.8.0/22"}
+
+
+def test_subnets_of_one_vnet_are_created_one_after_another(customer_vnet: Resources) -> None:
+    subnets = customer_vnet.of_type("network:Subnet")
+    urns = {s["urn"] for s in subnets}
+    waits = sorted(len(urns & set(s["dependencies"])) for s in subnets)
+    assert waits == [0, 1, 1]  # a chain: each subnet after the previous one
+
+
+def test_an_existing_vnet_gets_the_subnets_and_the_dns_links() -> None:
+    res = Resources(plan("prod", {"network": {"vnet": {"existingId": EXISTING_VNET}}}))
+    assert res.of_type("network:VirtualNetwork") == []
+    for subnet in res.of_type("network:Subnet"):
+        assert (subnet["inputs"]["resourceGroupName"], subnet["inputs"]["virtualNetworkName"]) == ("rg-hub", "vnet-hub")
+    assert {link["inputs"]["virtualNetwork"]["id"] for link in res.of_type("privatedns:VirtualNetworkLink")} == {
+        EXISTING_VNET
+    }
+
+
+def test_existing_private_dns_zones_are_used_instead_of_created() -> None:
+    res = Resources(plan("prod", {"network": {"privateDnsZoneIds": {"privatelink.blob.core.windows.net": HUB_ZONE}}}))
+    names = {z["inputs"]["privateZoneName"] for z in res.of_type("privatedns:PrivateZone")}
+    assert "privatelink.blob.core.windows.net" not in names
+    assert {"privatelink.file.core.windows.net", "privatelink.api.azureml.ms"} <= names
+    storage_id = res.named("mlp-workspace-storage")["outputs"]["id"]
+    blob_pe = endpoints_by_target(res)[(storage_id, "blob")]
+    group = next(
+        g
+        for g in res.of_type("network:PrivateDnsZoneGroup")
+        if g["inputs"]["privateEndpointName"] == blob_pe["outputs"]["name"]
+    )
+    assert [c["privateDnsZoneId"] for c in group["inputs"]["privateDnsZoneConfigs"]] == [HUB_ZONE]
+
+
+def test_outbound_rules_from_settings_reach_the_managed_network() -> None:
+    lake = f"{HUB}/rg-data/providers/Microsoft.Storage/storageAccounts/stlake"
+    rules = {
+        "pypi": {"type": "FQDN", "destination": "pypi.org"},
+        "lake": {"type": "PrivateEndpoint", "resourceId": lake, "subresourceTarget": "dfs", "sparkEnabled": True},
+        "frontdoor": {"type": "ServiceTag", "serviceTag": "AzureFrontDoor.FrontEnd", "portRanges": "443,8443"},
+    }
+    res = Resources(plan("prod", {"network": {"managed": {"firewallSku": "Basic", "outboundRules": rules}}}))
+    managed = res.one("machinelearningservices:Workspace")["inputs"]["managedNetwork"]
+    assert managed["firewallSku"] == "Basic"
+    assert managed["outboundRules"] == {
+        "frontdoor": {
+            "type": "ServiceTag",
+            "category": "UserDefined",
+            "destination": {
+                "serviceTag": "AzureFrontDoor.FrontEnd",
+                "protocol": "TCP",
+                "portRanges": "443,8443",
+                "action": "Allow",
+            },
+        },
+        "lake": {
+            "type": "PrivateEndpoint",
+            "category": "UserDefined",
+            "destination": {"serviceResourceId": lake, "subresourceTarget": "dfs", "sparkEnabled": True},
+        },
+        "pypi": {"type": "FQDN", "category": "UserDefined", "destination": "pypi.org"},
+    }
+
+
+def test_admin_ip_ranges_open_the_firewalls_but_not_the_workspace() -> None:
+    res = Resources(plan("prod", {"network": {"allowedIpRanges": ["20.50.12.0/24", "52.174.10.7/32"]}}))
+    found = associated(res)
+    assert found["workspace"]["inputs"]["publicNetworkAccess"] == "Disabled"
+    sa = found["storage"]["inputs"]
+    assert sa["publicNetworkAccess"] == "Enabled"
+    assert sa["networkRuleSet"]["defaultAction"] == "Deny"
+    assert sa["networkRuleSet"]["bypass"] == "AzureServices"
+    # storage rejects "/32": a single address is written bare
+    assert [r["iPAddressOrRange"] for r in sa["networkRuleSet"]["ipRules"]] == ["20.50.12.0/24", "52.174.10.7"]
+    acls = found["keyvault"]["inputs"]["properties"]["networkAcls"]
+    assert acls["defaultAction"] == "Deny"
+    assert [r["value"] for r in acls["ipRules"]] == ["20.50.12.0/24", "52.174.10.7"]
+    acr = found["registry"]["inputs"]
+    assert acr["networkRuleSet"]["defaultAction"] == "Deny"
+    assert [r["iPAddressOrRange"] for r in acr["networkRuleSet"]["ipRules"]] == ["20.50.12.0/24", "52.174.10.7"]
+
+
+def test_an_allow_list_without_private_endpoints_keeps_firewalls_closed_to_everyone_else() -> None:
+    overrides = {"network": {**OPEN_MANAGED["network"], "allowedIpRanges": ["20.50.12.0/24"]}}
+    res = Resources(plan("staging", overrides))
+    assert res.one("machinelearningservices:Workspace")["inputs"]["publicNetworkAccess"] == "Enabled"
+    rules = res.named("mlp-workspace-storage")["inputs"]["networkRuleSet"]
+    assert (rules["defaultAction"], rules["ipRules"][0]["iPAddressOrRange"]) == ("Deny", "20.50.12.0/24")
