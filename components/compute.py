@@ -55,7 +55,8 @@ class Compute(PlatformComponent):
             opts=self.child_opts(),
         )
         self.principal_id: pulumi.Output[str] = self.identity.principal_id
-        self.role_assignments = grant_compute_roles(self, "identity", self.principal_id, targets)
+        identity_roles = grant_compute_roles(self, "identity", self.principal_id, targets)
+        self.role_assignments = list(identity_roles)
         # the identities jobs run as, by a stable key: the access feature gives them data roles
         self.job_identities: dict[str, pulumi.Output[str]] = {"compute": self.principal_id}
         # for the stack's access audit: (who, principal id, [(target, role)]) of every grant made here
@@ -75,7 +76,7 @@ class Compute(PlatformComponent):
                 properties=cluster_properties(cluster, disable_local_auth=local_auth_off, placement=placement),
                 identity=system_assigned() if own_identity else user_assigned(self.identity.id),
                 replace_on=AML_COMPUTE_REPLACE_ON,
-                depends_on=[] if own_identity else self.role_assignments,
+                depends_on=[] if own_identity else identity_roles,
             )
             if own_identity:
                 principal = _principal_of(compute)

@@ -36,7 +36,7 @@ def grant_compute_roles(
 ) -> list[authorization.RoleAssignment]:
     return [
         assign_role(
-            owner.child_name(f"{prefix}-{_SUFFIXES[role]}"),
+            owner.child_name(f"{prefix}-{role.lower().replace(' ', '-')}"),
             scope=scope,
             role=role,
             principal_id=principal_id,
@@ -46,6 +46,3 @@ def grant_compute_roles(
         )
         for _, role, scope in compute_roles(targets)
     ]
-
-
-_SUFFIXES = {"Storage Blob Data Reader": "storage-blob-reader", "AcrPull": "acr-pull"}

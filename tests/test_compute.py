@@ -185,7 +185,7 @@ def test_attached_compute_is_attached_by_resource_id() -> None:
 def test_a_cluster_with_its_own_identity_gets_the_same_roles_after_it_exists() -> None:
     own = {"name": "own-id", "vmSize": "Standard_DS3_v2", "priority": "LowPriority", "maxNodes": 1}
     cpu = {"name": "cpu-cluster", "vmSize": "Standard_DS3_v2", "priority": "LowPriority", "maxNodes": 2}
-    res = Resources(plan("staging", {"compute": {"clusters": [cpu, {**own, "identity": "SystemAssigned"}]}}))
+    res = Resources(plan("staging", {"compute": {"clusters": [{**own, "identity": "SystemAssigned"}, cpu]}}))
     cluster = res.ml_computes("AmlCompute")["own-id"]
     assert cluster["inputs"]["identity"] == {"type": "SystemAssigned"}
     principal = cluster["outputs"]["identity"]["principalId"]
@@ -196,6 +196,10 @@ def test_a_cluster_with_its_own_identity_gets_the_same_roles_after_it_exists() -
         BUILTIN_ROLES["AcrPull"],
     }
     assert all(cluster["urn"] in r["dependencies"] for r in grants)
+    # a cluster on the shared identity waits for that identity's roles only, not for this cluster
+    shared = res.ml_computes("AmlCompute")["cpu-cluster"]["dependencies"]
+    assert cluster["urn"] not in shared
+    assert not {r["urn"] for r in grants} & set(shared)
     # it joins the access feature's data roles too, and the audit output lists every grant
     access = res.one("mlplatform:index:Access")
     assert [r for r in res.children(access) if r["inputs"].get("principalId") == principal]
