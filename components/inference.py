@@ -90,7 +90,7 @@ class Inference(PlatformComponent):
         )
         self.kubelet_acr_pull = (
             assign_role(
-                self.child_name("kubelet-acr-pull"),
+                self.child_name("kubelet-acrpull"),
                 scope=registry_id,
                 role="AcrPull",
                 principal_id=self.kubelet_principal_id,
