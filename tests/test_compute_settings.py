@@ -9,6 +9,8 @@ import pytest
 from components.settings import SettingsError, StackSettings, validate_settings
 from components.settings.compute import duration_seconds
 from components.settings.tiers import deep_merge
+from policies.offline import config_path_for, load_config
+from policies.rules.stack import CPU_VM_SIZES, GPU_VM_SIZES
 from tests.conftest import STACKS
 from tests.planning import stack_values
 
@@ -28,21 +30,8 @@ DATABRICKS = (
     "/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg-data/providers/"
     "Microsoft.Databricks/workspaces/dbw-data"
 )
-# The policy pack's allow-list (STK-03); the settings check only the format, the stacks use these.
-ALLOWED_VM_SIZES = {
-    "Standard_DS3_v2",
-    "Standard_DS11_v2",
-    "Standard_D4s_v3",
-    "Standard_D8s_v3",
-    "Standard_D4ds_v5",
-    "Standard_D8ds_v5",
-    "Standard_E4ds_v5",
-    "Standard_E8ds_v5",
-    "Standard_NC4as_T4_v3",
-    "Standard_NC6s_v3",
-    "Standard_NC24ads_A100_v4",
-    "Standard_NC40ads_H100_v5",
-}
+# The policy pack's allow-list (STK-03): the settings check only the format, the stacks use these.
+ALLOWED_VM_SIZES = {*CPU_VM_SIZES, *GPU_VM_SIZES}
 
 
 def settings(tier: str, compute: dict[str, Any] | None = None) -> StackSettings:
@@ -125,12 +114,13 @@ def test_shipped_stacks_have_the_compute_the_issue_asks_for() -> None:
 
 
 @pytest.mark.parametrize("stack", STACKS)
-def test_shipped_stacks_use_only_the_policy_packs_vm_sizes(stack: str) -> None:
+def test_shipped_stacks_use_only_the_vm_sizes_their_policy_config_allows(stack: str) -> None:
+    allowed = set(load_config(config_path_for(stack))["stk-03-vm-size-allow-list"]["allowedVmSizes"])
     compute = validate_settings(stack_values(stack), stack).compute
     sizes = {c.vm_size for c in compute.clusters} | {i.vm_size for i in compute.instances}
     if compute.inference.enabled:
         sizes |= {compute.inference.system_pool.vm_size, compute.inference.user_pool.vm_size}
-    assert sizes <= ALLOWED_VM_SIZES, sizes - ALLOWED_VM_SIZES
+    assert sizes <= allowed, sizes - allowed
 
 
 def test_every_allow_listed_and_other_real_vm_size_passes_the_format_check() -> None:
