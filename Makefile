@@ -3,16 +3,22 @@
 PYTHON ?= python3
 VENV   ?= .venv
 PY     := $(VENV)/bin/python
+# azure-ai-ml gets its own venv: its telemetry pins conflict with pulumi's (tests/test_examples.py)
+EXAMPLES_VENV ?= .venv-examples
 STACK  ?= dev
 STACKS := $(patsubst stacks/Pulumi.%.yaml,%,$(wildcard stacks/Pulumi.*.yaml))
 
 .PHONY: venv plan plan-all test lint typecheck unit docs bench clean
 
-venv: $(VENV)/.installed
+venv: $(VENV)/.installed $(EXAMPLES_VENV)/.installed
 $(VENV)/.installed: requirements.txt requirements-dev.txt policies/requirements.txt
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
 	$(VENV)/bin/pyright --version >/dev/null  # fetches pyright's own files once, at install time
+	touch $@
+$(EXAMPLES_VENV)/.installed: requirements-examples.txt
+	$(PYTHON) -m venv $(EXAMPLES_VENV)
+	$(EXAMPLES_VENV)/bin/python -m pip install --quiet --disable-pip-version-check -r requirements-examples.txt
 	touch $@
 
 plan: venv            ## offline plan of one stack: make plan STACK=prod

@@ -8,9 +8,11 @@ from typing import Any
 import pulumi
 from pulumi_azure_native import authorization, resources
 
-from .access import Access, identity_grant_summary
+from .access import Access, Grantee, identity_grant_summary
 from .access_cli import az_ml_commands
 from .base import PlatformComponent, StackContext
+from .compute import Compute
+from .compute_identity import ComputeTargets
 from .data import Data
 from .diagnostics import Diagnostics, DiagnosticTarget, storage_diagnostic_targets, workspace_diagnostic_targets
 from .locks import Locks, LockTarget, data_lock_targets
@@ -80,6 +82,18 @@ class Platform(PlatformComponent):
         )
 
         # --- compute wires in here ---
+        self.compute = Compute(
+            self.child_name("compute"),
+            ctx,
+            settings.compute,
+            workspace_name=self.workspace.workspace.name,
+            targets=ComputeTargets(
+                storage_account_id=self.workspace.storage.account.id,
+                registry_id=self.workspace.registry.id if self.workspace.registry else None,
+            ),
+            managed_network=settings.network.mode == "managed",
+            opts=self.child_opts(),
+        )
 
         # --- data and access wire in here ---
         self.data = Data(
@@ -99,8 +113,10 @@ class Platform(PlatformComponent):
             settings.access,
             workspace_id=self.workspace.workspace.id,
             datastores=self.data.targets,
-            # the compute identity joins here: Grantee("compute", <its principal id>, "ServicePrincipal")
-            compute_grantees=[],
+            compute_grantees=[
+                Grantee(key, principal_id, "ServicePrincipal")
+                for key, principal_id in self.compute.job_identities.items()
+            ],
             opts=self.child_opts(),
         )
 
@@ -115,6 +131,9 @@ class Platform(PlatformComponent):
             private_link_targets.append(PrivateLinkTarget(f"lake-{key}", lake.id, groups))
             diagnostic_targets += storage_diagnostic_targets(f"lake-{key}", lake.id)
             lock_targets.append(LockTarget(f"lake-{key}", lake.id))
+        if self.compute.inference:
+            # the cluster's control-plane logs (API server, audit...); container logs go through insights
+            diagnostic_targets.append(DiagnosticTarget("aks", self.compute.inference.cluster.id))
         self._isolate_and_protect(settings, ctx, private_link_targets, diagnostic_targets, lock_targets)
 
         self.outputs: dict[str, Any] = {
@@ -126,11 +145,19 @@ class Platform(PlatformComponent):
             "keyVaultName": self.workspace.key_vault.name,
             "containerRegistryName": self.workspace.registry.name if self.workspace.registry else None,
             "logAnalyticsWorkspaceId": self.monitoring.log_analytics.id,
+            "computeNames": self.compute.compute_names,
+            "computeIdentityPrincipalId": self.compute.principal_id,
+            "inferenceClusterName": self.compute.inference.cluster.name if self.compute.inference else None,
             "workspaceIdentity": {"type": settings.workspace.identity, "principalId": self.workspace.principal_id},
             "datastores": self.data.summary,
             "accessGrants": [
                 *identity_grant_summary(
                     "workspaceIdentity", self.workspace.principal_id, self.workspace.identity_grants
+                ),
+                *(
+                    entry
+                    for who, principal_id, grants in self.compute.role_grants
+                    for entry in identity_grant_summary(who, principal_id, grants)
                 ),
                 *self.access.summary,
                 *(

@@ -50,6 +50,14 @@ class Resources:
         assert len(found) == 1, f"expected one {type_suffix}, found {[r['name'] for r in found]}"
         return found[0]
 
+    def ml_computes(self, compute_type: str) -> dict[str, dict[str, Any]]:
+        """Azure ML computes of one type (AmlCompute, ComputeInstance, Kubernetes...) by compute name."""
+        return {
+            r["inputs"]["computeName"]: r
+            for r in self.of_type("machinelearningservices:Compute")
+            if r["inputs"]["properties"]["computeType"] == compute_type
+        }
+
     def named(self, name: str) -> dict[str, Any]:
         found = [r for r in self.records if r["name"] == name]
         assert len(found) == 1, f"expected one resource named {name}"

@@ -77,7 +77,7 @@ def test_system_assigned_identity_stays_the_default_with_its_storage_roles_after
     ws = res.one("machinelearningservices:Workspace")
     assert ws["inputs"]["identity"] == {"type": "SystemAssigned"}
     assert "primaryUserAssignedIdentity" not in ws["inputs"]
-    assert res.of_type("managedidentity:UserAssignedIdentity") == []
+    assert [r["name"] for r in res.of_type("managedidentity:UserAssignedIdentity")] == ["mlp-compute-identity"]
     grants = identity_grants(res, ws["outputs"]["identity"]["principalId"])
     storage = res.named("mlp-workspace-storage")["outputs"]["id"]
     assert set(grants) == {

@@ -50,9 +50,10 @@ def test_dev_stays_open_and_cheap(stack_plans: dict[str, Resources]) -> None:
         "authorization:ManagementLockAtResourceGroupLevel",
         "authorization:ManagementLockByScope",
         "keyvault:Key",
-        "managedidentity:UserAssignedIdentity",
     ):
         assert dev.of_type(type_suffix) == [], type_suffix
+    # no customer-key identity: the only user-assigned identity is the one compute runs as
+    assert [r["name"] for r in dev.of_type("managedidentity:UserAssignedIdentity")] == ["mlp-compute-identity"]
     ws = dev.one("machinelearningservices:Workspace")["inputs"]
     assert ws["publicNetworkAccess"] == "Enabled"
     assert "managedNetwork" not in ws

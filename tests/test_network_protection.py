@@ -143,6 +143,7 @@ def test_diagnostics_send_logs_and_metrics_to_log_analytics(
         *accounts,
         *(f"{account}/blobServices/default" for account in accounts),
         *(r["outputs"]["id"] for r in res.of_type("containerregistry:Registry")),
+        *(r["outputs"]["id"] for r in res.of_type("containerservice:ManagedCluster")),  # prod's inference AKS
     }
     assert set(settings) == expected
     for uri, inputs in settings.items():

@@ -27,7 +27,7 @@ class StackSettings(CoreFields):
     key_vault: KeyVaultSettings
     storage: StorageSettings
     registry: RegistrySettings
-    compute: ComputeSettings = Field(default_factory=ComputeSettings)
+    compute: ComputeSettings  # always present: every tier has compute defaults
     data: DataSettings = Field(default_factory=DataSettings)
     access: AccessSettings = Field(default_factory=AccessSettings)
     network: NetworkSettings

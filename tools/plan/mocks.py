@@ -24,6 +24,9 @@ NAME_INPUTS = {
     "azure-native:machinelearningservices:Datastore": "name",
     "azure-native:machinelearningservices:ManagedNetworkSettingsRule": "ruleName",
     "azure-native:managedidentity:UserAssignedIdentity": "resourceName",
+    "azure-native:containerservice:ManagedCluster": "resourceName",
+    "azure-native:kubernetesconfiguration:Extension": "extensionName",
+    "azure-native:monitor:DataCollectionRuleAssociation": "associationName",
     "azure-native:monitor:DiagnosticSetting": "name",
     "azure-native:authorization:ManagementLockAtResourceGroupLevel": "lockName",
     "azure-native:authorization:ManagementLockByScope": "lockName",
@@ -44,6 +47,7 @@ ARM_TYPES = {
     "azure-native:network:PrivateEndpoint": ("Microsoft.Network", "privateEndpoints"),
     "azure-native:network:NetworkSecurityGroup": ("Microsoft.Network", "networkSecurityGroups"),
     "azure-native:privatedns:PrivateZone": ("Microsoft.Network", "privateDnsZones"),
+    "azure-native:monitor:DataCollectionRule": ("Microsoft.Insights", "dataCollectionRules"),
     "azure-native:network:NatGateway": ("Microsoft.Network", "natGateways"),
     "azure-native:network:PublicIPAddress": ("Microsoft.Network", "publicIPAddresses"),
 }

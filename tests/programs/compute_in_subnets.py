@@ -1,0 +1,33 @@
+"""A program for the tests: the Compute component alone, in a stack whose network feature has
+put subnets in the context (the real platform wires them once the network feature exists)."""
+
+from components.base import StackContext
+from components.compute import Compute
+from components.compute_identity import ComputeTargets
+from components.naming import Names
+from components.settings import load_settings
+
+SUBNETS = {
+    "training": "/subscriptions/s/resourceGroups/rg/providers/Microsoft.Network/virtualNetworks/vnet/subnets/training",
+    "aks": "/subscriptions/s/resourceGroups/rg/providers/Microsoft.Network/virtualNetworks/vnet/subnets/aks",
+}
+
+settings = load_settings()
+ctx = StackContext(
+    names=Names("ml-platform", "test", settings.name_prefix),
+    location=settings.location,
+    tags={"environment": "test"},
+    protect=False,
+    resource_group_name="rg-test",
+    subscription_id="00000000-0000-0000-0000-000000000000",
+    tenant_id="11111111-1111-1111-1111-111111111111",
+    log_analytics_workspace_id="/subscriptions/s/resourceGroups/rg/providers/Microsoft.OperationalInsights/workspaces/log",
+    subnets=SUBNETS,
+)
+Compute(
+    "compute",
+    ctx,
+    settings.compute,
+    workspace_name="mlw-test",
+    targets=ComputeTargets(storage_account_id="/storage", registry_id="/registry"),
+)

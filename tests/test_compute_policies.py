@@ -1,0 +1,43 @@
+"""The compute resources pass the policy pack (run offline on the plan, each stack's own config):
+every mandatory rule in every tier, and in prod every rule, advisory ones included."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from policies.offline import Verdict, evaluate
+from tests.planning import Resources, plan
+
+INFERENCE_ON = {"compute": {"inference": {"enabled": True}}}
+
+
+def compute_findings(res: Resources, stack: str, *, levels: set[str]) -> list[Verdict]:
+    compute = res.one("mlplatform:index:Compute")
+    prefix = compute["name"] + "-"
+    return [
+        v
+        for v in evaluate(res.records, stack)
+        if v.kind == "violation" and v.level in levels and (v.resource_name or "").startswith(prefix)
+    ]
+
+
+@pytest.mark.parametrize(
+    ("stack", "overrides"),
+    [("dev", {}), ("staging", {}), ("dev", INFERENCE_ON), ("staging", INFERENCE_ON)],
+    ids=["dev", "staging", "dev-with-inference", "staging-with-inference"],
+)
+def test_compute_meets_every_mandatory_rule_of_its_tier(
+    stack: str, overrides: dict[str, Any], stack_plans: dict[str, Resources]
+) -> None:
+    res = Resources(plan(stack, overrides)) if overrides else stack_plans[stack]
+    assert compute_findings(res, stack, levels={"mandatory"}) == []
+
+
+def test_prod_compute_meets_every_rule_mandatory_or_advisory(stack_plans: dict[str, Resources]) -> None:
+    res = stack_plans["prod"]
+    assert compute_findings(res, "prod", levels={"mandatory", "advisory"}) == []
+    # the local-accounts exception is earned by the extension on the cluster, not assumed
+    assert res.one("containerservice:ManagedCluster")["inputs"]["disableLocalAccounts"] is False
+    assert not [v for v in evaluate(res.records, "prod") if v.policy == "aks-01-local-accounts-disabled"]
