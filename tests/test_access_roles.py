@@ -12,18 +12,17 @@ from components.roles import BUILTIN_ROLES
 from components.settings.access import DATA_ROLES, NEVER_FROM_SETTINGS, REGISTRY_USER, WORKSPACE_ROLES
 from tools.plan.stackfile import ROOT
 
-FACTS = Path("shared") / "reference" / "azure-facts.md"
+FACTS = ROOT / "docs" / "reference" / "azure-facts.md"
 GUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
 # Catalogued roles the facts table does not list yet, each with the reason it is catalogued.
 NOT_IN_FACTS = {"Key Vault Crypto Service Encryption User": "customer-managed keys (network/encryption feature)"}
 
 
-def facts_file(root: Path = ROOT) -> Path:
-    """../shared/reference/azure-facts.md from the repository root (a worktree may sit one level deeper)."""
-    for folder in root.parents:
-        if (folder / FACTS).is_file():
-            return folder / FACTS
-    pytest.fail(f"azure-facts.md not found: expected ../{FACTS} relative to the repository root {root}")
+def facts_file(path: Path = FACTS) -> Path:
+    """The repository's copy of the reference facts (docs/reference/azure-facts.md)."""
+    if not path.is_file():
+        pytest.fail(f"azure-facts.md not found: expected {path}")
+    return path
 
 
 def facts_roles() -> dict[str, str]:
@@ -65,5 +64,5 @@ def test_catalogue_guids_are_lowercase_and_unique() -> None:
 
 
 def test_a_missing_facts_file_fails_with_a_clear_message_instead_of_skipping(tmp_path: Path) -> None:
-    with pytest.raises(pytest.fail.Exception, match=r"azure-facts.md not found: expected \.\./shared"):
-        facts_file(tmp_path / "repo")
+    with pytest.raises(pytest.fail.Exception, match=r"azure-facts.md not found: expected .*missing\.md"):
+        facts_file(tmp_path / "missing.md")
