@@ -86,6 +86,10 @@ def test_pulumi_config_strings_are_decoded() -> None:
     assert raw == {"tier": "dev", "protect": True, "tags": {"owner": "a"}, "naming": {"revision": 2}}
 
 
+def test_the_older_engine_key_form_is_read_too() -> None:
+    assert read_config({"ml-platform:config:tier": "prod"}) == {"tier": "prod"}
+
+
 def test_malformed_json_in_config_names_the_key() -> None:
     with pytest.raises(SettingsError) as caught:
         read_config({"ml-platform:compute": '{"clusters": [}'})

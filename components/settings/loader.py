@@ -35,6 +35,7 @@ def read_config(config: Mapping[str, str]) -> dict[str, Any]:
         namespace, _, key = full_key.partition(":")
         if namespace != NAMESPACE:
             continue
+        key = key.removeprefix("config:")  # older engines pass "<namespace>:config:<key>"
         try:
             raw[key] = _decode(value)
         except json.JSONDecodeError as error:
