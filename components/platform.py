@@ -44,27 +44,12 @@ class Platform(PlatformComponent):
             tenant_id=client.tenant_id,
         )
         super().__init__("Platform", settings.name_prefix, ctx, opts)
-
-        if settings.resource_group.create:
-            group = resources.ResourceGroup(
-                self.child_name("rg"),
-                resource_group_name=rg_name,
-                location=settings.location,
-                tags=dict(ctx.tags),
-                opts=self.child_opts(stateful=True),
-            )
-            rg_name_out: pulumi.Input[str] = group.name
-            rg_id: pulumi.Input[str] = group.id
-        else:
-            rg_name_out = rg_name
-            rg_id = client.subscription_id.apply(lambda sub: f"/subscriptions/{sub}/resourceGroups/{rg_name}")
-        # children take the group's output, so Pulumi creates the group before them
-        self.ctx = ctx = replace(ctx, resource_group_name=rg_name_out, resource_group_id=rg_id)
+        self.ctx = ctx = self._resource_group(settings, rg_name, client.subscription_id)
 
         self.monitoring = Monitoring(self.child_name("monitoring"), ctx, settings.monitoring, opts=self.child_opts())
         ctx = replace(ctx, log_analytics_workspace_id=self.monitoring.log_analytics.id)
 
-        # --- network (customer VNet / managed network) wires in here, before what lives in subnets ---
+        # the network comes before what lives in its subnets
         self.network = (
             Network(self.child_name("network"), ctx, settings.network, opts=self.child_opts())
             if settings.network.uses_vnet
@@ -81,7 +66,6 @@ class Platform(PlatformComponent):
             opts=self.child_opts(),
         )
 
-        # --- compute wires in here ---
         self.compute = Compute(
             self.child_name("compute"),
             ctx,
@@ -95,7 +79,6 @@ class Platform(PlatformComponent):
             opts=self.child_opts(),
         )
 
-        # --- data and access wire in here ---
         self.data = Data(
             self.child_name("data"),
             ctx,
@@ -121,10 +104,33 @@ class Platform(PlatformComponent):
         )
 
         # Isolation, diagnostics and locks come last: they point at what the components above made.
-        # A component that adds a data lake, an AKS cluster... appends its targets to these lists.
-        private_link_targets: list[PrivateLinkTarget] = []  # e.g. PrivateLinkTarget("lake", id, ("dfs", "blob"))
-        diagnostic_targets: list[DiagnosticTarget] = []  # e.g. DiagnosticTarget("aks", cluster.id)
-        lock_targets: list[LockTarget] = []  # e.g. LockTarget("lake", id)
+        self._isolate_and_protect(settings, ctx, *self._extra_targets(settings))
+        self.outputs = self._outputs(settings, rg_name=ctx.resource_group_name)
+        self.finish(self.outputs)
+
+    def _resource_group(self, settings: StackSettings, name: str, subscription_id: pulumi.Output[str]) -> StackContext:
+        """The context with the group's name and id; children take the group's output, so Pulumi
+        creates the group before them."""
+        if settings.resource_group.create:
+            group = resources.ResourceGroup(
+                self.child_name("rg"),
+                resource_group_name=name,
+                location=settings.location,
+                tags=dict(self.ctx.tags),
+                opts=self.child_opts(stateful=True),
+            )
+            return replace(self.ctx, resource_group_name=group.name, resource_group_id=group.id)
+        group_id = subscription_id.apply(lambda sub: f"/subscriptions/{sub}/resourceGroups/{name}")
+        return replace(self.ctx, resource_group_name=name, resource_group_id=group_id)
+
+    def _extra_targets(
+        self, settings: StackSettings
+    ) -> tuple[list[PrivateLinkTarget], list[DiagnosticTarget], list[LockTarget]]:
+        """What the data and compute components made that needs private links, diagnostics, locks
+        (the workspace's own resources are added by the isolation components themselves)."""
+        private_link_targets: list[PrivateLinkTarget] = []
+        diagnostic_targets: list[DiagnosticTarget] = []
+        lock_targets: list[LockTarget] = []
         for key, lake in self.data.lakes.items():
             # file too: a lake may hold file-share datastores (and policy STK-07 asks blob + file of accounts)
             groups = ("blob", "file", "dfs") if settings.data.accounts[key].hierarchical_namespace else ("blob", "file")
@@ -134,10 +140,12 @@ class Platform(PlatformComponent):
         if self.compute.inference:
             # the cluster's control-plane logs (API server, audit...); container logs go through insights
             diagnostic_targets.append(DiagnosticTarget("aks", self.compute.inference.cluster.id))
-        self._isolate_and_protect(settings, ctx, private_link_targets, diagnostic_targets, lock_targets)
+        return private_link_targets, diagnostic_targets, lock_targets
 
-        self.outputs: dict[str, Any] = {
-            "resourceGroupName": rg_name_out,
+    def _outputs(self, settings: StackSettings, *, rg_name: pulumi.Input[str]) -> dict[str, Any]:
+        """What a platform engineer needs after `pulumi up` (no secrets)."""
+        return {
+            "resourceGroupName": rg_name,
             "location": settings.location,
             "workspaceName": self.workspace.workspace.name,
             "workspaceId": self.workspace.workspace.id,
@@ -168,9 +176,8 @@ class Platform(PlatformComponent):
                     else []
                 ),
             ],
-            "azMl": az_ml_commands(self.workspace.workspace.name, rg_name_out),
+            "azMl": az_ml_commands(self.workspace.workspace.name, rg_name),
         }
-        self.finish(self.outputs)
 
     def _isolate_and_protect(
         self,
