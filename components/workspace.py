@@ -106,7 +106,7 @@ class Workspace(PlatformComponent):
             hbi_workspace=ws.hbi_workspace,
             # v2 API and CLI (`az ml job create`) need v1 legacy mode off
             v1_legacy_mode=False,
-            system_datastores_auth_mode="identity",
+            system_datastores_auth_mode=ml.SystemDatastoresAuthMode.IDENTITY,
             **self.common,
             # Encryption is fixed at creation: switching it replaces the workspace. The key version
             # is pinned: a refresh that sees a rotated version must not move (or replace) the workspace.

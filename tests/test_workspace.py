@@ -10,7 +10,7 @@ def test_workspace_is_v2_identity_based_and_wired_to_its_resources(stack_plans: 
     res = stack_plans["staging"]
     ws = res.one("machinelearningservices:Workspace")["inputs"]
     assert ws["v1LegacyMode"] is False
-    assert ws["systemDatastoresAuthMode"] == "identity"
+    assert ws["systemDatastoresAuthMode"] == "Identity"
     assert ws["identity"]["type"] == "UserAssigned"  # staging's stack file; dev keeps SystemAssigned
     assert ws["storageAccount"] == res.named("mlp-workspace-storage")["outputs"]["id"]
     assert ws["keyVault"] == res.one("keyvault:Vault")["outputs"]["id"]
