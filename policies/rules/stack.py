@@ -506,7 +506,8 @@ STK_08 = stack_policy(
     rule_id="STK-08",
     slug="diagnostic-settings",
     summary="Workspaces, key vaults, registries, AKS clusters and storage accounts send logs to "
-    "the stack's Log Analytics workspace (storage: on its blob service).",
+    "the stack's Log Analytics workspace (storage: from a service of the account, e.g. "
+    "blobServices/default; the account itself has no log categories).",
     sources="custom stack rule",
     check=_diagnostics,
     level=MANDATORY,
