@@ -20,7 +20,7 @@ from .monitoring import Monitoring
 from .naming import Names
 from .network import Network
 from .network_endpoints import PrivateEndpoints, PrivateLinkTarget, workspace_private_link_targets
-from .network_managed import ManagedOutboundRules
+from .network_managed import ManagedOutboundRules, user_defined_rules
 from .settings import StackSettings
 from .settings.secrets import read_secret
 from .workspace import Workspace
@@ -200,12 +200,13 @@ class Platform(PlatformComponent):
         else:
             self.private_endpoints = None
         # Azure ML reaches the workspace's own resources itself; later ones need rules
-        if settings.network.mode == "managed" and private_link_targets:
+        rules = user_defined_rules(settings.network, private_link_targets) if settings.network.mode == "managed" else {}
+        if rules:
             ManagedOutboundRules(
                 self.child_name("outbound"),
                 ctx,
                 workspace_name=self.workspace.workspace.name,
-                targets=private_link_targets,
+                rules=rules,
                 opts=self.child_opts(),
             )
         if settings.diagnostics.enabled:
