@@ -95,12 +95,14 @@ class ManagedOutboundRules(PlatformComponent):
         *,
         workspace_name: pulumi.Input[str],
         rules: Mapping[str, OutboundRuleArgs],
+        after: Sequence[pulumi.Resource] = (),
         opts: pulumi.ResourceOptions | None = None,
     ) -> None:
         super().__init__("ManagedOutboundRules", name, ctx, opts)
         self.rules: list[ml.ManagedNetworkSettingsRule] = []
         for rule_name, properties in rules.items():
-            previous = self.rules[-1] if self.rules else None
+            # the first rule waits for `after` (approvals); every later one for the rule before it
+            previous = [self.rules[-1]] if self.rules else list(after)
             self.rules.append(
                 ml.ManagedNetworkSettingsRule(
                     self.child_name(rule_name),
@@ -109,7 +111,7 @@ class ManagedOutboundRules(PlatformComponent):
                     resource_group_name=ctx.resource_group_name,
                     properties=properties,
                     # one rule write at a time: concurrent writes to the managed network drop rules
-                    opts=self.child_opts(depends_on=[previous] if previous else None),
+                    opts=self.child_opts(depends_on=previous or None),
                 )
             )
         self.finish({"ruleNames": list(rules)})

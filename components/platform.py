@@ -15,6 +15,7 @@ from .compute import Compute
 from .compute_identity import ComputeTargets
 from .data import Data
 from .diagnostics import Diagnostics, DiagnosticTarget, storage_diagnostic_targets, workspace_diagnostic_targets
+from .identity import ENDPOINT_APPROVER, grant_workspace_identity
 from .locks import Locks, LockTarget, data_lock_targets
 from .monitoring import Monitoring
 from .naming import Names
@@ -207,6 +208,7 @@ class Platform(PlatformComponent):
                 ctx,
                 workspace_name=self.workspace.workspace.name,
                 rules=rules,
+                after=self._endpoint_approvals(private_link_targets),
                 opts=self.child_opts(),
             )
         if settings.diagnostics.enabled:
@@ -226,3 +228,16 @@ class Platform(PlatformComponent):
                 targets=[*data_lock_targets(self.workspace, self.monitoring), *lock_targets],
                 opts=self.child_opts(),
             )
+
+    def _endpoint_approvals(self, targets: list[PrivateLinkTarget]) -> list[pulumi.Resource]:
+        """A user-assigned workspace identity may approve the managed network's private endpoints to
+        the later resources (data lakes) before their outbound rules exist."""
+        identity = self.workspace.identity
+        if identity is None:
+            return []
+        return [
+            grant_workspace_identity(
+                self.workspace, identity.identity, target.name, target.resource_id, ENDPOINT_APPROVER
+            )
+            for target in targets
+        ]

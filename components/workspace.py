@@ -74,6 +74,7 @@ class Workspace(PlatformComponent):
                     **({"registry": self.registry.id} if self.registry else {}),
                     "appinsights": app_insights_id,
                 },
+                managed_network=settings.network.mode == "managed",
             )
             if ws.identity == "UserAssigned"
             else None
