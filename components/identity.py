@@ -32,6 +32,11 @@ USER_ASSIGNED_ROLES: dict[str, tuple[str, ...]] = {
     "appinsights": ("Contributor",),
 }
 
+# A managed network reaches each resource through a private endpoint that the workspace identity
+# must be allowed to approve; Azure grants this to system-assigned identities only.
+ENDPOINT_APPROVER = "Azure AI Enterprise Network Connection Approver"
+ENDPOINT_TARGETS = ("storage", "keyvault", "registry")
+
 
 def _slug(role: str) -> str:
     return role.lower().replace(" ", "-")
@@ -58,19 +63,27 @@ class WorkspaceIdentity:
 
 
 def user_assigned_workspace_identity(
-    owner: PlatformComponent, scopes: Mapping[str, pulumi.Input[str]]
+    owner: PlatformComponent, scopes: Mapping[str, pulumi.Input[str]], *, managed_network: bool
 ) -> WorkspaceIdentity:
-    """The identity and its roles on each associated resource in `scopes` (by USER_ASSIGNED_ROLES key)."""
+    """The identity and its roles on each associated resource in `scopes` (by USER_ASSIGNED_ROLES
+    key), plus the endpoint approver role where a managed network will link to them."""
     identity = managedidentity.UserAssignedIdentity(
         owner.child_name("identity"),
         resource_name_=owner.ctx.names.scoped("id-mlw"),
         **owner.common,
         opts=owner.child_opts(),
     )
+    roles = {
+        target: (
+            *USER_ASSIGNED_ROLES[target],
+            *((ENDPOINT_APPROVER,) if managed_network and target in ENDPOINT_TARGETS else ()),
+        )
+        for target in scopes
+    }
     grants = {
         (target, role): grant_workspace_identity(owner, identity, target, scope, role)
         for target, scope in scopes.items()
-        for role in USER_ASSIGNED_ROLES[target]
+        for role in roles[target]
     }
     return WorkspaceIdentity(identity, grants)
 

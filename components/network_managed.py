@@ -2,11 +2,16 @@
 
 Once a workspace's managed network is on it cannot be turned off again (Azure rejects it): moving a
 stack from `managed` back to `none` or `customerVnet` means a new workspace.
+
+Every user-defined rule is its own `outboundRules` child resource, and they are written one after
+another: rules in the workspace's inline `outbound_rules` map and child rules would be two owners of
+one list (a workspace update rewrites the list), and concurrent rule writes drop each other
+(Azure/terraform-provider-azapi#453: create them one at a time).
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 import pulumi
 from pulumi_azure_native import machinelearningservices as ml
@@ -59,17 +64,29 @@ def managed_network_args(settings: NetworkSettings) -> ml.ManagedNetworkSettings
         isolation_mode=ml.IsolationMode(managed.isolation_mode),
         # the firewall only exists (and bills) when FQDN rules need it
         firewall_sku=ml.FirewallSku(managed.firewall_sku) if approved_only else None,
-        outbound_rules={name: outbound_rule_args(rule) for name, rule in sorted(managed.outbound_rules.items())}
-        or None,
+        # no inline `outbound_rules`: ManagedOutboundRules owns every user-defined rule
     )
 
 
-class ManagedOutboundRules(PlatformComponent):
-    """PrivateEndpoint outbound rules for resources created after the workspace (data lakes...).
+def user_defined_rules(settings: NetworkSettings, targets: Sequence[PrivateLinkTarget]) -> dict[str, OutboundRuleArgs]:
+    """Every user-defined rule by name: the settings' rules, then a PrivateEndpoint rule per group of
+    each resource created after the workspace (data lakes...)."""
+    rules: dict[str, OutboundRuleArgs] = {
+        name: outbound_rule_args(rule) for name, rule in sorted(settings.managed.outbound_rules.items())
+    }
+    for target in targets:
+        for group in target.group_ids:
+            name = f"{target.name}-{group}"
+            if name in rules:
+                raise ValueError(
+                    f"network.managed.outboundRules.{name}: the stack's own rule for {target.name} has that name"
+                )
+            rules[name] = private_endpoint_rule(target.resource_id, group)
+    return rules
 
-    Rules known from settings live in the workspace's own `outbound_rules` map; these are separate
-    `outboundRules` child resources because their targets do not exist when the workspace is made.
-    """
+
+class ManagedOutboundRules(PlatformComponent):
+    """The workspace's user-defined outbound rules, each an `outboundRules` child resource, in a chain."""
 
     def __init__(
         self,
@@ -77,20 +94,24 @@ class ManagedOutboundRules(PlatformComponent):
         ctx: StackContext,
         *,
         workspace_name: pulumi.Input[str],
-        targets: Sequence[PrivateLinkTarget],
+        rules: Mapping[str, OutboundRuleArgs],
+        after: Sequence[pulumi.Resource] = (),
         opts: pulumi.ResourceOptions | None = None,
     ) -> None:
         super().__init__("ManagedOutboundRules", name, ctx, opts)
-        self.rules = [
-            ml.ManagedNetworkSettingsRule(
-                self.child_name(f"{target.name}-{group}"),
-                rule_name=f"{target.name}-{group}",
-                workspace_name=workspace_name,
-                resource_group_name=ctx.resource_group_name,
-                properties=private_endpoint_rule(target.resource_id, group),
-                opts=self.child_opts(),
+        self.rules: list[ml.ManagedNetworkSettingsRule] = []
+        for rule_name, properties in rules.items():
+            # the first rule waits for `after` (approvals); every later one for the rule before it
+            previous = [self.rules[-1]] if self.rules else list(after)
+            self.rules.append(
+                ml.ManagedNetworkSettingsRule(
+                    self.child_name(rule_name),
+                    rule_name=rule_name,
+                    workspace_name=workspace_name,
+                    resource_group_name=ctx.resource_group_name,
+                    properties=properties,
+                    # one rule write at a time: concurrent writes to the managed network drop rules
+                    opts=self.child_opts(depends_on=previous or None),
+                )
             )
-            for target in targets
-            for group in target.group_ids
-        ]
-        self.finish({"ruleNames": [f"{t.name}-{g}" for t in targets for g in t.group_ids]})
+        self.finish({"ruleNames": list(rules)})

@@ -15,12 +15,13 @@ from .compute import Compute
 from .compute_identity import ComputeTargets
 from .data import Data
 from .diagnostics import Diagnostics, DiagnosticTarget, storage_diagnostic_targets, workspace_diagnostic_targets
+from .identity import ENDPOINT_APPROVER, grant_workspace_identity
 from .locks import Locks, LockTarget, data_lock_targets
 from .monitoring import Monitoring
 from .naming import Names
 from .network import Network
 from .network_endpoints import PrivateEndpoints, PrivateLinkTarget, workspace_private_link_targets
-from .network_managed import ManagedOutboundRules
+from .network_managed import ManagedOutboundRules, user_defined_rules
 from .settings import StackSettings
 from .settings.secrets import read_secret
 from .workspace import Workspace
@@ -200,12 +201,14 @@ class Platform(PlatformComponent):
         else:
             self.private_endpoints = None
         # Azure ML reaches the workspace's own resources itself; later ones need rules
-        if settings.network.mode == "managed" and private_link_targets:
+        rules = user_defined_rules(settings.network, private_link_targets) if settings.network.mode == "managed" else {}
+        if rules:
             ManagedOutboundRules(
                 self.child_name("outbound"),
                 ctx,
                 workspace_name=self.workspace.workspace.name,
-                targets=private_link_targets,
+                rules=rules,
+                after=self._endpoint_approvals(private_link_targets),
                 opts=self.child_opts(),
             )
         if settings.diagnostics.enabled:
@@ -225,3 +228,16 @@ class Platform(PlatformComponent):
                 targets=[*data_lock_targets(self.workspace, self.monitoring), *lock_targets],
                 opts=self.child_opts(),
             )
+
+    def _endpoint_approvals(self, targets: list[PrivateLinkTarget]) -> list[pulumi.Resource]:
+        """A user-assigned workspace identity may approve the managed network's private endpoints to
+        the later resources (data lakes) before their outbound rules exist."""
+        identity = self.workspace.identity
+        if identity is None:
+            return []
+        return [
+            grant_workspace_identity(
+                self.workspace, identity.identity, target.name, target.resource_id, ENDPOINT_APPROVER
+            )
+            for target in targets
+        ]

@@ -26,6 +26,9 @@ BUILTIN_ROLES: dict[str, str] = {
     "Azure Kubernetes Service RBAC Cluster Admin": "b1ff04bb-8a4e-4dc4-8eb5-8693973ce19b",
     "Azure Kubernetes Service Cluster User Role": "4abbcc35-e782-43d8-92c5-2d3f1bd2253f",
     "Monitoring Metrics Publisher": "3913510d-42f4-4e42-8a64-420c390055eb",
+    # Approves the private endpoints a managed network creates (Microsoft's role list, "AI + machine
+    # learning"; not auto-granted to user-assigned identities since 30 April 2025)
+    "Azure AI Enterprise Network Connection Approver": "b556d68e-0be0-4f35-a333-ad7ee1ce17ea",
 }
 
 PrincipalType = Literal["User", "Group", "ServicePrincipal"]

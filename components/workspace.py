@@ -74,6 +74,7 @@ class Workspace(PlatformComponent):
                     **({"registry": self.registry.id} if self.registry else {}),
                     "appinsights": app_insights_id,
                 },
+                managed_network=settings.network.mode == "managed",
             )
             if ws.identity == "UserAssigned"
             else None
@@ -94,6 +95,9 @@ class Workspace(PlatformComponent):
             public_network_access=access.workspace,
             allow_public_access_when_behind_vnet=False,
             managed_network=managed_network_args(network),
+            # build the managed network with the workspace, not on the first compute (which then
+            # waits for it) or never (serverless jobs and Spark need it provisioned)
+            provision_network_now=True if network.mode == "managed" else None,
             # serverless jobs run in the training subnet too, without public IPs (customerVnet)
             serverless_compute_settings=ml.ServerlessComputeSettingsArgs(
                 serverless_compute_custom_subnet=training_subnet, serverless_compute_no_public_ip=True

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from components.identity import USER_ASSIGNED_ROLES
+from components.identity import ENDPOINT_APPROVER, USER_ASSIGNED_ROLES
 from components.roles import BUILTIN_ROLES
-from tests.planning import Resources
+from tests.planning import Resources, plan
 
 ROLE_NAMES = {guid: name for name, guid in BUILTIN_ROLES.items()}
 
@@ -48,6 +48,7 @@ def test_user_assigned_identity_gets_microsofts_roles_before_the_workspace(stack
         "appinsights": res.one("applicationinsights:Component")["outputs"]["id"],
     }
     grants = identity_grants(res, principal_id)
+    approvals = {(scopes[target], ENDPOINT_APPROVER) for target in ("storage", "keyvault", "registry")}
     before = {(scopes[target], role) for target, roles in USER_ASSIGNED_ROLES.items() for role in roles}
     assert before == {
         (scopes["storage"], "Contributor"),
@@ -60,9 +61,13 @@ def test_user_assigned_identity_gets_microsofts_roles_before_the_workspace(stack
         (scopes["registry"], "AcrPush"),
         (scopes["appinsights"], "Contributor"),
     }
-    assert set(grants) == before | {(ws["outputs"]["id"], "Contributor")}
-    # every role Microsoft lists is in place before Azure ML starts creating the workspace
-    for key in before:
+    lakes = {(lake["outputs"]["id"], ENDPOINT_APPROVER) for lake in res.of_type("storage:StorageAccount")}
+    lakes -= {(scopes["storage"], ENDPOINT_APPROVER)}
+    assert lakes  # prod has a data lake behind a managed-network rule
+    assert set(grants) == before | approvals | lakes | {(ws["outputs"]["id"], "Contributor")}
+    # every role Microsoft lists, and the approvals its managed network needs, are in place before
+    # Azure ML starts creating the workspace
+    for key in before | approvals:
         assert grants[key]["urn"] in ws["dependencies"], key
         assert grants[key]["inputs"]["principalType"] == "ServicePrincipal"
     # its Contributor on the workspace can only follow the workspace
@@ -85,3 +90,30 @@ def test_system_assigned_identity_stays_the_default_with_its_storage_roles_after
         (storage, "Storage File Data Privileged Contributor"),
     }
     assert all(ws["urn"] in a["dependencies"] for a in grants.values())
+
+
+def test_managed_network_rules_wait_for_the_identity_to_approve_their_endpoints(
+    stack_plans: dict[str, Resources],
+) -> None:
+    res = stack_plans["prod"]
+    principal_id = res.named("mlp-workspace-identity")["outputs"]["principalId"]
+    approvals = {
+        scope: grant for (scope, role), grant in identity_grants(res, principal_id).items() if role == ENDPOINT_APPROVER
+    }
+    rules = res.of_type("machinelearningservices:ManagedNetworkSettingsRule")
+    lake_rules = [r for r in rules if r["inputs"]["properties"]["type"] == "PrivateEndpoint"]
+    assert lake_rules
+    # the chain's head waits for every approval on a rule's target; the rest follow the chain
+    head = next(r for r in rules if not any(d in {x["urn"] for x in rules} for d in r["dependencies"]))
+    for rule in lake_rules:
+        target = rule["inputs"]["properties"]["destination"]["serviceResourceId"]
+        assert approvals[target]["urn"] in head["dependencies"], target
+
+
+def test_no_endpoint_approvals_without_a_managed_network() -> None:
+    # a user-assigned identity in a stack without the managed network approves nothing
+    res = Resources(plan("dev", {"workspace": {"identity": "UserAssigned"}}))
+    principal_id = res.named("mlp-workspace-identity")["outputs"]["principalId"]
+    roles = {role for (_, role) in identity_grants(res, principal_id)}
+    assert "Key Vault Administrator" in roles  # the identity and its usual roles are there
+    assert ENDPOINT_APPROVER not in roles

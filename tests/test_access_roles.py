@@ -15,7 +15,10 @@ from tools.plan.stackfile import ROOT
 FACTS = ROOT / "docs" / "reference" / "azure-facts.md"
 GUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
 # Catalogued roles the facts table does not list yet, each with the reason it is catalogued.
-NOT_IN_FACTS = {"Key Vault Crypto Service Encryption User": "customer-managed keys (network/encryption feature)"}
+NOT_IN_FACTS = {
+    "Key Vault Crypto Service Encryption User": "customer-managed keys (network/encryption feature)",
+    "Azure AI Enterprise Network Connection Approver": "managed-network private endpoints, user-assigned identity",
+}
 
 
 def facts_file(path: Path = FACTS) -> Path:

@@ -207,7 +207,7 @@ def test_existing_private_dns_zones_are_used_instead_of_created() -> None:
     assert [c["privateDnsZoneId"] for c in group["inputs"]["privateDnsZoneConfigs"]] == [HUB_ZONE]
 
 
-def test_outbound_rules_from_settings_reach_the_managed_network() -> None:
+def test_outbound_rules_from_settings_are_chained_child_rules_not_inline() -> None:
     lake = f"{HUB}/rg-data/providers/Microsoft.Storage/storageAccounts/stlake"
     rules = {
         "pypi": {"type": "FQDN", "destination": "pypi.org"},
@@ -217,7 +217,11 @@ def test_outbound_rules_from_settings_reach_the_managed_network() -> None:
     res = Resources(plan("prod", {"network": {"managed": {"firewallSku": "Basic", "outboundRules": rules}}}))
     managed = res.one("machinelearningservices:Workspace")["inputs"]["managedNetwork"]
     assert managed["firewallSku"] == "Basic"
-    assert managed["outboundRules"] == {
+    # one owner of the rule list: an inline map next to child rules would overwrite them
+    assert "outboundRules" not in managed
+    children = res.of_type("ManagedNetworkSettingsRule")
+    by_name = {r["inputs"]["ruleName"]: r for r in children}
+    assert {name: by_name[name]["inputs"]["properties"] for name in rules} == {
         "frontdoor": {
             "type": "ServiceTag",
             "category": "UserDefined",
@@ -235,6 +239,19 @@ def test_outbound_rules_from_settings_reach_the_managed_network() -> None:
         },
         "pypi": {"type": "FQDN", "category": "UserDefined", "destination": "pypi.org"},
     }
+    # the settings' rules and the stack's data-lake rules, written one at a time (azapi#453):
+    # every rule but the first waits for exactly one other rule, and they form a single chain
+    assert set(by_name) >= {*rules, "lake-lake-blob", "lake-lake-dfs"}
+    urns = {r["urn"] for r in children}
+    waits_for = {r["urn"]: [d for d in r["dependencies"] if d in urns] for r in children}
+    assert sorted(len(deps) for deps in waits_for.values()) == [0] + [1] * (len(children) - 1)
+    assert len({deps[0] for deps in waits_for.values() if deps}) == len(children) - 1
+
+
+def test_managed_network_is_provisioned_with_the_workspace(stack_plans: dict[str, Resources]) -> None:
+    for stack in ("staging", "prod"):
+        assert stack_plans[stack].one("machinelearningservices:Workspace")["inputs"]["provisionNetworkNow"] is True
+    assert "provisionNetworkNow" not in stack_plans["dev"].one("machinelearningservices:Workspace")["inputs"]
 
 
 def test_admin_ip_ranges_open_the_firewalls_but_not_the_workspace() -> None:

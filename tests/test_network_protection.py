@@ -202,7 +202,7 @@ from components.diagnostics import Diagnostics, DiagnosticTarget
 from components.locks import Locks, LockTarget
 from components.naming import Names
 from components.network_endpoints import PrivateEndpoints, PrivateLinkTarget
-from components.network_managed import ManagedOutboundRules
+from components.network_managed import ManagedOutboundRules, user_defined_rules
 from components.settings import load_settings
 
 SUB = "/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg-x/providers"
@@ -215,7 +215,7 @@ ctx = StackContext(
 )
 lake = [PrivateLinkTarget("lake", LAKE, ("dfs", "blob"))]
 PrivateEndpoints("pe", ctx, settings.network, subnet_id=SUB + "/vnet/subnets/s", vnet_id=SUB + "/vnet", targets=lake)
-ManagedOutboundRules("rules", ctx, workspace_name="mlw-x", targets=lake)
+ManagedOutboundRules("rules", ctx, workspace_name="mlw-x", rules=user_defined_rules(settings.network, lake))
 Diagnostics("diag", ctx, settings.diagnostics, targets=[DiagnosticTarget("aks", AKS)])
 Locks("locks", ctx, settings.locks, owns_resource_group=False, targets=[LockTarget("lake", LAKE)])
 """

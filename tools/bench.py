@@ -2,7 +2,8 @@
 stack uses (target: plan <= 1.5x that, and under 3 s), the test suite's time, and peak memory.
 
 Each measurement runs in a fresh interpreter, repeated; the minimum is reported (the least noisy
-estimate of the cost on this machine). `python -m tools.bench [--repeat N] [--skip-tests]`.
+estimate of the cost on this machine).
+`python -m tools.bench [--repeat N] [--skip-tests] [--install]` (make bench).
 """
 
 from __future__ import annotations
@@ -56,9 +57,9 @@ def import_script(types: list[str]) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
-    parser.add_argument("--repeat", type=int, default=3)
-    parser.add_argument("--skip-tests", action="store_true")
+    parser = argparse.ArgumentParser(prog="python -m tools.bench", description=(__doc__ or "").split("\n\n")[0])
+    parser.add_argument("--repeat", type=int, default=3, help="runs per measurement; the minimum is reported")
+    parser.add_argument("--skip-tests", action="store_true", help="do not time the test suite")
     parser.add_argument("--install", action="store_true", help="also time a fresh venv + pip install")
     args = parser.parse_args(argv)
     if args.install:

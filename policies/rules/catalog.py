@@ -12,6 +12,8 @@ _AN = "azure-native"
 ML_WORKSPACE = f"{_AN}:machinelearningservices:Workspace"
 ML_COMPUTE = f"{_AN}:machinelearningservices:Compute"
 ML_DATASTORE = f"{_AN}:machinelearningservices:Datastore"
+# A managed-network outbound rule created as its own resource (targets made after the workspace).
+ML_OUTBOUND_RULE = f"{_AN}:machinelearningservices:ManagedNetworkSettingsRule"
 # Storage
 STORAGE_ACCOUNT = f"{_AN}:storage:StorageAccount"
 BLOB_CONTAINER = f"{_AN}:storage:BlobContainer"

@@ -19,6 +19,7 @@ from .catalog import (
     KEY_VAULT,
     LOG_ANALYTICS,
     ML_COMPUTE,
+    ML_OUTBOUND_RULE,
     ML_WORKSPACE,
     PRIVILEGED_ROLES,
     REGISTRY,
@@ -411,7 +412,9 @@ def _private_connectivity(stack: Stack) -> Iterator[Finding]:
         if not same(read(ws.props, "managedNetwork.isolationMode"), APPROVED_OUTBOUND_ONLY):
             return
         # The managed VNet reaches the workspace's associated resources through managed private
-        # endpoints, and any other resource through a PrivateEndpoint outbound rule.
+        # endpoints, and any other resource through a PrivateEndpoint outbound rule: inline in
+        # managedNetwork.outboundRules, or a ManagedNetworkSettingsRule resource of the workspace
+        # (the platform's form for targets created after the workspace, such as data lakes).
         covered.add(ws.urn)
         for prop, kind, _label in ASSOCIATED:
             covered.update(r.urn for r in stack.refs(ws, prop, [kind]))
@@ -421,6 +424,12 @@ def _private_connectivity(stack: Stack) -> Iterator[Finding]:
                 target = read(rules, [name, "destination", "serviceResourceId"])
                 if isinstance(target, str):
                     covered.update(r.urn for r in stack.by_arm_id(target, list(required)))
+        for rule in stack.of_type(ML_OUTBOUND_RULE):
+            if not any(w is ws for w in stack.parent(rule, "workspaceName", [ML_WORKSPACE])):
+                continue
+            if same(read(rule.props, "properties.type"), "PrivateEndpoint"):
+                targets = stack.refs(rule, "properties", list(required), "properties.destination.serviceResourceId")
+                covered.update(r.urn for r in targets)
 
     complete = stack.index(stack.of_type(ML_WORKSPACE), managed)
 
@@ -497,7 +506,8 @@ STK_08 = stack_policy(
     rule_id="STK-08",
     slug="diagnostic-settings",
     summary="Workspaces, key vaults, registries, AKS clusters and storage accounts send logs to "
-    "the stack's Log Analytics workspace (storage: on its blob service).",
+    "the stack's Log Analytics workspace (storage: from a service of the account, e.g. "
+    "blobServices/default; the account itself has no log categories).",
     sources="custom stack rule",
     check=_diagnostics,
     level=MANDATORY,

@@ -309,6 +309,7 @@ CASES = [
     ),
     Case("st-03-storage-no-public-blob-access", T_BC, {"publicAccess": "None"}, None),
     Case("st-03-storage-no-public-blob-access", T_BC, {"publicAccess": "Blob"}, 'publicAccess is "Blob"'),
+    Case("st-03-storage-no-public-blob-access", T_BC, {"accountName": "st"}, "publicAccess is not set"),
     Case("st-04-storage-network-restricted", T_SA, SA_OK, None),
     Case(
         "st-04-storage-network-restricted",

@@ -125,6 +125,7 @@ READ = [
         },
     ),
     ("machinelearningservices", "ManagedNetworkSettingsArgs", {"isolationMode", "outboundRules"}),
+    ("machinelearningservices", "ManagedNetworkSettingsRuleArgs", {"properties", "workspaceName"}),
     ("machinelearningservices", "PrivateEndpointOutboundRuleArgs", {"type", "destination"}),
     ("machinelearningservices", "PrivateEndpointDestinationArgs", {"serviceResourceId"}),
     ("machinelearningservices", "EncryptionPropertyArgs", {"status", "keyVaultProperties"}),
