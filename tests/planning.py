@@ -6,11 +6,19 @@ import json
 from collections.abc import Iterator
 from typing import Any
 
+import pytest
+
+from components.settings import SettingsError, validate_settings
 from components.settings.tiers import deep_merge
 from tools.plan.engine import Plan, run_program
 from tools.plan.stackfile import StackConfig, load_stack_config
 
 NS = "ml-platform"
+# A storage account the stack does not own (data.accounts.<key>.existingId)
+EXISTING_ACCOUNT = (
+    "/subscriptions/5a5a5a5a-0000-4000-8000-0000000005a1/resourceGroups/rg-shared"
+    "/providers/Microsoft.Storage/storageAccounts/stshared"
+)
 
 
 def stack_values(stack: str) -> dict[str, Any]:
@@ -22,6 +30,19 @@ def stack_values(stack: str) -> dict[str, Any]:
         if namespace == NS:
             values[name] = json.loads(raw) if raw[:1] in "{[" else raw
     return values
+
+
+def rejected_keys(overrides: dict[str, Any], stack: str = "dev") -> list[str]:
+    """The config keys SettingsError names for stack file `stack` with `overrides` merged over it."""
+    with pytest.raises(SettingsError) as caught:
+        validate_settings(deep_merge(stack_values(stack), overrides), stack)
+    return caught.value.keys
+
+
+def file_share(**fields: Any) -> dict[str, Any]:
+    """Data settings with one file-share datastore `team` on the existing account `shared`."""
+    store = {"kind": "fileShare", "account": "shared", "container": "team", **fields}
+    return {"data": {"accounts": {"shared": {"existingId": EXISTING_ACCOUNT}}, "datastores": {"team": store}}}
 
 
 def config_for(stack: str = "dev", overrides: dict[str, Any] | None = None, *, base: str | None = None) -> StackConfig:

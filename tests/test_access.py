@@ -9,10 +9,12 @@ from typing import Any
 import pytest
 
 from components import platform as platform_module
-from components.access import Grantee
+from components.access import Grantee, plan_grants
+from components.data import datastore_target
 from components.roles import BUILTIN_ROLES
 from components.settings import validate_settings
-from components.settings.access import COMPUTE_WRITE_ROLES
+from components.settings.access import COMPUTE_WRITE_ROLES, DATA_ROLES
+from components.settings.tiers import deep_merge
 from tests.conftest import STACKS
 from tests.planning import Resources, config_for, plan, stack_values
 from tools.plan.engine import run_program
@@ -195,3 +197,21 @@ def test_outputs_list_every_grant_without_secrets(stack_plans: dict[str, Resourc
     assert set(outputs["datastores"]) == {"raw", "curated", "reference"}
     assert outputs["azMl"]["showWorkspace"] == "az ml workspace show -n mlw-mlp-prod -g rg-mlp-prod"
     assert outputs["azMl"]["setDefaults"] == "az configure --defaults workspace=mlw-mlp-prod group=rg-mlp-prod"
+
+
+@pytest.mark.parametrize("levels", [("read", "write"), ("write", "read")])
+def test_two_datastores_on_one_container_give_one_grant_at_the_stronger_level(levels: tuple[str, str]) -> None:
+    """A principal reading one datastore and writing another on the same container gets write only."""
+    first, second = levels
+    overrides = {
+        "data": {"datastores": {"rawcopy": {"kind": "adlsGen2", "account": "lake", "container": "raw"}}},
+        "access": {"principals": {"dataScientists": {"datastores": {"raw": first, "rawcopy": second}}}},
+    }
+    settings = validate_settings(deep_merge(stack_values("dev"), overrides), "dev")
+    targets = {name: datastore_target(store, f"id/{name}") for name, store in settings.data.datastores.items()}
+    on_raw = [
+        g.role
+        for g in plan_grants(settings.access, workspace_id="ws", datastores=targets)
+        if g.principal == "dataScientists" and g.target == "lake/raw"
+    ]
+    assert on_raw == [DATA_ROLES["write"]]

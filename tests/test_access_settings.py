@@ -6,26 +6,16 @@ from typing import Any
 
 import pytest
 
-from components.settings import SettingsError, validate_settings
+from components.settings import validate_settings
 from components.settings.tiers import deep_merge
-from tests.planning import stack_values
+from tests.planning import EXISTING_ACCOUNT, file_share, rejected_keys, stack_values
 
 GROUP = "d5d5d5d5-0000-4000-8000-0000000000aa"
 ADMINS = "ad0ad0ad-0000-4000-8000-0000000000bb"
-EXISTING = (
-    "/subscriptions/5a5a5a5a-0000-4000-8000-0000000005a1/resourceGroups/rg-shared"
-    "/providers/Microsoft.Storage/storageAccounts/stshared"
-)
 REGISTRY = (
     "/subscriptions/5a5a5a5a-0000-4000-8000-0000000005a1/resourceGroups/rg-shared"
     "/providers/Microsoft.MachineLearningServices/registries/shared"
 )
-
-
-def keys_of(overrides: dict[str, Any], stack: str = "dev") -> list[str]:
-    with pytest.raises(SettingsError) as caught:
-        validate_settings(deep_merge(stack_values(stack), overrides), stack)
-    return caught.value.keys
 
 
 def principal(**fields: Any) -> dict[str, Any]:
@@ -68,11 +58,11 @@ def test_the_shipped_stacks_are_valid(stack: str) -> None:
     ],
 )
 def test_broken_principal_is_rejected_with_its_key(fields: dict[str, Any], key: str) -> None:
-    assert key in keys_of(principal(**fields))
+    assert key in rejected_keys(principal(**fields))
 
 
 def test_owner_is_never_grantable_even_to_a_service_principal() -> None:
-    keys = keys_of(principal(type="ServicePrincipal", roles=["Owner"]))
+    keys = rejected_keys(principal(type="ServicePrincipal", roles=["Owner"]))
     assert keys == ["ml-platform:access.principals.team.roles[0]"]
 
 
@@ -86,26 +76,19 @@ def test_data_scientists_and_compute_admins_must_be_separate_principals() -> Non
             }
         }
     }
-    assert "ml-platform:access.principals.admins.objectId" in keys_of(twice)
+    assert "ml-platform:access.principals.admins.objectId" in rejected_keys(twice)
     separate = deep_merge(twice, {"access": {"principals": {"admins": {"objectId": ADMINS}}}})
     validate_settings(deep_merge(stack_values("dev"), separate), "dev")
 
 
 def test_bad_principal_key_is_named() -> None:
     bad = {"access": {"principals": {"data-scientists": {"objectId": GROUP, "type": "Group"}}}}
-    assert "ml-platform:access.principals.data-scientists" in keys_of(bad)
+    assert "ml-platform:access.principals.data-scientists" in rejected_keys(bad)
 
 
 def test_file_share_datastores_get_no_data_role() -> None:
-    share = {
-        "data": {
-            "accounts": {"shared": {"existingId": EXISTING}},
-            "datastores": {
-                "team": {"kind": "fileShare", "account": "shared", "container": "team", "credential": {"secret": "s"}}
-            },
-        }
-    }
-    keys = keys_of(deep_merge(share, principal(datastores={"team": "read"})))
+    share = file_share(credential={"secret": "s"})
+    keys = rejected_keys(deep_merge(share, principal(datastores={"team": "read"})))
     assert keys == ["ml-platform:access.principals.team.datastores.team"]
 
 
@@ -117,16 +100,16 @@ def datastore(name: str = "extra", **fields: Any) -> dict[str, Any]:
     "name", ["workspaceblobstore", "workspacefilestore", "workspaceartifactstore", "workspaceworkingdirectory"]
 )
 def test_azure_ml_own_datastores_are_never_recreated(name: str) -> None:
-    assert keys_of(datastore(name)) == [f"ml-platform:data.datastores.{name}"]
+    assert rejected_keys(datastore(name)) == [f"ml-platform:data.datastores.{name}"]
 
 
 @pytest.mark.parametrize("name", ["Raw", "raw-data", "raw.data", "x" * 256])
 def test_datastore_names_are_lowercase_letters_digits_underscores(name: str) -> None:
-    assert f"ml-platform:data.datastores.{name}" in keys_of(datastore(name))
+    assert f"ml-platform:data.datastores.{name}" in rejected_keys(datastore(name))
 
 
 def test_datastore_on_an_account_the_stack_does_not_define_names_the_key() -> None:
-    assert keys_of(datastore(account="lakes")) == ["ml-platform:data.datastores.extra.account"]
+    assert rejected_keys(datastore(account="lakes")) == ["ml-platform:data.datastores.extra.account"]
 
 
 @pytest.mark.parametrize(
@@ -146,54 +129,29 @@ def test_datastore_on_an_account_the_stack_does_not_define_names_the_key() -> No
             "ml-platform:data.accounts.ext.existingId",
         ),
         (
-            {"data": {"accounts": {"ext": {"existingId": EXISTING, "sku": "Standard_GRS"}}}},
+            {"data": {"accounts": {"ext": {"existingId": EXISTING_ACCOUNT, "sku": "Standard_GRS"}}}},
             "ml-platform:data.accounts.ext.sku",
         ),
         ({"data": {"accounts": {"lake": {"sku": "Premium_LRS"}}}}, "ml-platform:data.accounts.lake.sku"),
     ],
 )
 def test_broken_datastore_or_account_is_rejected_with_its_key(overrides: dict[str, Any], key: str) -> None:
-    assert key in keys_of(overrides)
+    assert key in rejected_keys(overrides)
 
 
 def test_file_share_on_an_existing_account_needs_a_secret_name_not_a_value() -> None:
-    share = {
-        "data": {
-            "accounts": {"shared": {"existingId": EXISTING}},
-            "datastores": {
-                "team": {
-                    "kind": "fileShare",
-                    "account": "shared",
-                    "container": "team",
-                    "credential": {"secret": "sv=2024-01-01&sig=abc"},
-                }
-            },
-        }
-    }
-    assert keys_of(share) == ["ml-platform:data.datastores.team.credential.secret"]
+    share = file_share(credential={"secret": "sv=2024-01-01&sig=abc"})
+    assert rejected_keys(share) == ["ml-platform:data.datastores.team.credential.secret"]
     share["data"]["datastores"]["team"]["credential"]["secret"] = "teamShareSas"
     settings = validate_settings(deep_merge(stack_values("dev"), share), "dev")
     assert settings.data.secret_references() == {"data.datastores.team.credential.secret": "teamShareSas"}
 
 
 def test_compute_gets_no_data_role_on_a_file_share() -> None:
-    share = {
-        "data": {
-            "accounts": {"shared": {"existingId": EXISTING}},
-            "datastores": {
-                "team": {
-                    "kind": "fileShare",
-                    "account": "shared",
-                    "container": "team",
-                    "computeAccess": "read",
-                    "credential": {"secret": "teamShareSas"},
-                }
-            },
-        }
-    }
-    assert keys_of(share) == ["ml-platform:data.datastores.team.computeAccess"]
+    share = file_share(computeAccess="read", credential={"secret": "teamShareSas"})
+    assert rejected_keys(share) == ["ml-platform:data.datastores.team.computeAccess"]
 
 
 def test_user_assigned_workspace_identity_needs_a_registry_the_stack_creates() -> None:
     overrides = {"workspace": {"identity": "UserAssigned"}, "registry": {"mode": "onDemand"}}
-    assert keys_of(overrides, "prod") == ["ml-platform:workspace.identity"]
+    assert rejected_keys(overrides, "prod") == ["ml-platform:workspace.identity"]

@@ -10,14 +10,10 @@ import pytest
 from components.settings import SettingsError
 from policies.offline import evaluate
 from tests.conftest import STACKS
-from tests.planning import Resources, config_for, stack_values
+from tests.planning import Resources, config_for, file_share, stack_values
 from tools.plan.engine import run_program
 from tools.plan.stackfile import StackConfig
 
-EXISTING = (
-    "/subscriptions/5a5a5a5a-0000-4000-8000-0000000005a1/resourceGroups/rg-shared"
-    "/providers/Microsoft.Storage/storageAccounts/stshared"
-)
 SAS = "sv=2024-11-04&ss=f&srt=sco&sp=rl&sig=NOT-A-REAL-SIGNATURE-0123456789"
 
 
@@ -103,22 +99,7 @@ def test_existing_account_is_referenced_by_its_arm_id(stack_plans: dict[str, Res
 
 
 def share_config(secret: dict[str, str] | None, secret_keys: tuple[str, ...]) -> StackConfig:
-    base = config_for(
-        "dev",
-        {
-            "data": {
-                "accounts": {"shared": {"existingId": EXISTING}},
-                "datastores": {
-                    "team": {
-                        "kind": "fileShare",
-                        "account": "shared",
-                        "container": "team",
-                        "credential": {"type": "sas", "secret": "teamShareSas"},
-                    }
-                },
-            }
-        },
-    )
+    base = config_for("dev", file_share(credential={"type": "sas", "secret": "teamShareSas"}))
     return StackConfig(base.project, base.stack, {**base.values, **(secret or {})}, secret_keys)
 
 

@@ -1,5 +1,10 @@
 """The README's settings reference and access model are generated: they must never drift."""
 
+from pathlib import Path
+
+import pytest
+
+from tools import docs
 from tools.docs import README, reference, render
 
 
@@ -14,3 +19,16 @@ def test_reference_lists_every_top_level_section_and_its_tier_defaults() -> None
         assert key in table
     storage_row = next(line for line in table.splitlines() if line.startswith("| `storage.sku`"))
     assert storage_row.endswith('| `"Standard_LRS"` | `"Standard_ZRS"` | `"Standard_GZRS"` |')
+
+
+def test_docs_check_exits_1_on_a_stale_readme_and_leaves_it_alone(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    stale = tmp_path / "README.md"
+    text = README.read_text().replace("| `storage.sku` |", "| `storage.skuu` |")
+    stale.write_text(text)
+    monkeypatch.setattr(docs, "README", stale)
+    assert docs.main(["--check"]) == 1
+    assert stale.read_text() == text
+    assert docs.main([]) == 0  # without --check it rewrites the blocks
+    assert docs.main(["--check"]) == 0

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from hypothesis import given
+from hypothesis import example, given
 from hypothesis import strategies as st
 
 from components.naming import Names
@@ -28,6 +28,9 @@ def _key_vault_ok(name: str) -> bool:
 
 
 @given(prefixes, stacks, revisions)
+# random stack names are short: these two make the length cut and a cut right after a hyphen happen
+@example(prefix="abcdefgh", stack="s" * 100, revision=999)
+@example(prefix="abcdefgh", stack="ab-cd", revision=0)
 def test_every_name_obeys_azure_rules(prefix: str, stack: str, revision: int) -> None:
     names = Names("ml-platform", stack, prefix, revision)
     for attribute, rule in RULES.items():
@@ -58,3 +61,18 @@ def test_revision_moves_names_held_by_soft_deleted_resources(prefix: str, stack:
     before, after = Names("ml-platform", stack, prefix, 0), Names("ml-platform", stack, prefix, revision)
     for attribute in ("storage_account", "key_vault", "container_registry", "workspace"):
         assert getattr(before, attribute) != getattr(after, attribute), attribute
+
+
+def test_names_read_kind_prefix_and_stack_before_the_hash() -> None:
+    """The readable part is what an engineer searches the portal for (README: naming)."""
+    names, bumped = Names("ml-platform", "prod", "mlp"), Names("ml-platform", "prod", "mlp", 2)
+    assert (names.resource_group, names.workspace, names.log_analytics) == (
+        "rg-mlp-prod",
+        "mlw-mlp-prod",
+        "log-mlp-prod",
+    )
+    assert names.storage_account == f"stmlpprod{names.hash}"
+    assert names.key_vault == f"kv-mlp-prod-{names.hash}"
+    assert names.container_registry == f"crmlpprod{names.hash}"
+    assert bumped.workspace == "mlw-mlp-prod-r2"
+    assert names.global_alnum("dllake") == f"dllakemlpprod{names.hash}"

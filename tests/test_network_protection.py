@@ -155,6 +155,13 @@ def test_diagnostics_send_logs_and_metrics_to_log_analytics(
         assert inputs["logs"] == logs, uri
 
 
+def test_metrics_can_be_left_out_while_the_logs_stay() -> None:
+    settings = Resources(plan("dev", {"diagnostics": {"metrics": False}})).of_type("monitor:DiagnosticSetting")
+    assert settings
+    assert all(s["inputs"]["metrics"] == [] for s in settings)
+    assert any(s["inputs"]["logs"] == [{"categoryGroup": "audit", "enabled": True}] for s in settings)
+
+
 def test_diagnostics_can_be_switched_off() -> None:
     res = Resources(plan("dev", {"diagnostics": {"enabled": False}}))
     assert res.of_type("monitor:DiagnosticSetting") == []

@@ -7,20 +7,14 @@ from typing import Any
 
 import pytest
 
-from components.settings import SettingsError, validate_settings
+from components.settings import validate_settings
 from components.settings.network import NetworkAccess, NetworkSettings
 from components.settings.tiers import deep_merge
-from tests.planning import stack_values
+from tests.planning import rejected_keys, stack_values
 
 HUB = "/subscriptions/33333333-3333-3333-3333-333333333333/resourceGroups"
 EXISTING_VNET = f"{HUB}/rg-hub/providers/Microsoft.Network/virtualNetworks/vnet-hub"
 LAKE = f"{HUB}/rg-data/providers/Microsoft.Storage/storageAccounts/stlake"
-
-
-def problems(stack: str, overrides: dict[str, Any]) -> list[str]:
-    with pytest.raises(SettingsError) as error:
-        validate_settings(deep_merge(stack_values(stack), overrides), stack)
-    return error.value.keys
 
 
 def rule(**fields: Any) -> dict[str, Any]:
@@ -115,7 +109,7 @@ def rule(**fields: Any) -> dict[str, Any]:
     ],
 )
 def test_bad_setting_names_its_key(stack: str, overrides: dict[str, Any], key: str) -> None:
-    assert problems(stack, overrides) == [f"ml-platform:{key}"]
+    assert rejected_keys(overrides, stack) == [f"ml-platform:{key}"]
 
 
 @pytest.mark.parametrize(

@@ -9,6 +9,7 @@ import pytest
 import yaml
 
 from tools.plan.__main__ import main as plan_main
+from tools.plan.__main__ import policy_config_for
 from tools.plan.stackfile import available_stacks, stack_file
 
 
@@ -61,3 +62,9 @@ def test_unknown_stack_exits_2_with_the_known_stacks(capsys: pytest.CaptureFixtu
     assert "no stack file" in err
     assert "Pulumi.nope.yaml" in err
     assert ", ".join(available_stacks()) in err
+
+
+def test_a_stacks_own_policy_config_wins_over_its_tiers() -> None:
+    # a staging stack planned at prod's tier still gets staging.json (a stack may tune its own rules)
+    assert policy_config_for("staging", "prod").name == "staging.json"
+    assert policy_config_for("qa", "prod").name == "prod.json"

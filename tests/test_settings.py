@@ -100,3 +100,31 @@ def test_unknown_tier_still_reports_the_other_problems() -> None:
     with pytest.raises(SettingsError) as caught:
         validate_settings({**MINIMAL, "tier": "qa", "storage": {"sku": "Premium_LRS"}}, "qa")
     assert {"ml-platform:tier", "ml-platform:storage.sku"} <= set(caught.value.keys)
+
+
+@pytest.mark.parametrize(
+    ("prefix", "valid"),
+    [("ab", True), ("a1234567", True), ("a", False), ("a12345678", False), ("1ab", False), ("a-b", False)],
+)
+def test_name_prefix_is_2_to_8_lowercase_letters_and_digits_starting_with_a_letter(prefix: str, valid: bool) -> None:
+    if valid:
+        assert settings("dev", namePrefix=prefix).name_prefix == prefix
+        return
+    with pytest.raises(SettingsError) as caught:
+        settings("dev", namePrefix=prefix)
+    assert caught.value.keys == ["ml-platform:namePrefix"]
+
+
+@pytest.mark.parametrize(
+    ("name", "value", "valid"),
+    [("n" * 512, "v", True), ("n" * 513, "v", False), ("team", "v" * 256, True), ("team", "v" * 257, False)],
+    ids=["name-512", "name-513", "value-256", "value-257"],
+)
+def test_extra_tags_are_held_to_azures_lengths(name: str, value: str, valid: bool) -> None:
+    """Azure: tag names up to 512 characters, values up to 256."""
+    if valid:
+        assert settings("dev", tags={name: value}).tags.as_dict("dev")[name] == value
+        return
+    with pytest.raises(SettingsError) as caught:
+        settings("dev", tags={name: value})
+    assert caught.value.keys == [f"ml-platform:tags.{name}"]

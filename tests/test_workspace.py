@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import pytest
+
 from components.roles import BUILTIN_ROLES
+from tests.conftest import STACKS
 from tests.planning import Resources, plan
 
 
@@ -28,6 +31,11 @@ def test_default_storage_is_what_azure_ml_accepts_and_locked_to_identity(stack_p
     assert sa["allowBlobPublicAccess"] is False
     assert sa["allowSharedKeyAccess"] is False
     assert sa["allowCrossTenantReplication"] is False
+    assert sa["isLocalUserEnabled"] is False
+    # the portal and tools sign in with Entra ID by default (shared keys are off anyway)
+    assert sa["defaultToOAuthAuthentication"] is True
+    # without a customer key (dev), Microsoft's keys with infrastructure (double) encryption
+    assert sa["encryption"] == {"keySource": "Microsoft.Storage", "requireInfrastructureEncryption": True}
 
 
 def test_blob_soft_delete_and_versioning_follow_the_tier(stack_plans: dict[str, Resources]) -> None:
@@ -49,6 +57,14 @@ def test_key_vault_uses_rbac_and_purge_protection_where_the_tier_wants_it(stack_
     # Azure rejects an explicit false, so dev must leave the property out rather than send false
     assert "enablePurgeProtection" not in dev
     assert dev["softDeleteRetentionInDays"] == 7
+
+
+@pytest.mark.parametrize("stack", STACKS)
+def test_creation_time_only_workspace_settings_replace_the_workspace(
+    stack: str, stack_plans: dict[str, Resources]
+) -> None:
+    """hbiWorkspace is fixed when the workspace is created: a change must plan a replacement."""
+    assert "hbiWorkspace" in stack_plans[stack].one("machinelearningservices:Workspace")["replaceOnChanges"]
 
 
 def test_application_insights_is_workspace_based(stack_plans: dict[str, Resources]) -> None:

@@ -374,6 +374,17 @@ CASES = [
         "softDeleteRetentionInDays is 30; keep at least 60",
         {"minRetentionDays": 60},
     ),
+    # the configured minimum itself is enough; one day less is not
+    Case(
+        "kv-02-key-vault-soft-delete-retention", T_KV, kv(softDeleteRetentionInDays=60), None, {"minRetentionDays": 60}
+    ),
+    Case(
+        "kv-02-key-vault-soft-delete-retention",
+        T_KV,
+        kv(softDeleteRetentionInDays=59),
+        "softDeleteRetentionInDays is 59; keep at least 60",
+        {"minRetentionDays": 60},
+    ),
     Case("kv-03-key-vault-rbac-authorization", T_KV, KV_OK, None),
     Case(
         "kv-03-key-vault-rbac-authorization",
