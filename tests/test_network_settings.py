@@ -69,6 +69,20 @@ def rule(**fields: Any) -> dict[str, Any]:
             "network.managed.outboundRules.r1.type",
         ),
         (
+            "staging",
+            {
+                "network": {
+                    "managed": {
+                        "isolationMode": "AllowInternetOutbound",
+                        **rule(type="ServiceTag", serviceTag="AzureFrontDoor.FrontEnd", portRanges="443")["network"][
+                            "managed"
+                        ],
+                    }
+                }
+            },
+            "network.managed.outboundRules.r1.type",
+        ),
+        (
             "prod",
             {
                 "network": {

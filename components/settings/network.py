@@ -128,12 +128,15 @@ class ManagedNetworkSettings(SettingsModel):
     )
 
     @model_validator(mode="after")
-    def _fqdn_rules_need_approved_outbound(self) -> ManagedNetworkSettings:
+    def _fqdn_and_service_tag_rules_need_approved_outbound(self) -> ManagedNetworkSettings:
+        # Microsoft: FQDN and service tag rules are only valid with allow_only_approved_outbound
         if self.isolation_mode == "AllowInternetOutbound":
             for name, rule in self.outbound_rules.items():
-                if rule.type == "FQDN":
+                if rule.type in ("FQDN", "ServiceTag"):
                     raise problem(
-                        f"outboundRules.{name}.type", "FQDN rules need isolationMode AllowOnlyApprovedOutbound"
+                        f"outboundRules.{name}.type",
+                        f"{rule.type} rules need isolationMode AllowOnlyApprovedOutbound "
+                        "(with AllowInternetOutbound only PrivateEndpoint rules apply)",
                     )
         return self
 
