@@ -19,7 +19,7 @@ from tests.planning import stack_values
 
 ROOT = Path(__file__).resolve().parents[1]
 README = (ROOT / "README.md").read_text()
-SECTION = README[README.index("<!-- SECTION:compute -->") : README.index("<!-- SECTION:data-access -->")]
+SECTION = README[README.index("\n## Compute\n") : README.index("\n## Data and access\n")]
 FLAT = " ".join(SECTION.split())  # prose wraps lines
 TIERS = ("dev", "staging", "prod")
 
