@@ -21,6 +21,7 @@ from pulumi.runtime.sync_await import _sync_await
 
 from .mocks import PlanMocks
 from .stackfile import ROOT, StackConfig
+from .tree import children_by_parent
 
 # Pulumi's wire signatures for values that are not plain data.
 _SIG = "4dabf18193072939515e22adb298388d"
@@ -164,29 +165,8 @@ def run_program(
 
         with _in_directory(program.parent), _without_sdk_type_aliases():
             _sync_await(run_pulumi_func(program_then_outputs))
-        stack_urn = f"urn:pulumi:{config.stack}::{config.project}::pulumi:pulumi:Stack::{config.project}-{config.stack}"
-        stack_record = {
-            "urn": stack_urn,
-            "type": "pulumi:pulumi:Stack",
-            "name": f"{config.project}-{config.stack}",
-            "parent": None,
-            "custom": False,
-            "inputs": {},
-            "outputs": {},
-            "protect": False,
-            "dependencies": [],
-            "propertyDependencies": {},
-            "provider": None,
-            "deleteBeforeReplace": False,
-            "replaceOnChanges": [],
-            "ignoreChanges": [],
-            "retainOnDelete": False,
-            "aliases": [],
-        }
-        records = [r for r in monitor.records if r["type"] != "pulumi:pulumi:Stack"]
-        for record in records:
-            record["parent"] = record["parent"] or stack_urn
-        return Plan(config.project, config.stack, tree_order([stack_record, *records]), resolved)
+        # the root stack is recorded like every resource (set_mocks registers it), so it is the tree's root
+        return Plan(config.project, config.stack, tree_order(monitor.records), resolved)
     finally:
         loop.close()
         asyncio.set_event_loop(None)
@@ -195,9 +175,7 @@ def run_program(
 def tree_order(records: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """Parents before children; siblings (registered concurrently, so in no fixed order) sorted:
     resources before components, then by name, so two runs list the same plan identically."""
-    children: dict[str | None, list[dict[str, Any]]] = {}
-    for record in records:
-        children.setdefault(record["parent"], []).append(record)
+    children = children_by_parent(records)
     ordered: list[dict[str, Any]] = []
 
     def visit(parent: str | None) -> None:

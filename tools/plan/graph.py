@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from .tree import children_by_parent
+
 # `pulumi stack graph` colours: dependency edges and parent (containment) edges
 DEPENDENCY_COLOR = "#246C60"
 PARENT_COLOR = "#AA6639"
@@ -35,9 +37,7 @@ def _short_type(type_token: str) -> str:
 def to_mermaid(resources: list[dict[str, Any]]) -> str:
     """Components become subgraphs; arrows point from a resource to what it depends on."""
     ids = {r["urn"]: f"r{i}" for i, r in enumerate(resources)}
-    children: dict[str | None, list[dict[str, Any]]] = {}
-    for record in resources:
-        children.setdefault(record["parent"], []).append(record)
+    children = children_by_parent(resources)
     lines = ["flowchart LR"]
 
     def emit(record: dict[str, Any], indent: str) -> None:

@@ -5,11 +5,11 @@ from __future__ import annotations
 from collections import Counter
 from typing import Any
 
+from .tree import children_by_parent
+
 
 def tree_lines(resources: list[dict[str, Any]]) -> list[str]:
-    children: dict[str | None, list[dict[str, Any]]] = {}
-    for record in resources:
-        children.setdefault(record["parent"], []).append(record)
+    children = children_by_parent(resources)
     rows: list[tuple[str, str, str]] = []
 
     def visit(record: dict[str, Any], prefix: str, last: bool, depth: int) -> None:
