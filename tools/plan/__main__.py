@@ -62,11 +62,10 @@ def main(argv: list[str] | None = None) -> int:
     mermaid = to_mermaid(plan.resources)
     (out / "graph.mmd").write_text(mermaid)
 
-    tree = tree_lines(plan.resources)
     summary = summary_lines(plan.resources)
     if not args.quiet:
         print(f"Previewing stack '{plan.stack}' offline (mock engine, no credentials):\n")
-        print("\n".join(tree) + "\n")
+        print("\n".join(tree_lines(plan.resources)) + "\n")
     print("\n".join(summary))
     policy_summary = summarize(verdicts)
     print("\n" + policy_summary)
