@@ -18,9 +18,9 @@ from pulumi_policy import (
     ResourceValidationArgs,
     StackValidationArgs,
 )
-from pulumi_policy.proxy import unknown_checking_proxy
 
 from policies.offline import _engine_value, stack_resources
+from tools.plan.compat import unknown_checking_proxy
 
 Record = dict[str, Any]
 

@@ -20,7 +20,6 @@ from policy_fixtures import (
     run_resource,
     secure_platform,
 )
-from pulumi_policy.proxy import UnknownValueError
 
 from policies.offline import (
     Verdict,
@@ -29,6 +28,7 @@ from policies.offline import (
     has_mandatory_failures,
     summarize,
 )
+from tools.plan.compat import UnknownValueError
 
 
 def insecure_platform() -> list[dict]:

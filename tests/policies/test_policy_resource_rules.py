@@ -27,6 +27,7 @@ from policy_fixtures import (
 from pulumi_policy import ResourceValidationPolicy
 
 from policies.rules import ALL_POLICIES
+from tools.plan.compat import NotApplicableError
 
 
 def cluster(**props: Any) -> dict[str, Any]:
@@ -654,9 +655,7 @@ def test_versioned_type_tokens_are_judged_like_the_default_version() -> None:
 
 
 def test_file_datastores_are_an_explicit_exception() -> None:
-    from pulumi_policy.policy import _NotApplicableError
-
-    with pytest.raises(_NotApplicableError) as raised:
+    with pytest.raises(NotApplicableError) as raised:
         run_resource(
             by_name("ml-13-datastore-identity-based"),
             T_DS,

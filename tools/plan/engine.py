@@ -13,12 +13,9 @@ from typing import Any
 
 import pulumi
 from google.protobuf import json_format
-from pulumi.runtime import mocks as pulumi_mocks
-from pulumi.runtime import settings as pulumi_settings
-from pulumi.runtime.config import set_all_config
-from pulumi.runtime.stack import run_pulumi_func
-from pulumi.runtime.sync_await import _sync_await
+from pulumi.runtime import get_root_resource, set_all_config
 
+from .compat import MockMonitor, reset_root_resource, run_pulumi_func, sync_await, without_sdk_type_aliases
 from .mocks import PlanMocks
 from .stackfile import ROOT, StackConfig
 from .tree import children_by_parent
@@ -64,7 +61,7 @@ def plain(value: Any) -> Any:
     return value
 
 
-class RecordingMonitor(pulumi_mocks.MockMonitor):
+class RecordingMonitor(MockMonitor):
     """The mock monitor, keeping what `pulumi preview` would show: options and dependencies too."""
 
     def __init__(self, mocks: pulumi.runtime.Mocks) -> None:
@@ -99,38 +96,6 @@ class RecordingMonitor(pulumi_mocks.MockMonitor):
         return response
 
 
-def _is_sdk_type_alias(alias: Any) -> bool:
-    return (
-        isinstance(alias, pulumi.Alias)
-        and isinstance(alias.type_, str)
-        and alias.type_.startswith("azure-native:")
-        and alias.name is ...
-        and alias.parent is ...
-        and alias.stack is ...
-        and alias.project is ...
-    )
-
-
-@contextmanager
-def _without_sdk_type_aliases() -> Iterator[None]:
-    """azure-native gives every resource one alias per past API version (60+ for network types) so
-    that state written by older SDKs migrates. A mock run has no state, the plan records no
-    aliases, and computing their URNs was most of the cost of planning network resources: drop
-    them for the run. Aliases the program sets itself are kept."""
-    original = pulumi.ResourceOptions.merge
-
-    def merge(opts1: pulumi.ResourceOptions | None, opts2: pulumi.ResourceOptions | None) -> pulumi.ResourceOptions:
-        if opts2 is not None and opts2.aliases and all(_is_sdk_type_alias(a) for a in opts2.aliases):
-            opts2 = pulumi.ResourceOptions()
-        return original(opts1, opts2)
-
-    pulumi.ResourceOptions.merge = staticmethod(merge)  # type: ignore[method-assign]
-    try:
-        yield
-    finally:
-        pulumi.ResourceOptions.merge = staticmethod(original)  # type: ignore[method-assign]
-
-
 @contextmanager
 def _in_directory(path: Path) -> Iterator[None]:
     previous = Path.cwd()
@@ -149,7 +114,7 @@ def run_program(
     asyncio.set_event_loop(loop)
     try:
         monitor = monitor or RecordingMonitor(PlanMocks())
-        pulumi_settings.ROOT.set(None)
+        reset_root_resource()
         set_all_config(dict(config.values), list(config.secret_keys))
         pulumi.runtime.set_mocks(
             PlanMocks(), project=config.project, stack=config.stack, preview=False, monitor=monitor
@@ -158,13 +123,13 @@ def run_program(
 
         async def program_then_outputs() -> None:
             runpy.run_path(str(program), run_name="__main__")
-            root = pulumi_settings.get_root_resource()
+            root = get_root_resource()
             outputs = getattr(root, "outputs", {}) or {}
             for key, value in outputs.items():
                 resolved[key] = await _resolve(value)
 
-        with _in_directory(program.parent), _without_sdk_type_aliases():
-            _sync_await(run_pulumi_func(program_then_outputs))
+        with _in_directory(program.parent), without_sdk_type_aliases():
+            sync_await(run_pulumi_func(program_then_outputs))
         # the root stack is recorded like every resource (set_mocks registers it), so it is the tree's root
         return Plan(config.project, config.stack, tree_order(monitor.records), resolved)
     finally:
