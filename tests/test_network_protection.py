@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 
 from components.roles import BUILTIN_ROLES
-from policies.offline import evaluate
 from tests.planning import Resources, config_for, plan
 from tools.plan.engine import run_program
+from tools.plan.policy import evaluate
 
 
 @pytest.fixture(scope="module")

@@ -30,10 +30,6 @@ from pulumi_policy.proxy import (
     UnknownValueError,
 )
 
-# The offline plan records write unknown values and secrets as these markers.
-OFFLINE_UNKNOWN = "[unknown]"
-OFFLINE_SECRET = "[secret]"
-
 _ENGINE_UNKNOWNS = frozenset(
     {
         UNKNOWN_ARCHIVE_VALUE,
@@ -75,10 +71,11 @@ PropPath = str | Sequence[str | int]
 
 
 def is_unknown(value: Any) -> bool:
-    """True for the engine's preview sentinels, the offline marker and the UNKNOWN object."""
+    """True for the engine's preview sentinels (the offline evaluator hands the rules those too)
+    and the UNKNOWN object."""
     if value is UNKNOWN:
         return True
-    return isinstance(value, str) and (value == OFFLINE_UNKNOWN or value in _ENGINE_UNKNOWNS)
+    return isinstance(value, str) and value in _ENGINE_UNKNOWNS
 
 
 def _parts(path: PropPath) -> list[str | int]:

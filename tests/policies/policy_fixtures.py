@@ -19,8 +19,8 @@ from pulumi_policy import (
     StackValidationArgs,
 )
 
-from policies.offline import _engine_value, stack_resources
 from tools.plan.compat import unknown_checking_proxy
+from tools.plan.policy import _engine_value, stack_resources
 
 Record = dict[str, Any]
 

@@ -12,14 +12,14 @@ import pytest
 from policy_checklist import expected_level
 from policy_fixtures import mutate, secure_platform
 
-from policies.offline import (
+from policies.rules import ALL_POLICIES
+from tools.plan.policy import (
     config_path_for,
     evaluate,
     load_config,
     resolve,
     resolve_enforcement,
 )
-from policies.rules import ALL_POLICIES
 
 STACKS = ("dev", "staging", "prod")
 ML_10 = "ml-10-compute-scale-to-zero-and-capped"

@@ -21,14 +21,14 @@ from policy_fixtures import (
     secure_platform,
 )
 
-from policies.offline import (
+from tools.plan.compat import UnknownValueError
+from tools.plan.policy import (
     Verdict,
     evaluate,
     format_table,
     has_mandatory_failures,
     summarize,
 )
-from tools.plan.compat import UnknownValueError
 
 
 def insecure_platform() -> list[dict]:

@@ -43,8 +43,8 @@ from policy_fixtures import (
 )
 from pulumi_policy import StackValidationPolicy
 
-from policies.offline import config_path_for, load_config, resolve
 from policies.rules import ALL_POLICIES
+from tools.plan.policy import config_path_for, load_config, resolve
 
 Change = Callable[[list[Record]], list[Record]]
 

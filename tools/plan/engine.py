@@ -17,7 +17,7 @@ from pulumi.runtime import get_root_resource, set_all_config
 
 from .compat import MockMonitor, reset_root_resource, run_pulumi_func, sync_await, without_sdk_type_aliases
 from .mocks import PlanMocks
-from .stackfile import ROOT, StackConfig
+from .stackfile import ROOT, SECRET_PLACEHOLDER, StackConfig
 from .tree import children_by_parent
 
 # Pulumi's wire signatures for values that are not plain data.
@@ -26,6 +26,8 @@ _SECRET = "1b47061264138c4ac30d75fd1eb44270"
 _RESOURCE_REF = "5cf8f73096256a8f31e491e813e4eb8e"
 _OUTPUT = "d0e6a833031e9bbcd3f4e8bde6ca49a4"
 _UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9"
+# How plan records write a value unknown at plan time (secrets: SECRET_PLACEHOLDER).
+UNKNOWN_MARKER = "[unknown]"
 
 
 @dataclass
@@ -44,18 +46,18 @@ def plain(value: Any) -> Any:
     if isinstance(value, dict):
         sig = value.get(_SIG)
         if sig == _SECRET:
-            return "[secret]"
+            return SECRET_PLACEHOLDER
         if sig == _RESOURCE_REF:
             return value.get("urn")
         if sig == _OUTPUT:
             if value.get("secret"):
-                return "[secret]"
-            return plain(value["value"]) if "value" in value else "[unknown]"
+                return SECRET_PLACEHOLDER
+            return plain(value["value"]) if "value" in value else UNKNOWN_MARKER
         return {k: plain(v) for k, v in value.items()}
     if isinstance(value, list):
         return [plain(v) for v in value]
     if value == _UNKNOWN:
-        return "[unknown]"
+        return UNKNOWN_MARKER
     if isinstance(value, float) and value.is_integer():
         return int(value)  # protobuf Structs carry every number as a double
     return value
@@ -155,5 +157,5 @@ def tree_order(records: list[dict[str, Any]]) -> list[dict[str, Any]]:
 async def _resolve(value: Any) -> Any:
     output = pulumi.Output.from_input(value)
     if await output.is_secret():
-        return "[secret]"
+        return SECRET_PLACEHOLDER
     return plain(await output.future())
