@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from .catalog import ROLE_DEFINITION
-from .helpers import MANDATORY, Resource, as_list, read, resource_policy
+from .lib.catalog import ROLE_DEFINITION
+from .lib.props import as_list, read
+from .lib.rule import MANDATORY, Resource, resource_rule
 
 
 def wildcard_action(action: object) -> bool:
@@ -21,15 +22,15 @@ def _no_wildcard_actions(r: Resource) -> Iterator[str]:
                     yield (f'permissions[{index}].{field} contains "{action}"; list the actions the role needs')
 
 
-IAM_01 = resource_policy(
+IAM_01 = resource_rule(
     rule_id="IAM-01",
     slug="role-definition-no-wildcard-actions",
     summary="Custom role definitions never grant `*` actions.",
     sources="CKV_AZURE_39, AZU-0030",
     types=[ROLE_DEFINITION],
-    checks=[_no_wildcard_actions],
+    check=_no_wildcard_actions,
     level=MANDATORY,
 )
 
 
-POLICIES = [IAM_01]
+RULES = [IAM_01]

@@ -4,17 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from .catalog import APP_INSIGHTS, LOG_ANALYTICS
-from .helpers import (
-    ADVISORY,
-    MANDATORY,
-    MISSING,
-    Param,
-    Resource,
-    fmt,
-    integer,
-    resource_policy,
-)
+from .lib.catalog import APP_INSIGHTS, LOG_ANALYTICS
+from .lib.props import MISSING, fmt
+from .lib.rule import ADVISORY, MANDATORY, Param, Resource, integer, resource_rule
 
 # Log Analytics keeps data 30 days when retentionInDays is not set.
 LOG_ANALYTICS_DEFAULT_RETENTION = 30
@@ -25,13 +17,13 @@ def _workspace_based(r: Resource) -> Iterator[str]:
     yield from r.expect("disableLocalAuth", True, "ingest with Entra ID only")
 
 
-MON_01 = resource_policy(
+MON_01 = resource_rule(
     rule_id="MON-01",
     slug="app-insights-workspace-based",
     summary="Application Insights is workspace-based and disables local authentication.",
     sources="AzP d550e854, 199d5677, PSR Azure.AppInsights.Workspace",
     types=[APP_INSIGHTS],
-    checks=[_workspace_based],
+    check=_workspace_based,
     level=MANDATORY,
 )
 
@@ -46,16 +38,16 @@ def _retention_and_local_auth(r: Resource) -> Iterator[str]:
     yield from r.expect("features.disableLocalAuth", True)
 
 
-MON_02 = resource_policy(
+MON_02 = resource_rule(
     rule_id="MON-02",
     slug="log-analytics-retention-and-local-auth",
     summary="Log Analytics workspaces keep logs at least the stack's minimum and disable local authentication.",
     sources="custom, AzP e15effd4",
     types=[LOG_ANALYTICS],
-    checks=[_retention_and_local_auth],
+    check=_retention_and_local_auth,
     level=ADVISORY,
     params=[Param("minLogRetentionDays", integer(30, "Shortest log retention, in days.", 1))],
 )
 
 
-POLICIES = [MON_01, MON_02]
+RULES = [MON_01, MON_02]

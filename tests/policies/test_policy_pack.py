@@ -15,7 +15,8 @@ from policy_checklist import LEVELS, RESOURCE_ROWS
 from pulumi_policy import Policy, StackValidationPolicy
 
 import policies.rules
-from policies.rules import ALL_POLICIES, RULE_MODULES
+from policies.rules import ALL_POLICIES, ALL_RULES, RULE_MODULES
+from policies.rules.lib.rule import Rule
 
 PACK = Path(policies.rules.__file__).resolve().parents[1]
 NAME = re.compile(r"^(ml|st|kv|cr|aks|mon|iam|stk)-\d{2}(-[a-z0-9]+)+$")
@@ -25,13 +26,14 @@ def rule_id(policy: Policy) -> str:
     return policy.description.split(":", 1)[0]
 
 
-def test_all_policies_is_every_policy_defined_in_the_rule_modules() -> None:
-    found: list[Policy] = []
+def test_all_rules_is_every_rule_defined_in_the_rule_modules() -> None:
+    found: list[Rule] = []
     for info in pkgutil.iter_modules(policies.rules.__path__):
         module = importlib.import_module(f"policies.rules.{info.name}")
-        found += [v for v in vars(module).values() if isinstance(v, Policy)]
-    assert {id(p) for p in found} == {id(p) for p in ALL_POLICIES}
-    assert len(ALL_POLICIES) == len({id(p) for p in ALL_POLICIES})
+        found += [v for v in vars(module).values() if isinstance(v, Rule)]
+    assert {id(r) for r in found} == {id(r) for r in ALL_RULES}
+    assert len(ALL_RULES) == len({id(r) for r in ALL_RULES})
+    assert [r.policy for r in ALL_RULES] == ALL_POLICIES
     assert [m.__name__.rsplit(".", 1)[-1] for m in RULE_MODULES] == [
         "ml",
         "storage",

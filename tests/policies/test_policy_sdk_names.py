@@ -11,8 +11,8 @@ from functools import cache
 import pulumi
 import pytest
 
-from policies.rules import catalog
-from policies.rules.taggable import TAGGABLE, TAGGABLE_MODULES
+from policies.rules.lib import catalog
+from policies.rules.lib.taggable import TAGGABLE, TAGGABLE_MODULES
 
 MODULE = "pulumi_azure_native"
 

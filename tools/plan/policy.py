@@ -37,7 +37,7 @@ from pulumi_policy import (
 )
 
 from policies.rules import ALL_POLICIES, PACK_ENFORCEMENT_LEVEL
-from policies.rules.helpers import effective_config
+from policies.rules.lib.params import effective_config
 
 from .compat import UNKNOWN_STRING_VALUE, NotApplicableError, UnknownValueError, unknown_checking_proxy
 from .engine import UNKNOWN_MARKER
