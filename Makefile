@@ -39,8 +39,9 @@ unit: venv
 
 test: lint typecheck unit   ## everything CI runs
 
-docs: venv            ## regenerate the settings reference and the access model in README.md
+docs: venv            ## regenerate README.md's settings reference and access model, the policy configs and catalogue
 	$(PY) -m tools.docs
+	$(PY) -m tools.policy_config
 
 bench: venv           ## wall time per stack plan, test suite time, peak memory
 	$(PY) -m tools.bench

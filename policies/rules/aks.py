@@ -10,10 +10,12 @@ from .lib.props import MISSING, as_list, expect, fmt, key_ci, peek, read, same
 from .lib.rule import (
     ADVISORY,
     MANDATORY,
+    Levels,
     Param,
     Report,
     Resource,
     Stack,
+    Tiers,
     boolean,
     resource_rule,
     stack_rule,
@@ -43,7 +45,7 @@ AKS_01 = resource_rule(
     sources="CKV_AZURE_141/5, AzP 993c2fcd, 450d2877, AZU-0042",
     types=[AKS_CLUSTER],
     check=_entra_rbac,
-    level=MANDATORY,
+    levels=Levels(dev=MANDATORY, staging=MANDATORY, prod=MANDATORY),
 )
 
 # Explicit exception: the Azure ML extension (Microsoft.AzureML.Kubernetes) needs the cluster's
@@ -80,7 +82,7 @@ AKS_01_LOCAL_ACCOUNTS = stack_rule(
     "extension (it needs them: explicit exception).",
     sources="CKV_AZURE_141/5, AzP 993c2fcd, 450d2877, AZU-0042",
     check=_local_accounts,
-    level=MANDATORY,
+    levels=Levels(dev=MANDATORY, staging=MANDATORY, prod=MANDATORY),
 )
 
 
@@ -105,7 +107,7 @@ AKS_02 = resource_rule(
     sources="CKV_AZURE_115/6, AzP 0e246bcf, AZU-0041",
     types=[AKS_CLUSTER],
     check=_api_server,
-    level=MANDATORY,
+    levels=Levels(dev=ADVISORY, staging=MANDATORY, prod=MANDATORY),
 )
 
 
@@ -135,7 +137,7 @@ AKS_03 = resource_rule(
     sources="CKV_AZURE_143/227, AzP 41425d9f",
     types=[AKS_CLUSTER, AKS_POOL],
     check=_node_pools,
-    level=MANDATORY,
+    levels=Levels(dev=ADVISORY, staging=MANDATORY, prod=MANDATORY),
 )
 
 
@@ -153,11 +155,12 @@ AKS_04 = resource_rule(
     sources="CKV_AZURE_7, AzP 46238e2f, AZU-0043",
     types=[AKS_CLUSTER],
     check=_network_policy,
-    level=MANDATORY,
+    levels=Levels(dev=ADVISORY, staging=MANDATORY, prod=MANDATORY),
     params=[
         Param(
             "allowedNetworkPolicies",
-            string_list(["azure", "calico", "cilium"], "Accepted networkProfile.networkPolicy values."),
+            string_list("Accepted networkProfile.networkPolicy values."),
+            default=["azure", "calico", "cilium"],
         )
     ],
 )
@@ -182,7 +185,7 @@ AKS_05 = resource_rule(
     sources="CKV_AZURE_116/4, AzP 0a15ec92, a1840de2",
     types=[AKS_CLUSTER],
     check=_policy_monitoring_defender,
-    level=MANDATORY,
+    levels=Levels(dev=ADVISORY, staging=MANDATORY, prod=MANDATORY),
 )
 
 
@@ -210,7 +213,7 @@ AKS_06 = resource_rule(
     sources="AzP da6e2401, 2cc2e023, CKV_AZURE_171",
     types=[AKS_CLUSTER],
     check=_identity_and_upgrades,
-    level=MANDATORY,
+    levels=Levels(dev=ADVISORY, staging=MANDATORY, prod=MANDATORY),
 )
 
 
@@ -232,8 +235,15 @@ AKS_07 = resource_rule(
     sources="CKV_AZURE_170/246/8",
     types=[AKS_CLUSTER],
     check=_tier_and_addons,
-    level=ADVISORY,
-    params=[Param("requireStandardTier", boolean(True, "sku.tier must be Standard or Premium."))],
+    levels=Levels(dev=ADVISORY, staging=ADVISORY, prod=ADVISORY),
+    params=[
+        Param(
+            "requireStandardTier",
+            boolean("sku.tier must be Standard or Premium."),
+            # cost, not posture: staging keeps dev's Free tier at prod's level
+            tiers=Tiers(dev=False, staging=False, prod=True),
+        )
+    ],
 )
 
 

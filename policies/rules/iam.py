@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 from .lib.catalog import ROLE_DEFINITION
 from .lib.props import as_list, read
-from .lib.rule import MANDATORY, Resource, resource_rule
+from .lib.rule import MANDATORY, Levels, Resource, resource_rule
 
 
 def wildcard_action(action: object) -> bool:
@@ -29,7 +29,7 @@ IAM_01 = resource_rule(
     sources="CKV_AZURE_39, AZU-0030",
     types=[ROLE_DEFINITION],
     check=_no_wildcard_actions,
-    level=MANDATORY,
+    levels=Levels(dev=MANDATORY, staging=MANDATORY, prod=MANDATORY),
 )
 
 

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 from .lib.catalog import KEY_VAULT, KV_KEY, KV_SECRET
 from .lib.props import MISSING, as_list, fmt, same
-from .lib.rule import ADVISORY, MANDATORY, Param, Resource, boolean, integer, resource_rule
+from .lib.rule import ADVISORY, MANDATORY, Levels, Param, Resource, Tiers, boolean, integer, resource_rule
 
 # --- KV-01 -------------------------------------------------------------------------------
 
@@ -22,7 +22,12 @@ KV_01 = resource_rule(
     sources="CKV_AZURE_110/42, AzP 0b60c0b2, AZU-0016",
     types=[KEY_VAULT],
     check=_purge_protection,
-    level=MANDATORY,
+    levels=Levels(
+        dev=ADVISORY,
+        staging=ADVISORY,
+        prod=MANDATORY,
+        why="purge protection blocks tearing staging down and re-creating it (the names stay taken)",
+    ),
 )
 
 
@@ -45,8 +50,8 @@ KV_02 = resource_rule(
     sources="CKV_AZURE_111, AzP 1e66c121",
     types=[KEY_VAULT],
     check=_soft_delete,
-    level=MANDATORY,
-    params=[Param("minRetentionDays", integer(7, "Shortest soft-delete retention, in days.", 7))],
+    levels=Levels(dev=MANDATORY, staging=MANDATORY, prod=MANDATORY),
+    params=[Param("minRetentionDays", integer("Shortest soft-delete retention, in days.", 7), default=7)],
 )
 
 
@@ -70,7 +75,7 @@ KV_03 = resource_rule(
     sources="AzP 12d4fa5e",
     types=[KEY_VAULT],
     check=_rbac,
-    level=MANDATORY,
+    levels=Levels(dev=ADVISORY, staging=MANDATORY, prod=MANDATORY),
 )
 
 
@@ -97,7 +102,7 @@ KV_04 = resource_rule(
     sources="CKV_AZURE_189/109, AzP 405c5871, 55615ac9, AZU-0013",
     types=[KEY_VAULT],
     check=_vault_network,
-    level=MANDATORY,
+    levels=Levels(dev=ADVISORY, staging=MANDATORY, prod=MANDATORY),
 )
 
 
@@ -128,8 +133,15 @@ KV_05 = resource_rule(
     sources="CKV_AZURE_41/114/40/112, AzP 98728c90, 152b15f7",
     types=[KV_SECRET, KV_KEY],
     check=_secret_and_key_hygiene,
-    level=ADVISORY,
-    params=[Param("requireHsmKeys", boolean(False, "Keys must be RSA-HSM or EC-HSM."))],
+    levels=Levels(dev=ADVISORY, staging=ADVISORY, prod=ADVISORY),
+    params=[
+        Param(
+            "requireHsmKeys",
+            boolean("Keys must be RSA-HSM or EC-HSM."),
+            # cost, not posture: HSM keys need a Premium vault, which only prod pays for
+            tiers=Tiers(dev=False, staging=False, prod=True),
+        )
+    ],
 )
 
 

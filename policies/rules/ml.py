@@ -18,13 +18,17 @@ from .lib.props import MISSING, flag, fmt, key_ci, one_of, read, same
 from .lib.rule import (
     ADVISORY,
     MANDATORY,
+    Levels,
     Param,
     Report,
     Resource,
     Stack,
+    Tiers,
     integer,
+    not_configured,
     resource_rule,
     stack_rule,
+    string,
     string_list,
 )
 from .storage import network_exposure
@@ -57,7 +61,7 @@ ML_01 = resource_rule(
     sources="CKV_AZURE_144, CKV2_AZURE_49, AzP 438c38d2, PSR Azure.ML.PublicAccess",
     types=[ML_WORKSPACE],
     check=_workspace_not_public,
-    level=MANDATORY,
+    levels=Levels(dev=ADVISORY, staging=MANDATORY, prod=MANDATORY),
 )
 
 
@@ -90,11 +94,16 @@ ML_02 = stack_rule(
     "allowed modes are set per stack), or a customer VNet with private endpoints.",
     sources="AzP 6ddb1705, CKV_AZURE_243",
     check=_managed_network,
-    level=MANDATORY,
+    levels=Levels(dev=ADVISORY, staging=MANDATORY, prod=MANDATORY),
     params=[
         Param(
             "allowedIsolationModes",
-            string_list(["AllowOnlyApprovedOutbound"], "Managed-network isolation modes accepted in this stack."),
+            string_list("Managed-network isolation modes accepted in this stack."),
+            tiers=Tiers(
+                dev=["AllowOnlyApprovedOutbound", "AllowInternetOutbound"],
+                staging=["AllowOnlyApprovedOutbound"],
+                prod=["AllowOnlyApprovedOutbound"],
+            ),
         )
     ],
 )
@@ -117,7 +126,7 @@ ML_03 = resource_rule(
     sources="AzP ba769a63, 7f40cee6",
     types=[ML_WORKSPACE],
     check=_workspace_cmk,
-    level=ADVISORY,
+    levels=Levels(dev=ADVISORY, staging=ADVISORY, prod=ADVISORY),
 )
 
 
@@ -138,7 +147,7 @@ ML_04 = resource_rule(
     sources="AzP 5f0c7d88, PSR Azure.ML.UserManagedIdentity",
     types=[ML_WORKSPACE],
     check=_workspace_uami,
-    level=ADVISORY,
+    levels=Levels(dev=ADVISORY, staging=ADVISORY, prod=ADVISORY),
 )
 
 
@@ -175,19 +184,13 @@ ML_05 = stack_rule(
     "hbiWorkspace; an HBI workspace's storage account is not public.",
     sources="CKV2_AZURE_50",
     check=_hbi,
-    level=ADVISORY,
+    levels=Levels(dev=ADVISORY, staging=ADVISORY, prod=ADVISORY),
     params=[
-        Param(
-            "classificationTag",
-            {
-                "type": "string",
-                "default": "dataClassification",
-                "description": "Tag that carries the data classification.",
-            },
-        ),
+        Param("classificationTag", string("Tag that carries the data classification."), default="dataClassification"),
         Param(
             "sensitiveClassifications",
-            string_list(["confidential", "restricted"], "Classification values that count as sensitive."),
+            string_list("Classification values that count as sensitive."),
+            default=["confidential", "restricted"],
         ),
     ],
 )
@@ -211,7 +214,7 @@ ML_06 = resource_rule(
     sources="custom (AzP e413671a audits the opposite: do not adopt)",
     types=[ML_WORKSPACE],
     check=_workspace_identity_datastores,
-    level=MANDATORY,
+    levels=Levels(dev=ADVISORY, staging=MANDATORY, prod=MANDATORY),
 )
 
 
@@ -230,7 +233,7 @@ ML_07 = resource_rule(
     sources="CKV_AZURE_142, AzP e96a9a5f, a6f9a2d0, PSR Azure.ML.DisableLocalAuth",
     types=[ML_COMPUTE],
     check=_compute_local_auth,
-    level=MANDATORY,
+    levels=Levels(dev=ADVISORY, staging=MANDATORY, prod=MANDATORY),
 )
 
 
@@ -257,7 +260,7 @@ ML_08 = resource_rule(
     sources="custom (no external id)",
     types=[ML_COMPUTE],
     check=_compute_no_public_access,
-    level=MANDATORY,
+    levels=Levels(dev=ADVISORY, staging=MANDATORY, prod=MANDATORY),
 )
 
 
@@ -287,7 +290,7 @@ ML_09 = stack_rule(
     summary="Compute clusters and instances sit in a customer subnet unless their workspace's managed network is on.",
     sources="AzP 7804b5c7, PSR Azure.ML.ComputeVnet",
     check=_compute_network,
-    level=MANDATORY,
+    levels=Levels(dev=ADVISORY, staging=MANDATORY, prod=MANDATORY),
 )
 
 
@@ -298,7 +301,10 @@ def _cluster_scale(r: Resource) -> Iterator[str]:
     if not same(compute_type(r), AML_COMPUTE):
         return
     yield from r.expect("properties.properties.scaleSettings.minNodeCount", 0, "idle clusters must scale to zero")
-    cap = int(r.config["maxNodesPerCluster"])
+    cap = r.config.get("maxNodesPerCluster")
+    if cap is None:
+        yield not_configured("maxNodesPerCluster")
+        return
     most = r.get("properties.properties.scaleSettings.maxNodeCount")
     if most is MISSING:
         yield "properties.properties.scaleSettings.maxNodeCount is not set"
@@ -313,8 +319,16 @@ ML_10 = resource_rule(
     sources="CKV_AZURE_150, WAF cost",
     types=[ML_COMPUTE],
     check=_cluster_scale,
-    level=ADVISORY,
-    params=[Param("maxNodesPerCluster", integer(4, "Largest maxNodeCount of one cluster.", 1))],
+    levels=Levels(
+        dev=MANDATORY, staging=MANDATORY, prod=ADVISORY, why="staging clusters scale to zero and stay small like dev"
+    ),
+    params=[
+        Param(
+            "maxNodesPerCluster",
+            integer("Largest maxNodeCount of one cluster.", 1),
+            setting="compute.maxNodesPerCluster",
+        )
+    ],
 )
 
 
@@ -341,7 +355,7 @@ ML_11 = resource_rule(
     sources="AzP 679ddf89, PSR Azure.ML.ComputeIdleShutdown",
     types=[ML_COMPUTE],
     check=_instance_idle_shutdown,
-    level=MANDATORY,
+    levels=Levels(dev=MANDATORY, staging=MANDATORY, prod=MANDATORY),
 )
 
 
@@ -380,7 +394,7 @@ ML_12 = resource_rule(
     sources="custom",
     types=[ML_COMPUTE, K8S_EXTENSION],
     check=_kubernetes_compute,
-    level=MANDATORY,
+    levels=Levels(dev=ADVISORY, staging=MANDATORY, prod=MANDATORY),
 )
 
 
@@ -409,7 +423,7 @@ ML_13 = resource_rule(
     sources="custom",
     types=[ML_DATASTORE],
     check=_datastore_identity,
-    level=MANDATORY,
+    levels=Levels(dev=ADVISORY, staging=MANDATORY, prod=MANDATORY),
 )
 
 

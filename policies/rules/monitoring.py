@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 from .lib.catalog import APP_INSIGHTS, LOG_ANALYTICS
 from .lib.props import MISSING, fmt
-from .lib.rule import ADVISORY, MANDATORY, Param, Resource, integer, resource_rule
+from .lib.rule import ADVISORY, MANDATORY, Levels, Param, Resource, Tiers, integer, resource_rule
 
 # Log Analytics keeps data 30 days when retentionInDays is not set.
 LOG_ANALYTICS_DEFAULT_RETENTION = 30
@@ -24,7 +24,7 @@ MON_01 = resource_rule(
     sources="AzP d550e854, 199d5677, PSR Azure.AppInsights.Workspace",
     types=[APP_INSIGHTS],
     check=_workspace_based,
-    level=MANDATORY,
+    levels=Levels(dev=ADVISORY, staging=MANDATORY, prod=MANDATORY),
 )
 
 
@@ -45,8 +45,14 @@ MON_02 = resource_rule(
     sources="custom, AzP e15effd4",
     types=[LOG_ANALYTICS],
     check=_retention_and_local_auth,
-    level=ADVISORY,
-    params=[Param("minLogRetentionDays", integer(30, "Shortest log retention, in days.", 1))],
+    levels=Levels(dev=ADVISORY, staging=ADVISORY, prod=ADVISORY),
+    params=[
+        Param(
+            "minLogRetentionDays",
+            integer("Shortest log retention, in days.", 1),
+            tiers=Tiers(dev=30, staging=30, prod=90),
+        )
+    ],
 )
 
 

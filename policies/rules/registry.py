@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 from .lib.catalog import REGISTRY
 from .lib.props import fmt, same
-from .lib.rule import ADVISORY, MANDATORY, Param, Resource, boolean, resource_rule
+from .lib.rule import ADVISORY, MANDATORY, Levels, Param, Resource, Tiers, boolean, resource_rule
 
 # --- CR-01 -------------------------------------------------------------------------------
 
@@ -25,7 +25,7 @@ CR_01 = resource_rule(
     sources="CKV_AZURE_137/138, AzP dc921057, 9f2dea28",
     types=[REGISTRY],
     check=_no_admin_or_anonymous,
-    level=MANDATORY,
+    levels=Levels(dev=MANDATORY, staging=MANDATORY, prod=MANDATORY),
 )
 
 
@@ -52,8 +52,14 @@ CR_02 = resource_rule(
     sources="CKV_AZURE_139/163, AzP 0fdf0491, bd560fc0",
     types=[REGISTRY],
     check=_registry_network,
-    level=MANDATORY,
-    params=[Param("requirePremium", boolean(True, "The registry SKU must be Premium."))],
+    levels=Levels(dev=ADVISORY, staging=MANDATORY, prod=MANDATORY),
+    params=[
+        Param(
+            "requirePremium",
+            boolean("The registry SKU must be Premium."),
+            tiers=Tiers(dev=False, staging=True, prod=True),
+        )
+    ],
 )
 
 
@@ -72,7 +78,7 @@ CR_03 = resource_rule(
     sources="AzP 524b0254, 42781ec6",
     types=[REGISTRY],
     check=_no_export_no_arm_tokens,
-    level=ADVISORY,
+    levels=Levels(dev=ADVISORY, staging=ADVISORY, prod=ADVISORY),
 )
 
 
@@ -92,7 +98,7 @@ CR_04 = resource_rule(
     sources="CKV_AZURE_166/167/233",
     types=[REGISTRY],
     check=_quarantine_retention_zones,
-    level=ADVISORY,
+    levels=Levels(dev=ADVISORY, staging=ADVISORY, prod=ADVISORY),
 )
 
 

@@ -29,7 +29,22 @@ from .lib.catalog import (
     STORAGE_ACCOUNT,
 )
 from .lib.props import MISSING, UNKNOWN, as_list, fmt, key_ci, keys, known_str, one_of, read, same
-from .lib.rule import MANDATORY, Param, Report, Resource, Stack, boolean, integer, stack_rule, string_list
+from .lib.rule import (
+    ADVISORY,
+    DISABLED,
+    MANDATORY,
+    Levels,
+    Param,
+    Report,
+    Resource,
+    Stack,
+    Tiers,
+    boolean,
+    integer,
+    not_configured,
+    stack_rule,
+    string_list,
+)
 from .lib.taggable import TAGGABLE, TAGGABLE_MODULES
 
 CPU_VM_SIZES = [
@@ -89,8 +104,8 @@ STK_01 = stack_rule(
     summary="Every taggable resource carries the required tags (environment, owner, costCenter, dataClassification).",
     sources="custom stack rule",
     check=_required_tags,
-    level=MANDATORY,
-    params=[Param("requiredTags", string_list(REQUIRED_TAGS, "Tags every resource must carry."))],
+    levels=Levels(dev=MANDATORY, staging=MANDATORY, prod=MANDATORY),
+    params=[Param("requiredTags", string_list("Tags every resource must carry."), tiers=Tiers.every(REQUIRED_TAGS))],
 )
 
 
@@ -129,9 +144,13 @@ STK_02 = stack_rule(
     summary="Every location is one of the stack's allowed regions and equals its resource group's.",
     sources="custom stack rule",
     check=_locations,
-    level=MANDATORY,
+    levels=Levels(dev=MANDATORY, staging=MANDATORY, prod=MANDATORY),
     params=[
-        Param("allowedRegions", string_list(["westeurope", "northeurope"], "Regions resources may be deployed to."))
+        Param(
+            "allowedRegions",
+            string_list("Regions resources may be deployed to."),
+            tiers=Tiers.every(["westeurope", "northeurope"]),
+        )
     ],
 )
 
@@ -177,10 +196,14 @@ STK_03 = stack_rule(
     "requires it (dev), compute clusters are low priority.",
     sources="custom stack rule",
     check=_vm_sizes,
-    level=MANDATORY,
+    levels=Levels(dev=ADVISORY, staging=MANDATORY, prod=MANDATORY),
     params=[
-        Param("allowedVmSizes", string_list(CPU_VM_SIZES + GPU_VM_SIZES, "Allowed VM sizes.")),
-        Param("requireLowPriorityClusters", boolean(False, "AmlCompute clusters must use vmPriority LowPriority.")),
+        Param("allowedVmSizes", string_list("Allowed VM sizes."), tiers=Tiers.every(CPU_VM_SIZES + GPU_VM_SIZES)),
+        Param(
+            "requireLowPriorityClusters",
+            boolean("AmlCompute clusters must use vmPriority LowPriority."),
+            tiers=Tiers(dev=True, staging=False, prod=False),
+        ),
     ],
 )
 
@@ -207,7 +230,10 @@ def node_counts(resource: Resource) -> Iterator[tuple[str, Any]]:
 
 
 def _cost_caps(stack: Stack) -> Iterator[Report]:
-    cap = int(stack.config["maxTotalNodes"])
+    cap = stack.config.get("maxTotalNodes")
+    if cap is None:
+        yield not_configured("maxTotalNodes")
+        return
     counted: list[tuple[str, int]] = []
 
     def count(resource: Resource) -> Iterator[str]:
@@ -230,8 +256,10 @@ STK_04 = stack_rule(
     summary="The sum of maximum nodes across compute clusters and AKS node pools stays within the stack's cap.",
     sources="custom stack rule",
     check=_cost_caps,
-    level=MANDATORY,
-    params=[Param("maxTotalNodes", integer(8, "Cap on the summed maximum node counts.", 1))],
+    levels=Levels(dev=ADVISORY, staging=MANDATORY, prod=MANDATORY),
+    params=[
+        Param("maxTotalNodes", integer("Cap on the summed maximum node counts.", 1), setting="compute.maxTotalNodes")
+    ],
 )
 
 
@@ -256,7 +284,9 @@ STK_05 = stack_rule(
     "(prod).",
     sources="custom stack rule",
     check=_protected,
-    level=MANDATORY,
+    levels=Levels(
+        dev=DISABLED, staging=ADVISORY, prod=MANDATORY, why="protection blocks tearing staging down; warn only"
+    ),
 )
 
 
@@ -348,7 +378,7 @@ STK_06 = stack_rule(
     "Scientists get no compute-write role.",
     sources="custom stack rule",
     check=_least_privilege,
-    level=MANDATORY,
+    levels=Levels(dev=MANDATORY, staging=MANDATORY, prod=MANDATORY),
 )
 
 
@@ -415,11 +445,12 @@ STK_07 = stack_rule(
     "network in AllowOnlyApprovedOutbound mode (prod).",
     sources="custom stack rule",
     check=_private_connectivity,
-    level=MANDATORY,
+    levels=Levels(dev=DISABLED, staging=MANDATORY, prod=MANDATORY),
     params=[
         Param(
             "storageGroupIds",
-            string_list(["blob", "file"], "Private endpoint sub-resources every storage account needs."),
+            string_list("Private endpoint sub-resources every storage account needs."),
+            default=["blob", "file"],
         )
     ],
 )
@@ -465,7 +496,7 @@ STK_08 = stack_rule(
     "blobServices/default; the account itself has no log categories).",
     sources="custom stack rule",
     check=_diagnostics,
-    level=MANDATORY,
+    levels=Levels(dev=ADVISORY, staging=MANDATORY, prod=MANDATORY),
 )
 
 
@@ -504,9 +535,13 @@ STK_09 = stack_rule(
     "registry are resources of this stack (so the pack's rules judge them).",
     sources="custom stack rule",
     check=_associated_in_stack,
-    level=MANDATORY,
+    levels=Levels(dev=MANDATORY, staging=MANDATORY, prod=MANDATORY),
     params=[
-        Param("requireContainerRegistry", boolean(True, "The workspace must name a container registry of the stack."))
+        Param(
+            "requireContainerRegistry",
+            boolean("The workspace must name a container registry of the stack."),
+            default=True,
+        )
     ],
 )
 

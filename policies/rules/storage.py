@@ -7,7 +7,7 @@ from typing import Any
 
 from .lib.catalog import BLOB_CONTAINER, BLOB_SERVICE, ML_WORKSPACE, STORAGE_ACCOUNT
 from .lib.props import MISSING, expect, fmt, one_of, read, same
-from .lib.rule import ADVISORY, MANDATORY, Param, Report, Resource, Stack, integer, resource_rule, stack_rule
+from .lib.rule import ADVISORY, MANDATORY, Levels, Param, Report, Resource, Stack, integer, resource_rule, stack_rule
 
 GEO_REDUNDANT_SKUS = (
     "Standard_GRS",
@@ -61,7 +61,7 @@ ST_01 = resource_rule(
     sources="CKV2_AZURE_40, AzP 8c6a50c6",
     types=[STORAGE_ACCOUNT],
     check=_no_shared_key,
-    level=MANDATORY,
+    levels=Levels(dev=ADVISORY, staging=MANDATORY, prod=MANDATORY),
 )
 
 
@@ -80,7 +80,7 @@ ST_02 = resource_rule(
     sources="CKV_AZURE_3/44, AzP 404c3081, fe83a0eb, AZU-0008/0011",
     types=[STORAGE_ACCOUNT],
     check=_https_tls,
-    level=MANDATORY,
+    levels=Levels(dev=MANDATORY, staging=MANDATORY, prod=MANDATORY),
 )
 
 
@@ -103,7 +103,7 @@ ST_03 = resource_rule(
     sources="CKV_AZURE_190, CKV2_AZURE_47, AzP 4fa4b6c0, AZU-0007",
     types=[STORAGE_ACCOUNT, BLOB_CONTAINER],
     check=_no_public_blobs,
-    level=MANDATORY,
+    levels=Levels(dev=MANDATORY, staging=MANDATORY, prod=MANDATORY),
 )
 
 
@@ -121,7 +121,7 @@ ST_04 = resource_rule(
     sources="CKV_AZURE_59/35/36, AzP b2982f36, 34c877ad, AZU-0012",
     types=[STORAGE_ACCOUNT],
     check=_network_restricted,
-    level=MANDATORY,
+    levels=Levels(dev=ADVISORY, staging=MANDATORY, prod=MANDATORY),
 )
 
 
@@ -140,7 +140,7 @@ ST_05 = resource_rule(
     sources="AzP 92a89a79, CKV_AZURE_244",
     types=[STORAGE_ACCOUNT],
     check=_no_cross_tenant_or_local_users,
-    level=MANDATORY,
+    levels=Levels(dev=MANDATORY, staging=MANDATORY, prod=MANDATORY),
 )
 
 
@@ -158,7 +158,12 @@ ST_06 = resource_rule(
     sources="CKV_AZURE_206, AzP bf045164",
     types=[STORAGE_ACCOUNT],
     check=_geo_redundant,
-    level=MANDATORY,
+    levels=Levels(
+        dev=ADVISORY,
+        staging=ADVISORY,
+        prod=MANDATORY,
+        why="geo-redundancy doubles storage cost; staging data is reproducible",
+    ),
 )
 
 
@@ -213,8 +218,8 @@ ST_07 = stack_rule(
     summary="Every storage account has blob service properties with blob and container soft delete and versioning on.",
     sources="CKV2_AZURE_38, AzP c36a325b, AZU-0056",
     check=_blob_recovery,
-    level=MANDATORY,
-    params=[Param("minRetentionDays", integer(7, "Shortest soft-delete retention, in days.", 1))],
+    levels=Levels(dev=ADVISORY, staging=MANDATORY, prod=MANDATORY),
+    params=[Param("minRetentionDays", integer("Shortest soft-delete retention, in days.", 1), default=7)],
 )
 
 
@@ -238,7 +243,7 @@ ST_08 = resource_rule(
     sources="CKV2_AZURE_1, AzP 6fac406b, 4733ea7b",
     types=[STORAGE_ACCOUNT],
     check=_infrastructure_encryption,
-    level=ADVISORY,
+    levels=Levels(dev=ADVISORY, staging=ADVISORY, prod=ADVISORY),
 )
 
 
@@ -270,7 +275,7 @@ ST_09 = stack_rule(
     "namespace (Azure ML requirement).",
     sources="Azure ML docs",
     check=_default_storage,
-    level=MANDATORY,
+    levels=Levels(dev=MANDATORY, staging=MANDATORY, prod=MANDATORY),
 )
 
 

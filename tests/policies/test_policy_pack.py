@@ -11,7 +11,7 @@ import sys
 from pathlib import Path
 
 import yaml
-from policy_checklist import LEVELS, RESOURCE_ROWS
+from policy_checklist import CHECKLIST_IDS, RESOURCE_ROWS
 from pulumi_policy import Policy, StackValidationPolicy
 
 import policies.rules
@@ -55,35 +55,42 @@ def test_names_are_unique_kebab_case_and_prefixed_by_their_checklist_id() -> Non
 
 
 def test_every_checklist_row_is_covered() -> None:
-    assert {rule_id(p) for p in ALL_POLICIES} == set(LEVELS)
+    assert {rule_id(p) for p in ALL_POLICIES} == CHECKLIST_IDS
 
 
 def test_descriptions_cite_id_and_sources_exactly_as_the_checklist() -> None:
     for policy in ALL_POLICIES:
         rid = rule_id(policy)
         if rid in RESOURCE_ROWS:
-            assert policy.description.endswith(f"Sources: {RESOURCE_ROWS[rid][0]}."), policy.name
+            assert policy.description.endswith(f"Sources: {RESOURCE_ROWS[rid]}."), policy.name
         else:
             assert isinstance(policy, StackValidationPolicy), policy.name
             assert policy.description.endswith("Sources: custom stack rule."), policy.name
 
 
 def test_each_rule_defaults_to_its_prod_level() -> None:
-    for policy in ALL_POLICIES:
-        prod = LEVELS[rule_id(policy)][0]
-        assert policy.enforcement_level is not None
-        assert policy.enforcement_level.value == {"M": "mandatory", "A": "advisory"}[prod]
+    for rule in ALL_RULES:
+        assert rule.policy.enforcement_level == rule.levels.prod, rule.name
 
 
-def test_every_parameter_has_a_default_valid_for_its_schema() -> None:
+def test_a_rule_explains_each_staging_level_that_differs_from_prod() -> None:
+    for rule in ALL_RULES:
+        assert bool(rule.levels.why) == (rule.levels.staging != rule.levels.prod), rule.name
+
+
+def test_every_parameter_default_is_valid_for_its_schema_and_only_settings_have_none() -> None:
     import jsonschema
 
-    for policy in ALL_POLICIES:
-        if policy.config_schema is None:
-            continue
-        for name, schema in policy.config_schema.properties.items():
-            assert "default" in schema, f"{policy.name}.{name}"
-            jsonschema.validate(schema["default"], schema)
+    for rule in ALL_RULES:
+        schema = rule.policy.config_schema
+        assert (schema is None) == (not rule.params), rule.name
+        for param in rule.params:
+            full = schema.properties[param.name] if schema else {}
+            assert ("default" in full) == (param.setting is None), f"{rule.name}.{param.name}"
+            if "default" in full:
+                jsonschema.validate(full["default"], full)
+            for _tier, value in param.tiers.items() if param.tiers else ():
+                jsonschema.validate(value, full)
 
 
 def test_main_only_builds_the_pack_from_all_policies() -> None:
@@ -138,7 +145,7 @@ def test_the_cli_entry_point_registers_every_rule(tmp_path: Path) -> None:
         "class Recorder:\n"
         "    def __init__(self, name, policies, enforcement_level=None, **_):\n"
         "        print(name, enforcement_level.value)\n"
-        "        print('\\n'.join(p.name for p in policies))\n"
+        "        print('\\n'.join(f'{p.name} {p.enforcement_level.value}' for p in policies))\n"
         "pulumi_policy.PolicyPack = Recorder\n"
         "runpy.run_path(sys.argv[1], run_name='__main__')\n"
     )
@@ -146,7 +153,7 @@ def test_the_cli_entry_point_registers_every_rule(tmp_path: Path) -> None:
         [sys.executable, str(probe), str(PACK)], capture_output=True, text=True, check=True, cwd=tmp_path
     ).stdout.split()
     assert out[:2] == ["azure-ml-platform", "mandatory"]
-    assert out[2:] == [p.name for p in ALL_POLICIES]
+    assert out[2:] == [word for r in ALL_RULES for word in (r.name, r.levels.prod.value)]
 
 
 def test_policy_project_file_declares_the_python_runtime() -> None:
@@ -156,23 +163,3 @@ def test_policy_project_file_declares_the_python_runtime() -> None:
     assert project["description"]
     requirements = (PACK / "requirements.txt").read_text().split()
     assert {r.split("==")[0] for r in requirements if "==" in r} == {"pulumi", "pulumi-policy"}
-
-
-def test_the_readme_lists_every_rule_with_its_levels() -> None:
-    from tools.plan.policy import resolve_enforcement
-
-    readme = (PACK / "README.md").read_text()
-    short = {"mandatory": "M", "advisory": "A", "disabled": "-"}
-    levels = {s: resolve_enforcement(s) for s in ("prod", "staging", "dev")}
-    for policy in ALL_POLICIES:
-        row = next(
-            (
-                line
-                for line in readme.splitlines()
-                if f"`{policy.name}`" in line and line.startswith(f"| {rule_id(policy)} |")
-            ),
-            None,
-        )
-        assert row is not None, policy.name
-        cells = [c.strip() for c in row.strip("|").split("|")]
-        assert cells[-3:] == [short[levels[s][policy.name]] for s in ("prod", "staging", "dev")]

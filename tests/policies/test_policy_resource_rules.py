@@ -209,18 +209,26 @@ CASES = [
         instance(sshSettings={"sshPublicAccess": "Enabled"}),
         'sshPublicAccess is "Enabled"',
     ),
-    Case("ml-10-compute-scale-to-zero-and-capped", T_CMP, cluster(), None),
+    Case("ml-10-compute-scale-to-zero-and-capped", T_CMP, cluster(), None, {"maxNodesPerCluster": 4}),
     Case(
         "ml-10-compute-scale-to-zero-and-capped",
         T_CMP,
         cluster(scaleSettings={"minNodeCount": 1, "maxNodeCount": 4}),
         "minNodeCount is 1",
+        {"maxNodesPerCluster": 4},
     ),
     Case(
         "ml-10-compute-scale-to-zero-and-capped",
         T_CMP,
         cluster(scaleSettings={"minNodeCount": 0, "maxNodeCount": 5}),
         "maxNodeCount is 5; the cap for this stack is 4",
+        {"maxNodesPerCluster": 4},
+    ),
+    Case(
+        "ml-10-compute-scale-to-zero-and-capped",
+        T_CMP,
+        cluster(),
+        "maxNodesPerCluster is not configured: it comes from the stack's tier",
     ),
     Case(
         "ml-10-compute-scale-to-zero-and-capped",
@@ -424,6 +432,7 @@ CASES = [
         T_KEY,
         {"properties": {"kty": "RSA", "attributes": {"expires": 1924992000}}},
         None,
+        {"requireHsmKeys": False},
     ),
     Case(
         "kv-05-key-vault-secret-and-key-hygiene",

@@ -47,6 +47,9 @@ def test_type_tokens_exist_in_the_sdk(token: str) -> None:
 def sdk_taggable(module: str) -> set[str]:
     """Resource types of an SDK module whose Args take `tags` as a map (Azure tags)."""
     package = importlib.import_module(f"{MODULE}.{module}")
+    # pulumi's lazy module loads on the first attribute access; importing a submodule before that
+    # leaves the package without some of its names (then `_class` fails in whichever test follows)
+    hasattr(package, "__all__")
     found = set()
     for info in pkgutil.iter_modules(package.__path__):
         if info.name.startswith(("_", "get_", "list_")):

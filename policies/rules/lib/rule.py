@@ -3,7 +3,8 @@
 A rule is built by `resource_rule` (a ResourceValidationPolicy: its check sees one resource's
 inputs, as the CLI hands them over in preview) or by `stack_rule` (a StackValidationPolicy: its
 check sees the whole stack, through `Stack`, to follow references between resources). Both build
-the same `Rule` record and run the same way. The check is a generator that yields messages:
+the same `Rule` record, with the rule's enforcement level in each tier (`Levels`) and its
+parameters (`Param`), and run the same way. The check is a generator that yields messages:
 
 - a plain message is about the check's subject: the resource (resource rule), the resource
   `stack.each` handed over, or the whole stack (stack rule);
@@ -19,7 +20,6 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
 from pulumi_policy import (
-    EnforcementLevel,
     Policy,
     ReportViolation,
     ResourceValidationArgs,
@@ -28,13 +28,11 @@ from pulumi_policy import (
     StackValidationPolicy,
 )
 
-from .params import Param, boolean, config_schema, effective_config, integer, string_list
+from .params import Param, boolean, config_schema, effective_config, integer, not_configured, string, string_list
 from .props import base_type
 from .stack import Stack
+from .tiers import ADVISORY, DISABLED, MANDATORY, Levels, Tiers
 from .view import Finding, Guard, Report, Resource, report_all
-
-MANDATORY = EnforcementLevel.MANDATORY
-ADVISORY = EnforcementLevel.ADVISORY
 
 
 @dataclass(frozen=True)
@@ -45,7 +43,7 @@ class Rule:
     slug: str
     summary: str
     sources: str
-    level: EnforcementLevel
+    levels: Levels
     params: tuple[Param, ...]
     types: tuple[str, ...] | None  # the resource types of a resource rule; None: a stack rule
     policy: Policy = field(compare=False)
@@ -53,6 +51,10 @@ class Rule:
     @property
     def name(self) -> str:
         return self.policy.name
+
+    @property
+    def is_stack_rule(self) -> bool:
+        return self.types is None
 
 
 def policy_name(rule_id: str, slug: str) -> str:
@@ -74,7 +76,7 @@ def resource_rule(
     sources: str,
     types: Iterable[str],
     check: ResourceCheck,
-    level: EnforcementLevel,
+    levels: Levels,
     params: Sequence[Param] = (),
 ) -> Rule:
     """A rule that runs `check` on each resource of the given types (their inputs)."""
@@ -93,10 +95,10 @@ def resource_rule(
         name=policy_name(rule_id, slug),
         description=describe(rule_id, summary, sources),
         validate=validate,
-        enforcement_level=level,
+        enforcement_level=levels.prod,
         config_schema=config_schema(params),
     )
-    return Rule(rule_id, slug, summary, sources, level, tuple(params), wanted, policy)
+    return Rule(rule_id, slug, summary, sources, levels, tuple(params), wanted, policy)
 
 
 def stack_rule(
@@ -106,7 +108,7 @@ def stack_rule(
     summary: str,
     sources: str,
     check: Callable[[Stack], Iterable[Report]],
-    level: EnforcementLevel,
+    levels: Levels,
     params: Sequence[Param] = (),
 ) -> Rule:
     """A rule that runs `check` once over the whole stack (see stack.py)."""
@@ -119,25 +121,30 @@ def stack_rule(
         name=policy_name(rule_id, slug),
         description=describe(rule_id, summary, sources),
         validate=validate,
-        enforcement_level=level,
+        enforcement_level=levels.prod,
         config_schema=config_schema(params),
     )
-    return Rule(rule_id, slug, summary, sources, level, tuple(params), None, policy)
+    return Rule(rule_id, slug, summary, sources, levels, tuple(params), None, policy)
 
 
 # What a rule module needs to write rules (reading props: props.py; type tokens: catalog.py).
 __all__ = [
     "ADVISORY",
+    "DISABLED",
     "MANDATORY",
     "Finding",
+    "Levels",
     "Param",
     "Report",
     "Resource",
     "Rule",
     "Stack",
+    "Tiers",
     "boolean",
     "integer",
+    "not_configured",
     "resource_rule",
     "stack_rule",
+    "string",
     "string_list",
 ]
