@@ -1,4 +1,5 @@
-"""Azure Machine Learning rules: workspace, compute, datastores (ML-01..ML-13)."""
+"""Azure Machine Learning rules: workspace, compute, datastores (ML-01..ML-13), and the
+workspace's associated resources belonging to the stack (STK-09)."""
 
 from __future__ import annotations
 
@@ -13,8 +14,9 @@ from .lib.catalog import (
     ML_DATASTORE,
     ML_WORKSPACE,
     STORAGE_ACCOUNT,
+    WORKSPACE_ASSOCIATED,
 )
-from .lib.props import MISSING, flag, fmt, key_ci, one_of, read, same
+from .lib.props import MISSING, UNKNOWN, flag, fmt, key_ci, one_of, read, same
 from .lib.rule import (
     ADVISORY,
     MANDATORY,
@@ -24,6 +26,7 @@ from .lib.rule import (
     Resource,
     Stack,
     Tiers,
+    boolean,
     integer,
     not_configured,
     resource_rule,
@@ -427,4 +430,50 @@ ML_13 = resource_rule(
 )
 
 
-RULES = [ML_01, ML_02, ML_03, ML_04, ML_05, ML_06, ML_07, ML_08, ML_09, ML_10, ML_11, ML_12, ML_13]
+# --- STK-09 ------------------------------------------------------------------------------
+
+# Explicit exception: a hub project (kind Project) uses its hub's associated resources.
+PROJECT_EXCEPTION = "a Project workspace uses the associated resources of its hub"
+
+
+def _associated_in_stack(stack: Stack) -> Iterator[Report]:
+    registry_required = bool(stack.config["requireContainerRegistry"])
+
+    def check(ws: Resource) -> Iterator[str]:
+        if same(ws.get("kind"), "Project"):
+            return  # PROJECT_EXCEPTION
+        for prop, kind, label in WORKSPACE_ASSOCIATED:
+            value = ws.peek(prop)
+            if value is MISSING:
+                if prop != "containerRegistry" or registry_required:
+                    yield (
+                        f"{prop} is not set; the stack must create and harden the {label} "
+                        "(Azure ML would otherwise create an unmanaged one)"
+                    )
+                continue
+            if not stack.refs(ws, prop, [kind]):
+                shown = "an unknown id" if value is UNKNOWN else fmt(value)
+                yield f"{prop} is {shown}, not a {label} of this stack: it escapes the stack's rules"
+
+    yield from stack.each(stack.of_type(ML_WORKSPACE), check)
+
+
+STK_09 = stack_rule(
+    rule_id="STK-09",
+    slug="workspace-associated-resources-in-stack",
+    summary="A workspace's storage account, key vault, Application Insights and container "
+    "registry are resources of this stack (so the pack's rules judge them).",
+    sources="custom stack rule",
+    check=_associated_in_stack,
+    levels=Levels(dev=MANDATORY, staging=MANDATORY, prod=MANDATORY),
+    params=[
+        Param(
+            "requireContainerRegistry",
+            boolean("The workspace must name a container registry of the stack."),
+            default=True,
+        )
+    ],
+)
+
+
+RULES = [ML_01, ML_02, ML_03, ML_04, ML_05, ML_06, ML_07, ML_08, ML_09, ML_10, ML_11, ML_12, ML_13, STK_09]

@@ -15,7 +15,7 @@ from policy_checklist import CHECKLIST_IDS, RESOURCE_ROWS
 from pulumi_policy import Policy, StackValidationPolicy
 
 import policies.rules
-from policies.rules import ALL_POLICIES, ALL_RULES, RULE_MODULES
+from policies.rules import ALL_POLICIES, ALL_RULES, FAMILIES, RULE_MODULES
 from policies.rules.lib.rule import Rule
 
 PACK = Path(policies.rules.__file__).resolve().parents[1]
@@ -34,16 +34,18 @@ def test_all_rules_is_every_rule_defined_in_the_rule_modules() -> None:
     assert {id(r) for r in found} == {id(r) for r in ALL_RULES}
     assert len(ALL_RULES) == len({id(r) for r in ALL_RULES})
     assert [r.policy for r in ALL_RULES] == ALL_POLICIES
-    assert [m.__name__.rsplit(".", 1)[-1] for m in RULE_MODULES] == [
-        "ml",
-        "storage",
-        "keyvault",
-        "registry",
-        "aks",
-        "monitoring",
-        "iam",
-        "stack",
-    ]
+    assert sorted(m.__name__.rsplit(".", 1)[-1] for m in RULE_MODULES) == sorted(
+        info.name for info in pkgutil.iter_modules(policies.rules.__path__) if not info.ispkg
+    )
+
+
+def test_rules_are_listed_in_checklist_order_whichever_module_holds_them() -> None:
+    ids = [r.rule_id for r in ALL_RULES]
+    families = list(dict.fromkeys(i.split("-")[0] for i in ids))
+    assert families == list(FAMILIES)
+    assert ids == sorted(ids, key=lambda i: (FAMILIES.index(i.split("-")[0]), int(i.split("-")[1])))
+    # STK-06 lives in iam.py, yet is listed after STK-05 (stack.py) and before STK-07 (network.py)
+    assert ids.index("STK-05") < ids.index("STK-06") < ids.index("STK-07")
 
 
 def test_names_are_unique_kebab_case_and_prefixed_by_their_checklist_id() -> None:
