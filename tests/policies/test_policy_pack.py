@@ -125,17 +125,71 @@ def test_no_other_module_constructs_the_pack() -> None:
                 assert name != "PolicyPack", path
 
 
-def test_the_pack_imports_nothing_from_the_project() -> None:
-    # What the CLI runs (__main__ and rules/) may only use what policies/requirements.txt installs.
-    allowed = {"pulumi_policy", "__future__"} | set(sys.stdlib_module_names)
-    for path in PACK.rglob("*.py"):
-        for node in ast.walk(ast.parse(path.read_text())):
-            if isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
-                top = node.module.split(".")[0]
-                assert top in allowed | {"rules"}, f"{path}: {node.module}"
-            elif isinstance(node, ast.Import):
-                for alias in node.names:
-                    assert alias.name.split(".")[0] in allowed, f"{path}: {alias.name}"
+# What the CLI runs may only use what policies/requirements.txt installs, and the pack itself.
+RUNTIME = {"pulumi_policy", "__future__"} | set(sys.stdlib_module_names)
+
+
+def outside_imports(path: Path, pack: Path) -> list[str]:
+    """The imports of a pack file that reach outside the pack (or that work only one way).
+
+    The CLI runs the pack with `pack` on sys.path (the rules are the top-level package `rules`),
+    the offline plan imports it as `policies.rules`: so __main__.py imports `rules` absolutely,
+    and everything under rules/ imports the pack relatively, never above rules/.
+    """
+    parts = path.relative_to(pack).parts
+    in_rules = parts[0] == "rules"
+    depth = len(parts) - 1  # packages between the pack and the file: rules/lib/x.py -> 2
+    found = []
+    for node in ast.walk(ast.parse(path.read_text())):
+        if isinstance(node, ast.ImportFrom) and node.level:
+            if not in_rules or node.level > depth:
+                found.append(f"{'.' * node.level}{node.module or ''} (above rules/)")
+        elif isinstance(node, ast.ImportFrom) and node.module:
+            top = node.module.split(".")[0]
+            if top not in RUNTIME and not (top == "rules" and not in_rules):
+                found.append(node.module)
+        elif isinstance(node, ast.Import):
+            found += [a.name for a in node.names if a.name.split(".")[0] not in RUNTIME]
+        elif isinstance(node, ast.Call) and getattr(node.func, "attr", getattr(node.func, "id", "")) in (
+            "import_module",
+            "__import__",
+        ):
+            found.append("a dynamic import")
+    return found
+
+
+def test_the_pack_imports_nothing_outside_itself() -> None:
+    files = [p for p in PACK.rglob("*.py") if p != PACK / "__init__.py"]  # (that one: offline only)
+    assert {p.relative_to(PACK).parts[0] for p in files} == {"__main__.py", "rules"}
+    offenders = {str(p.relative_to(PACK)): outside_imports(p, PACK) for p in files}
+    assert {k: v for k, v in offenders.items() if v} == {}
+
+
+def test_the_import_check_catches_what_would_break_the_standalone_pack(tmp_path: Path) -> None:
+    (tmp_path / "rules" / "lib").mkdir(parents=True)
+    bad = tmp_path / "rules" / "lib" / "bad.py"
+    bad.write_text(
+        "import yaml\n"
+        "from components.settings.tiers import TIER_DEFAULTS\n"
+        "from tools.plan import compat\n"
+        "from ...tools import x\n"
+        "from rules.lib import props\n"
+        "from . import props as ok\n"
+        "from .. import ml as fine\n"
+        "import importlib\n"
+        "importlib.import_module('components')\n"
+    )
+    assert outside_imports(bad, tmp_path) == [
+        "yaml",
+        "components.settings.tiers",
+        "tools.plan",
+        "...tools (above rules/)",
+        "rules.lib",
+        "a dynamic import",
+    ]
+    main = tmp_path / "__main__.py"
+    main.write_text("from rules import ALL_POLICIES\nfrom .rules import x\n")
+    assert outside_imports(main, tmp_path) == [".rules (above rules/)"]
 
 
 def test_the_cli_entry_point_registers_every_rule(tmp_path: Path) -> None:
