@@ -11,11 +11,11 @@ from typing import Any
 
 import jsonschema
 import pytest
-from policy_fixtures import mutate, secure_platform
 
 from components.settings.tiers import TIER_DEFAULTS
 from policies.rules import ALL_POLICIES, ALL_RULES
 from policies.rules.lib.params import not_configured
+from tests.policies.policy_fixtures import mutate, secure_platform
 from tools import policy_config
 from tools.plan.policy import (
     config_path_for,

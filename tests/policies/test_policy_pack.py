@@ -11,15 +11,15 @@ import sys
 from pathlib import Path
 
 import yaml
-from policy_checklist import CHECKLIST_IDS, RESOURCE_ROWS
-from pulumi_policy import Policy, StackValidationPolicy
+from pulumi_policy import Policy
 
 import policies.rules
 from policies.rules import ALL_POLICIES, ALL_RULES, FAMILIES, RULE_MODULES
 from policies.rules.lib.rule import Rule
+from tests.policies.rule_cases import SERVICES, ResourceCase, StackCase
 
 PACK = Path(policies.rules.__file__).resolve().parents[1]
-NAME = re.compile(r"^(ml|st|kv|cr|aks|mon|iam|stk)-\d{2}(-[a-z0-9]+)+$")
+NAME = re.compile(rf"^({'|'.join(f.lower() for f in FAMILIES)})-\d{{2}}(-[a-z0-9]+)+$")
 
 
 def rule_id(policy: Policy) -> str:
@@ -56,18 +56,30 @@ def test_names_are_unique_kebab_case_and_prefixed_by_their_checklist_id() -> Non
         assert policy.name.startswith(rule_id(policy).lower() + "-"), policy.name
 
 
-def test_every_checklist_row_is_covered() -> None:
-    assert {rule_id(p) for p in ALL_POLICIES} == CHECKLIST_IDS
+def test_each_service_test_module_lists_the_checklist_rows_of_its_rules() -> None:
+    for rules, tests in SERVICES:
+        assert set(tests.CHECKLIST) == {r.rule_id for r in rules.RULES}, tests.__name__
 
 
 def test_descriptions_cite_id_and_sources_exactly_as_the_checklist() -> None:
-    for policy in ALL_POLICIES:
-        rid = rule_id(policy)
-        if rid in RESOURCE_ROWS:
-            assert policy.description.endswith(f"Sources: {RESOURCE_ROWS[rid]}."), policy.name
-        else:
-            assert isinstance(policy, StackValidationPolicy), policy.name
-            assert policy.description.endswith("Sources: custom stack rule."), policy.name
+    for rules, tests in SERVICES:
+        for rule in rules.RULES:
+            sources = tests.CHECKLIST[rule.rule_id]
+            assert rule.policy.description == f"{rule.rule_id}: {rule.summary} Sources: {sources}.", rule.name
+            if rule.rule_id.startswith("STK-"):  # the checklist's stack rules have no external source
+                assert (rule.is_stack_rule, sources) == (True, "custom stack rule"), rule.name
+
+
+def test_every_rule_has_a_passing_and_a_failing_case_in_its_service_tests() -> None:
+    for rules, tests in SERVICES:
+        names = {r.name for r in rules.RULES}
+        assert {c.policy for c in tests.CASES} <= names, f"{tests.__name__} has cases of other modules' rules"
+        for rule in rules.RULES:
+            mine = [c for c in tests.CASES if c.policy == rule.name]
+            kind = StackCase if rule.is_stack_rule else ResourceCase
+            assert all(isinstance(c, kind) for c in mine), rule.name
+            assert any(c.fails_with is None for c in mine), f"{rule.name}: no passing case"
+            assert any(c.fails_with is not None for c in mine), f"{rule.name}: no failing case"
 
 
 def test_each_rule_defaults_to_its_prod_level() -> None:

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from pulumi_policy import (
     Policy,
@@ -66,6 +67,7 @@ def describe(rule_id: str, summary: str, sources: str) -> str:
 
 
 ResourceCheck = Callable[[Resource], Iterable[Report]]
+StackCheck = Callable[[Stack], Iterable[Report]]
 
 
 def resource_rule(
@@ -92,11 +94,7 @@ def resource_rule(
         report_all(check(resource), None, guard, report)
 
     policy = ResourceValidationPolicy(
-        name=policy_name(rule_id, slug),
-        description=describe(rule_id, summary, sources),
-        validate=validate,
-        enforcement_level=levels.prod,
-        config_schema=config_schema(params),
+        validate=validate, **_policy_fields(rule_id, slug, summary, sources, levels, params)
     )
     return Rule(rule_id, slug, summary, sources, levels, tuple(params), wanted, policy)
 
@@ -107,7 +105,7 @@ def stack_rule(
     slug: str,
     summary: str,
     sources: str,
-    check: Callable[[Stack], Iterable[Report]],
+    check: StackCheck,
     levels: Levels,
     params: Sequence[Param] = (),
 ) -> Rule:
@@ -117,14 +115,20 @@ def stack_rule(
         stack = Stack(args.resources, effective_config(params, args.get_config()))
         report_all(check(stack), None, stack.guard, report)
 
-    policy = StackValidationPolicy(
-        name=policy_name(rule_id, slug),
-        description=describe(rule_id, summary, sources),
-        validate=validate,
-        enforcement_level=levels.prod,
-        config_schema=config_schema(params),
-    )
+    policy = StackValidationPolicy(validate=validate, **_policy_fields(rule_id, slug, summary, sources, levels, params))
     return Rule(rule_id, slug, summary, sources, levels, tuple(params), None, policy)
+
+
+def _policy_fields(
+    rule_id: str, slug: str, summary: str, sources: str, levels: Levels, params: Sequence[Param]
+) -> dict[str, Any]:
+    """What both kinds of Pulumi policy are built with: name, description, level, schema."""
+    return {
+        "name": policy_name(rule_id, slug),
+        "description": describe(rule_id, summary, sources),
+        "enforcement_level": levels.prod,
+        "config_schema": config_schema(params),
+    }
 
 
 # What a rule module needs to write rules (reading props: props.py; type tokens: catalog.py).
