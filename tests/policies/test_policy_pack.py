@@ -177,6 +177,19 @@ def test_the_pack_imports_nothing_outside_itself() -> None:
     assert {k: v for k, v in offenders.items() if v} == {}
 
 
+def test_only_props_reads_pulumi_policys_internals() -> None:
+    # The pack's one fence: pulumi_policy.proxy (unknown values) is read in lib/props.py only,
+    # and nothing in the pack uses a private name of pulumi_policy.
+    users = {}
+    for path in PACK.rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.ImportFrom) and (node.module or "").startswith("pulumi_policy"):
+                assert not any(a.name.startswith("_") for a in node.names), path
+                if node.module != "pulumi_policy":
+                    users.setdefault(str(path.relative_to(PACK)), set()).add(node.module)
+    assert users == {"rules/lib/props.py": {"pulumi_policy.proxy"}}
+
+
 def test_the_import_check_catches_what_would_break_the_standalone_pack(tmp_path: Path) -> None:
     (tmp_path / "rules" / "lib").mkdir(parents=True)
     bad = tmp_path / "rules" / "lib" / "bad.py"

@@ -7,8 +7,8 @@ they are imported here and nowhere else, so an upgrade has one file to re-check.
 when the pins in the requirements files or the installed versions differ from it, or when one
 of the names imported below is gone.
 
-(The policy pack runs standalone and cannot import this module: it reads pulumi_policy's proxy
-module itself.)
+(The policy pack runs standalone and cannot import this module: it fences its own use of
+pulumi_policy's proxy in policies/rules/lib/props.py.)
 """
 
 from __future__ import annotations
