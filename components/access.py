@@ -14,10 +14,10 @@ from typing import Literal
 
 import pulumi
 
-from .base import PlatformComponent, StackContext
+from .core.component import PlatformComponent, StackContext
+from .core.role_assignment import assign_role
+from .core.roles import PrincipalType
 from .data import DatastoreTarget
-from .role_assignment import assign_role
-from .roles import PrincipalType
 from .settings.access import DATA_ROLES, REGISTRY_USER, AccessSettings
 from .settings.data import AccessLevel
 

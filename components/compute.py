@@ -13,7 +13,6 @@ import pulumi
 from pulumi_azure_native import machinelearningservices as ml
 from pulumi_azure_native import managedidentity
 
-from .base import PlatformComponent, StackContext
 from .compute_identity import ComputeTargets, compute_roles, grant_compute_roles
 from .compute_resource import (
     AML_COMPUTE_REPLACE_ON,
@@ -24,6 +23,7 @@ from .compute_resource import (
     user_assigned,
 )
 from .compute_targets import Placement, attached_properties, cluster_properties, instance_properties
+from .core.component import PlatformComponent, StackContext
 from .settings.compute import ComputeSettings
 
 if TYPE_CHECKING:

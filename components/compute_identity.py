@@ -7,8 +7,8 @@ from dataclasses import dataclass
 import pulumi
 from pulumi_azure_native import authorization
 
-from .base import PlatformComponent
-from .role_assignment import assign_role
+from .core.component import PlatformComponent
+from .core.role_assignment import assign_role
 
 
 @dataclass(frozen=True)

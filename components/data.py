@@ -15,7 +15,7 @@ import pulumi
 from pulumi_azure_native import machinelearningservices as ml
 from pulumi_azure_native import storage
 
-from .base import PlatformComponent, StackContext
+from .core.component import PlatformComponent, StackContext
 from .settings.data import AccessLevel, DataSettings, DatastoreSettings
 from .settings.errors import Problem, SettingsError
 from .settings.workspace import StorageSettings

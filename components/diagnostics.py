@@ -7,37 +7,17 @@ per-setting retention policies of diagnostic settings are deprecated, so none is
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import pulumi
 from pulumi_azure_native import monitor
 
-from .base import PlatformComponent, StackContext
+from .core.component import PlatformComponent, StackContext
+from .core.targets import DiagnosticTarget, storage_diagnostic_targets
 from .settings.diagnostics import DiagnosticsSettings
 
 if TYPE_CHECKING:
     from .workspace import Workspace
-
-
-@dataclass(frozen=True)
-class DiagnosticTarget:
-    name: str  # short, unique among targets: used in resource names ("workspace", "aks")
-    resource_id: pulumi.Input[str]
-    logs: bool = True  # a storage account itself has metrics only; its services have the logs
-
-
-def storage_diagnostic_targets(
-    name: str, account_id: pulumi.Input[str], services: tuple[str, ...] = ("blob",)
-) -> list[DiagnosticTarget]:
-    """A storage account has metrics only; its logs are its services' (blob, file...)."""
-    return [
-        DiagnosticTarget(name, account_id, logs=False),
-        *(
-            DiagnosticTarget(f"{name}-{service}", pulumi.Output.concat(account_id, f"/{service}Services/default"))
-            for service in services
-        ),
-    ]
 
 
 def workspace_diagnostic_targets(workspace: Workspace) -> list[DiagnosticTarget]:

@@ -10,8 +10,8 @@ import pulumi
 from pulumi_azure_native import keyvault, managedidentity, storage
 from pulumi_azure_native import machinelearningservices as ml
 
-from .base import PlatformComponent, StackContext
-from .role_assignment import assign_role
+from .core.component import PlatformComponent, StackContext
+from .core.role_assignment import assign_role
 from .settings.encryption import EncryptionSettings
 
 # get, wrapKey and unwrapKey on keys: what Azure ML and Storage need from a customer key

@@ -11,11 +11,11 @@ import pulumi
 from pulumi_azure_native import kubernetesconfiguration as k8sconfig
 from pulumi_azure_native import machinelearningservices as ml
 
-from .base import PlatformComponent, StackContext
 from .compute_resource import KUBERNETES_REPLACE_ON, ml_compute, user_assigned
+from .core.component import PlatformComponent, StackContext
+from .core.role_assignment import assign_role
 from .inference_aks import cluster_name, inference_cluster
 from .inference_monitoring import container_insights
-from .role_assignment import assign_role
 from .settings.compute import InferenceSettings, is_gpu_size
 
 EXTENSION_TYPE = "Microsoft.AzureML.Kubernetes"

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pulumi
 from pulumi_azure_native import containerservice as aks
 
-from .base import PlatformComponent
+from .core.component import PlatformComponent
 from .settings.compute import InferenceSettings, NodePoolSettings
 
 # Linux pool names: lowercase letters and digits, at most 12 characters

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 
 from pulumi_azure_native import keyvault
 
-from .base import PlatformComponent
+from .core.component import PlatformComponent
 from .settings.workspace import KeyVaultSettings
 
 

@@ -7,13 +7,13 @@ everyone. The locks are protected themselves, so lifting them is always delibera
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import pulumi
 from pulumi_azure_native import authorization
 
-from .base import PlatformComponent, StackContext
+from .core.component import PlatformComponent, StackContext
+from .core.targets import LockTarget
 from .settings.locks import LocksSettings
 
 if TYPE_CHECKING:
@@ -21,12 +21,6 @@ if TYPE_CHECKING:
     from .workspace import Workspace
 
 NOTES = "Managed by the ml-platform stack. Lift on purpose only: see the README (protection and locks)."
-
-
-@dataclass(frozen=True)
-class LockTarget:
-    name: str
-    resource_id: pulumi.Input[str]
 
 
 def data_lock_targets(workspace: Workspace, monitoring: Monitoring) -> list[LockTarget]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pulumi
 from pulumi_azure_native import applicationinsights, operationalinsights
 
-from .base import PlatformComponent, StackContext
+from .core.component import PlatformComponent, StackContext
 from .settings.workspace import MonitoringSettings
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import pulumi
 from pulumi_azure_native import network
 
-from .base import PlatformComponent, StackContext
+from .core.component import PlatformComponent, StackContext
 from .settings.network import NetworkSettings, SubnetPurpose
 
 

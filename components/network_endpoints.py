@@ -7,33 +7,17 @@ workspace's own, plus any a later component adds, such as data lakes with ``dfs`
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import pulumi
 from pulumi_azure_native import network, privatedns
 
-from .base import PlatformComponent, StackContext
+from .core.component import PlatformComponent, StackContext
+from .core.targets import PrivateLinkTarget
 from .settings.network import PRIVATE_DNS_ZONES, NetworkSettings
 
 if TYPE_CHECKING:
     from .workspace import Workspace
-
-
-@dataclass(frozen=True)
-class PrivateLinkTarget:
-    """A resource to reach through private endpoints, one per private-link group id."""
-
-    name: str  # short, unique among targets: used in resource names ("workspace", "lake-raw")
-    resource_id: pulumi.Input[str]
-    group_ids: tuple[str, ...]  # keys of PRIVATE_DNS_ZONES: amlworkspace, vault, blob, file, dfs, registry
-
-    def __post_init__(self) -> None:
-        unknown = set(self.group_ids) - set(PRIVATE_DNS_ZONES)
-        if unknown or not self.group_ids:
-            raise ValueError(
-                f"private link target {self.name}: group ids {sorted(unknown)} not in {sorted(PRIVATE_DNS_ZONES)}"
-            )
 
 
 def workspace_private_link_targets(workspace: Workspace) -> list[PrivateLinkTarget]:

@@ -16,8 +16,8 @@ from collections.abc import Mapping, Sequence
 import pulumi
 from pulumi_azure_native import machinelearningservices as ml
 
-from .base import PlatformComponent, StackContext
-from .network_endpoints import PrivateLinkTarget
+from .core.component import PlatformComponent, StackContext
+from .core.targets import PrivateLinkTarget
 from .settings.network import NetworkSettings, OutboundRule
 
 OutboundRuleArgs = ml.FqdnOutboundRuleArgs | ml.PrivateEndpointOutboundRuleArgs | ml.ServiceTagOutboundRuleArgs

@@ -10,17 +10,18 @@ from pulumi_azure_native import authorization, resources
 
 from .access import Access, Grantee, identity_grant_summary
 from .access_cli import az_ml_commands
-from .base import PlatformComponent, StackContext
 from .compute import Compute
 from .compute_identity import ComputeTargets
+from .core.component import PlatformComponent, StackContext
+from .core.naming import Names
+from .core.targets import DiagnosticTarget, LockTarget, PrivateLinkTarget, storage_diagnostic_targets
 from .data import Data
-from .diagnostics import Diagnostics, DiagnosticTarget, storage_diagnostic_targets, workspace_diagnostic_targets
+from .diagnostics import Diagnostics, workspace_diagnostic_targets
 from .identity import ENDPOINT_APPROVER, grant_workspace_identity
-from .locks import Locks, LockTarget, data_lock_targets
+from .locks import Locks, data_lock_targets
 from .monitoring import Monitoring
-from .naming import Names
 from .network import Network
-from .network_endpoints import PrivateEndpoints, PrivateLinkTarget, workspace_private_link_targets
+from .network_endpoints import PrivateEndpoints, workspace_private_link_targets
 from .network_managed import ManagedOutboundRules, user_defined_rules
 from .settings import StackSettings
 from .settings.secrets import read_secret

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 
 from pulumi_azure_native import containerregistry
 
-from .base import PlatformComponent
+from .core.component import PlatformComponent
 from .settings.workspace import RegistrySettings
 
 

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 from pulumi_azure_native import storage
 
-from .base import PlatformComponent
+from .core.component import PlatformComponent
 
 if TYPE_CHECKING:
     from .encryption import CustomerManagedKey

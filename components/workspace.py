@@ -5,13 +5,13 @@ from __future__ import annotations
 import pulumi
 from pulumi_azure_native import machinelearningservices as ml
 
-from .base import PlatformComponent, StackContext
+from .core.component import PlatformComponent, StackContext
+from .core.role_assignment import assign_role
 from .encryption import CustomerManagedKey
 from .identity import WORKSPACE_STORAGE_ROLES, grant_workspace_identity, user_assigned_workspace_identity
 from .keyvault import workspace_key_vault
 from .network_managed import managed_network_args
 from .registry import workspace_registry
-from .role_assignment import assign_role
 from .settings.stack import StackSettings
 from .storage import StorageSpec, secure_storage_account
 

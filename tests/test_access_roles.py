@@ -1,4 +1,4 @@
-"""The role catalogue (components/roles.py) against the role table of azure-facts.md, parsed at test time."""
+"""The role catalogue (components/core/roles.py) against the role table of azure-facts.md, parsed at test time."""
 
 from __future__ import annotations
 
@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
+from components.core.roles import BUILTIN_ROLES
 from components.identity import USER_ASSIGNED_ROLES
-from components.roles import BUILTIN_ROLES
 from components.settings.access import DATA_ROLES, NEVER_FROM_SETTINGS, REGISTRY_USER, WORKSPACE_ROLES
 from tools.plan.stackfile import ROOT
 

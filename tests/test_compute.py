@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from components.roles import BUILTIN_ROLES
+from components.core.roles import BUILTIN_ROLES
 from components.settings import validate_settings
 from tests.conftest import STACKS
 from tests.planning import Resources, config_for, plan, stack_values

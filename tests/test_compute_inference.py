@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from components.roles import BUILTIN_ROLES
+from components.core.roles import BUILTIN_ROLES
 from tests.planning import Resources, config_for, plan
 from tools.plan.engine import run_program
 

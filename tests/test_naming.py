@@ -7,7 +7,7 @@ import re
 from hypothesis import example, given
 from hypothesis import strategies as st
 
-from components.naming import Names
+from components.core.naming import Names
 
 prefixes = st.from_regex(r"[a-z][a-z0-9]{1,7}", fullmatch=True)
 # Pulumi stack names: letters, digits, hyphens, underscores, dots (up to 100 characters)

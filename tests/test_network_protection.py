@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from components.roles import BUILTIN_ROLES
+from components.core.roles import BUILTIN_ROLES
 from policies.offline import evaluate
 from tests.planning import Resources, config_for, plan
 from tools.plan.engine import run_program
@@ -197,11 +197,12 @@ def test_an_existing_resource_group_is_never_locked_only_the_data_bearing_resour
 # --- the hooks later components use (data lakes, AKS) ---------------------------------------------
 
 HOOK_PROGRAM = """
-from components.base import StackContext
-from components.diagnostics import Diagnostics, DiagnosticTarget
-from components.locks import Locks, LockTarget
-from components.naming import Names
-from components.network_endpoints import PrivateEndpoints, PrivateLinkTarget
+from components.core.component import StackContext
+from components.core.naming import Names
+from components.core.targets import DiagnosticTarget, LockTarget, PrivateLinkTarget
+from components.diagnostics import Diagnostics
+from components.locks import Locks
+from components.network_endpoints import PrivateEndpoints
 from components.network_managed import ManagedOutboundRules, user_defined_rules
 from components.settings import load_settings
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from components.roles import BUILTIN_ROLES
+from components.core.roles import BUILTIN_ROLES
 from tests.conftest import STACKS
 from tests.planning import Resources, plan
 

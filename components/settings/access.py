@@ -23,7 +23,7 @@ TIER_DEFAULTS: dict[str, dict[str, Any]] = {"dev": {}, "staging": {}, "prod": {}
 
 DATA_SCIENTIST = "AzureML Data Scientist"
 REGISTRY_USER = "AzureML Registry User"
-# Roles grantable on the workspace from settings (their GUIDs are in components/roles.py).
+# Roles grantable on the workspace from settings (their GUIDs are in components/core/roles.py).
 WORKSPACE_ROLES = ("AzureML Compute Operator", DATA_SCIENTIST, "Reader")
 # Roles that create, change or delete compute (directly or through "*" actions).
 COMPUTE_WRITE_ROLES = frozenset({"AzureML Compute Operator", "Contributor", "Owner"})

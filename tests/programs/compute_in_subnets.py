@@ -1,10 +1,10 @@
 """A program for the tests: the Compute component alone, in a stack whose network feature has
 put subnets in the context (the real platform wires them once the network feature exists)."""
 
-from components.base import StackContext
 from components.compute import Compute
 from components.compute_identity import ComputeTargets
-from components.naming import Names
+from components.core.component import StackContext
+from components.core.naming import Names
 from components.settings import load_settings
 
 SUBNETS = {
