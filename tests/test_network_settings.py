@@ -170,17 +170,17 @@ def network(**fields: Any) -> NetworkSettings:
 @pytest.mark.parametrize(
     ("fields", "expected"),
     [
-        ({"mode": "none", "privateEndpoints": False}, NetworkAccess("Enabled", "Enabled", "Allow")),
-        ({"mode": "managed", "privateEndpoints": False}, NetworkAccess("Enabled", "Enabled", "Allow")),
+        ({"mode": "none", "privateEndpoints": False}, NetworkAccess("Enabled", "Enabled")),
+        ({"mode": "managed", "privateEndpoints": False}, NetworkAccess("Enabled", "Enabled")),
         (
             {"mode": "managed", "privateEndpoints": False, "allowedIpRanges": ["20.50.12.0/24"]},
-            NetworkAccess("Enabled", "Enabled", "Deny", ("20.50.12.0/24",)),
+            NetworkAccess("Enabled", "Enabled", ("20.50.12.0/24",)),
         ),
-        ({"mode": "managed", "privateEndpoints": True}, NetworkAccess("Disabled", "Disabled", "Deny")),
-        ({"mode": "customerVnet", "privateEndpoints": True}, NetworkAccess("Disabled", "Disabled", "Deny")),
+        ({"mode": "managed", "privateEndpoints": True}, NetworkAccess("Disabled", "Disabled")),
+        ({"mode": "customerVnet", "privateEndpoints": True}, NetworkAccess("Disabled", "Disabled")),
         (
             {"mode": "customerVnet", "privateEndpoints": True, "allowedIpRanges": ["52.174.10.7/32"]},
-            NetworkAccess("Disabled", "Enabled", "Deny", ("52.174.10.7",)),
+            NetworkAccess("Disabled", "Enabled", ("52.174.10.7",)),
         ),
     ],
 )

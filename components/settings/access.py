@@ -15,7 +15,7 @@ from typing import Annotated, Any, Literal
 from pydantic import AfterValidator, Field, model_validator
 
 from .base import SettingsModel, problem
-from .data import AccessLevel, DatastoreSettings
+from .data import AccessLevel
 
 # Per-tier defaults of this section (camelCase keys as in the stack file), merged by tiers.py.
 # Who gets what is a per-stack decision (the stack files differ on purpose): no tier grants anything.
@@ -127,28 +127,3 @@ class AccessSettings(SettingsModel):
                 # one entry per object id keeps the data-scientist/compute check whole
                 raise problem(f"principals.{key}.objectId", f"already used by principals.{other}: merge the entries")
         return self
-
-
-def check_datastore_grants(access: AccessSettings, datastores: dict[str, DatastoreSettings]) -> None:
-    """Principals may only be granted data roles on identity-based datastores the stack defines."""
-    for key, principal in access.principals.items():
-        for name in principal.datastores:
-            store = datastores.get(name)
-            if store is None:
-                known = ", ".join(sorted(datastores)) or "none defined"
-                raise problem(f"access.principals.{key}.datastores.{name}", f"no datastore '{name}' in data ({known})")
-            if not store.identity_based:
-                raise problem(
-                    f"access.principals.{key}.datastores.{name}",
-                    "file-share datastores are reached with their credential, not a data role",
-                )
-
-
-def check_workspace_identity(identity: str, registry_mode: str) -> None:
-    """A user-assigned identity gets its roles before the workspace exists, on resources that exist:
-    a registry Azure ML would create later would leave it without AcrPull/AcrPush."""
-    if identity == "UserAssigned" and registry_mode != "create":
-        raise problem(
-            "workspace.identity",
-            "UserAssigned needs registry.mode 'create' (the identity's roles are granted up front)",
-        )
