@@ -24,6 +24,7 @@ from .compute_resource import (
 )
 from .compute_targets import Placement, attached_properties, cluster_properties, instance_properties
 from .core.component import PlatformComponent, StackContext
+from .core.targets import DiagnosticTarget
 from .settings.compute import ComputeSettings
 
 if TYPE_CHECKING:
@@ -115,6 +116,8 @@ class Compute(PlatformComponent):
         }
 
         self.inference: Inference | None = None
+        self.inference_cluster_name: pulumi.Output[str] | None = None
+        self.diagnostic_targets: list[DiagnosticTarget] = []
         if settings.inference.enabled:
             # imported here: the AKS and extension SDK modules load only for stacks that use them
             from .inference import Inference
@@ -129,6 +132,8 @@ class Compute(PlatformComponent):
                 disable_local_auth=local_auth_off,
                 opts=self.child_opts(),
             )
+            self.inference_cluster_name = self.inference.cluster.name
+            self.diagnostic_targets += self.inference.diagnostic_targets
             if self.inference.kubelet_acr_pull is not None:
                 self.role_grants.append(
                     ("inferenceKubelet", self.inference.kubelet_principal_id, [("registry", "AcrPull")])

@@ -16,6 +16,7 @@ from pulumi_azure_native import machinelearningservices as ml
 from pulumi_azure_native import storage
 
 from .core.component import PlatformComponent, StackContext
+from .core.targets import DiagnosticTarget, LockTarget, PrivateLinkTarget, storage_diagnostic_targets
 from .settings.data import AccessLevel, DataSettings, DatastoreSettings
 from .settings.errors import Problem, SettingsError
 from .settings.workspace import StorageSettings
@@ -96,6 +97,7 @@ class Data(PlatformComponent):
             )
             self.lakes[key] = lake.account
             refs[key] = AccountRef(lake.account.name, lake.account.id, ctx.resource_group_name, ctx.subscription_id)
+        self._publish_targets(settings)
 
         # one container per (account, name), however many datastores point at it
         self.containers: dict[str, storage.BlobContainer] = {}
@@ -131,6 +133,18 @@ class Data(PlatformComponent):
             for ds_name, store in settings.datastores.items()
         }
         self.finish({"datastores": self.summary, "lakeAccountIds": {k: a.id for k, a in self.lakes.items()}})
+
+    def _publish_targets(self, settings: DataSettings) -> None:
+        """The lakes this stack creates, for the private endpoints, diagnostic settings and locks."""
+        self.private_link_targets: list[PrivateLinkTarget] = []
+        self.diagnostic_targets: list[DiagnosticTarget] = []
+        self.lock_targets: list[LockTarget] = []
+        for key, lake in self.lakes.items():
+            # file too: a lake may hold file-share datastores (and policy STK-07 asks blob + file of accounts)
+            groups = ("blob", "file", "dfs") if settings.accounts[key].hierarchical_namespace else ("blob", "file")
+            self.private_link_targets.append(PrivateLinkTarget(f"lake-{key}", lake.id, groups))
+            self.diagnostic_targets += storage_diagnostic_targets(f"lake-{key}", lake.id)
+            self.lock_targets.append(LockTarget(f"lake-{key}", lake.id))
 
     def _lake_names(self, settings: DataSettings) -> dict[str, str]:
         """Globally unique account names; two keys must not shorten to the same name."""

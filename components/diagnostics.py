@@ -7,29 +7,13 @@ per-setting retention policies of diagnostic settings are deprecated, so none is
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
 
 import pulumi
 from pulumi_azure_native import monitor
 
 from .core.component import PlatformComponent, StackContext
-from .core.targets import DiagnosticTarget, storage_diagnostic_targets
+from .core.targets import DiagnosticTarget
 from .settings.diagnostics import DiagnosticsSettings
-
-if TYPE_CHECKING:
-    from .workspace import Workspace
-
-
-def workspace_diagnostic_targets(workspace: Workspace) -> list[DiagnosticTarget]:
-    """The workspace, key vault, registry, and storage with its blob and file services."""
-    targets = [
-        DiagnosticTarget("workspace", workspace.workspace.id),
-        DiagnosticTarget("keyvault", workspace.key_vault.id),
-        *storage_diagnostic_targets("storage", workspace.storage.account.id, ("blob", "file")),
-    ]
-    if workspace.registry is not None:
-        targets.append(DiagnosticTarget("registry", workspace.registry.id))
-    return targets
 
 
 class Diagnostics(PlatformComponent):

@@ -14,6 +14,7 @@ from pulumi_azure_native import machinelearningservices as ml
 from .compute_resource import KUBERNETES_REPLACE_ON, ml_compute, user_assigned
 from .core.component import PlatformComponent, StackContext
 from .core.role_assignment import assign_role
+from .core.targets import DiagnosticTarget
 from .inference_aks import cluster_name, inference_cluster
 from .inference_monitoring import container_insights
 from .settings.compute import InferenceSettings, is_gpu_size
@@ -138,6 +139,8 @@ class Inference(PlatformComponent):
             # attaching before the extension is running fails
             depends_on=[self.extension],
         )
+        # the cluster's control-plane logs (API server, audit...); container logs go through insights
+        self.diagnostic_targets = [DiagnosticTarget("aks", self.cluster.id)]
         self.finish(
             {
                 "clusterName": self.cluster.name,

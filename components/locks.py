@@ -7,7 +7,6 @@ everyone. The locks are protected themselves, so lifting them is always delibera
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
 
 import pulumi
 from pulumi_azure_native import authorization
@@ -16,25 +15,7 @@ from .core.component import PlatformComponent, StackContext
 from .core.targets import LockTarget
 from .settings.locks import LocksSettings
 
-if TYPE_CHECKING:
-    from .monitoring import Monitoring
-    from .workspace import Workspace
-
 NOTES = "Managed by the ml-platform stack. Lift on purpose only: see the README (protection and locks)."
-
-
-def data_lock_targets(workspace: Workspace, monitoring: Monitoring) -> list[LockTarget]:
-    """Resources whose loss loses data. The workspace itself is left out: its computes and online
-    deployments are child resources, a lock on it would block deleting them, and a deleted
-    workspace stays recoverable (soft delete) for 14 days."""
-    targets = [
-        LockTarget("storage", workspace.storage.account.id),
-        LockTarget("keyvault", workspace.key_vault.id),
-        LockTarget("logs", monitoring.log_analytics.id),
-    ]
-    if workspace.registry is not None:
-        targets.append(LockTarget("registry", workspace.registry.id))
-    return targets
 
 
 class Locks(PlatformComponent):

@@ -6,6 +6,7 @@ import pulumi
 from pulumi_azure_native import applicationinsights, operationalinsights
 
 from .core.component import PlatformComponent, StackContext
+from .core.targets import LockTarget
 from .settings.workspace import MonitoringSettings
 
 
@@ -48,4 +49,6 @@ class Monitoring(PlatformComponent):
             **self.common,
             opts=self.child_opts(),
         )
+        # the logs are data: locked with the other data-bearing resources
+        self.lock_targets = [LockTarget("logs", self.log_analytics.id)]
         self.finish({"logAnalyticsId": self.log_analytics.id, "appInsightsId": self.app_insights.id})

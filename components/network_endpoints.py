@@ -1,13 +1,12 @@
 """Private endpoints with their private DNS zones, for every resource the platform reaches privately.
 
-Built after the resources exist: the platform hands in a list of ``PrivateLinkTarget`` (the
-workspace's own, plus any a later component adds, such as data lakes with ``dfs`` and ``blob``).
+Built after the resources exist: the platform hands in the ``PrivateLinkTarget`` lists the
+components publish (the workspace's own resources, then the data lakes with ``dfs`` and ``blob``).
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
 
 import pulumi
 from pulumi_azure_native import network, privatedns
@@ -15,21 +14,6 @@ from pulumi_azure_native import network, privatedns
 from .core.component import PlatformComponent, StackContext
 from .core.targets import PrivateLinkTarget
 from .settings.network import PRIVATE_DNS_ZONES, NetworkSettings
-
-if TYPE_CHECKING:
-    from .workspace import Workspace
-
-
-def workspace_private_link_targets(workspace: Workspace) -> list[PrivateLinkTarget]:
-    """The workspace and its associated resources (the secure quickstart's set)."""
-    targets = [
-        PrivateLinkTarget("workspace", workspace.workspace.id, ("amlworkspace",)),
-        PrivateLinkTarget("keyvault", workspace.key_vault.id, ("vault",)),
-        PrivateLinkTarget("storage", workspace.storage.account.id, ("blob", "file")),
-    ]
-    if workspace.registry is not None:
-        targets.append(PrivateLinkTarget("registry", workspace.registry.id, ("registry",)))
-    return targets
 
 
 class PrivateEndpoints(PlatformComponent):

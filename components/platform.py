@@ -14,14 +14,12 @@ from .compute import Compute
 from .compute_identity import ComputeTargets
 from .core.component import PlatformComponent, StackContext
 from .core.naming import Names
-from .core.targets import DiagnosticTarget, LockTarget, PrivateLinkTarget, storage_diagnostic_targets
 from .data import Data
-from .diagnostics import Diagnostics, workspace_diagnostic_targets
-from .identity import ENDPOINT_APPROVER, grant_workspace_identity
-from .locks import Locks, data_lock_targets
+from .diagnostics import Diagnostics
+from .locks import Locks
 from .monitoring import Monitoring
 from .network import Network
-from .network_endpoints import PrivateEndpoints, workspace_private_link_targets
+from .network_endpoints import PrivateEndpoints
 from .network_managed import ManagedOutboundRules, user_defined_rules
 from .settings import StackSettings
 from .settings.secrets import read_secret
@@ -106,7 +104,7 @@ class Platform(PlatformComponent):
         )
 
         # Isolation, diagnostics and locks come last: they point at what the components above made.
-        self._isolate_and_protect(settings, ctx, *self._extra_targets(settings))
+        self._isolate_and_protect(settings, ctx)
         self.outputs = self._outputs(settings, rg_name=ctx.resource_group_name)
         self.finish(self.outputs)
 
@@ -125,25 +123,6 @@ class Platform(PlatformComponent):
         group_id = subscription_id.apply(lambda sub: f"/subscriptions/{sub}/resourceGroups/{name}")
         return replace(self.ctx, resource_group_name=name, resource_group_id=group_id)
 
-    def _extra_targets(
-        self, settings: StackSettings
-    ) -> tuple[list[PrivateLinkTarget], list[DiagnosticTarget], list[LockTarget]]:
-        """What the data and compute components made that needs private links, diagnostics, locks
-        (the workspace's own resources are added by the isolation components themselves)."""
-        private_link_targets: list[PrivateLinkTarget] = []
-        diagnostic_targets: list[DiagnosticTarget] = []
-        lock_targets: list[LockTarget] = []
-        for key, lake in self.data.lakes.items():
-            # file too: a lake may hold file-share datastores (and policy STK-07 asks blob + file of accounts)
-            groups = ("blob", "file", "dfs") if settings.data.accounts[key].hierarchical_namespace else ("blob", "file")
-            private_link_targets.append(PrivateLinkTarget(f"lake-{key}", lake.id, groups))
-            diagnostic_targets += storage_diagnostic_targets(f"lake-{key}", lake.id)
-            lock_targets.append(LockTarget(f"lake-{key}", lake.id))
-        if self.compute.inference:
-            # the cluster's control-plane logs (API server, audit...); container logs go through insights
-            diagnostic_targets.append(DiagnosticTarget("aks", self.compute.inference.cluster.id))
-        return private_link_targets, diagnostic_targets, lock_targets
-
     def _outputs(self, settings: StackSettings, *, rg_name: pulumi.Input[str]) -> dict[str, Any]:
         """What a platform engineer needs after `pulumi up` (no secrets)."""
         return {
@@ -157,7 +136,7 @@ class Platform(PlatformComponent):
             "logAnalyticsWorkspaceId": self.monitoring.log_analytics.id,
             "computeNames": self.compute.compute_names,
             "computeIdentityPrincipalId": self.compute.principal_id,
-            "inferenceClusterName": self.compute.inference.cluster.name if self.compute.inference else None,
+            "inferenceClusterName": self.compute.inference_cluster_name,
             "workspaceIdentity": {"type": settings.workspace.identity, "principalId": self.workspace.principal_id},
             "datastores": self.data.summary,
             "accessGrants": [
@@ -181,14 +160,7 @@ class Platform(PlatformComponent):
             "azMl": az_ml_commands(self.workspace.workspace.name, rg_name),
         }
 
-    def _isolate_and_protect(
-        self,
-        settings: StackSettings,
-        ctx: StackContext,
-        private_link_targets: list[PrivateLinkTarget],
-        diagnostic_targets: list[DiagnosticTarget],
-        lock_targets: list[LockTarget],
-    ) -> None:
+    def _isolate_and_protect(self, settings: StackSettings, ctx: StackContext) -> None:
         if self.network is not None:
             self.private_endpoints: PrivateEndpoints | None = PrivateEndpoints(
                 self.child_name("endpoints"),
@@ -196,20 +168,21 @@ class Platform(PlatformComponent):
                 settings.network,
                 subnet_id=self.network.subnets["endpoints"],
                 vnet_id=self.network.vnet_id,
-                targets=[*workspace_private_link_targets(self.workspace), *private_link_targets],
+                targets=[*self.workspace.private_link_targets, *self.data.private_link_targets],
                 opts=self.child_opts(),
             )
         else:
             self.private_endpoints = None
         # Azure ML reaches the workspace's own resources itself; later ones need rules
-        rules = user_defined_rules(settings.network, private_link_targets) if settings.network.mode == "managed" else {}
+        later = self.data.private_link_targets
+        rules = user_defined_rules(settings.network, later) if settings.network.mode == "managed" else {}
         if rules:
             ManagedOutboundRules(
                 self.child_name("outbound"),
                 ctx,
                 workspace_name=self.workspace.workspace.name,
                 rules=rules,
-                after=self._endpoint_approvals(private_link_targets),
+                after=self.workspace.approve_private_endpoints(later),
                 opts=self.child_opts(),
             )
         if settings.diagnostics.enabled:
@@ -217,7 +190,11 @@ class Platform(PlatformComponent):
                 self.child_name("diagnostics"),
                 ctx,
                 settings.diagnostics,
-                targets=[*workspace_diagnostic_targets(self.workspace), *diagnostic_targets],
+                targets=[
+                    *self.workspace.diagnostic_targets,
+                    *self.data.diagnostic_targets,
+                    *self.compute.diagnostic_targets,
+                ],
                 opts=self.child_opts(),
             )
         if settings.locks.enabled:
@@ -226,19 +203,6 @@ class Platform(PlatformComponent):
                 ctx,
                 settings.locks,
                 owns_resource_group=settings.resource_group.create,
-                targets=[*data_lock_targets(self.workspace, self.monitoring), *lock_targets],
+                targets=[*self.workspace.lock_targets, *self.monitoring.lock_targets, *self.data.lock_targets],
                 opts=self.child_opts(),
             )
-
-    def _endpoint_approvals(self, targets: list[PrivateLinkTarget]) -> list[pulumi.Resource]:
-        """A user-assigned workspace identity may approve the managed network's private endpoints to
-        the later resources (data lakes) before their outbound rules exist."""
-        identity = self.workspace.identity
-        if identity is None:
-            return []
-        return [
-            grant_workspace_identity(
-                self.workspace, identity.identity, target.name, target.resource_id, ENDPOINT_APPROVER
-            )
-            for target in targets
-        ]

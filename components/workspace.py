@@ -2,13 +2,21 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import pulumi
 from pulumi_azure_native import machinelearningservices as ml
 
 from .core.component import PlatformComponent, StackContext
 from .core.role_assignment import assign_role
+from .core.targets import DiagnosticTarget, LockTarget, PrivateLinkTarget, storage_diagnostic_targets
 from .encryption import CustomerManagedKey
-from .identity import WORKSPACE_STORAGE_ROLES, grant_workspace_identity, user_assigned_workspace_identity
+from .identity import (
+    ENDPOINT_APPROVER,
+    WORKSPACE_STORAGE_ROLES,
+    grant_workspace_identity,
+    user_assigned_workspace_identity,
+)
 from .keyvault import workspace_key_vault
 from .network_managed import managed_network_args
 from .registry import workspace_registry
@@ -151,6 +159,7 @@ class Workspace(PlatformComponent):
                 for role in WORKSPACE_STORAGE_ROLES
             ]
             self.identity_grants = [("storage", role) for role in WORKSPACE_STORAGE_ROLES]
+        self._publish_targets()
         self.finish(
             {
                 "workspaceName": self.workspace.name,
@@ -159,6 +168,43 @@ class Workspace(PlatformComponent):
                 "keyVaultId": self.key_vault.id,
             }
         )
+
+    def _publish_targets(self) -> None:
+        """The workspace and its associated resources, for the private endpoints (the secure
+        quickstart's set), the diagnostic settings and the locks."""
+        registry = self.registry
+        self.private_link_targets: list[PrivateLinkTarget] = [
+            PrivateLinkTarget("workspace", self.workspace.id, ("amlworkspace",)),
+            PrivateLinkTarget("keyvault", self.key_vault.id, ("vault",)),
+            PrivateLinkTarget("storage", self.storage.account.id, ("blob", "file")),
+            *([PrivateLinkTarget("registry", registry.id, ("registry",))] if registry else []),
+        ]
+        # the storage account with its blob and file services
+        self.diagnostic_targets: list[DiagnosticTarget] = [
+            DiagnosticTarget("workspace", self.workspace.id),
+            DiagnosticTarget("keyvault", self.key_vault.id),
+            *storage_diagnostic_targets("storage", self.storage.account.id, ("blob", "file")),
+            *([DiagnosticTarget("registry", registry.id)] if registry else []),
+        ]
+        # Resources whose loss loses data. The workspace itself is left out: its computes and online
+        # deployments are child resources, a lock on it would block deleting them, and a deleted
+        # workspace stays recoverable (soft delete) for 14 days.
+        self.lock_targets: list[LockTarget] = [
+            LockTarget("storage", self.storage.account.id),
+            LockTarget("keyvault", self.key_vault.id),
+            *([LockTarget("registry", registry.id)] if registry else []),
+        ]
+
+    def approve_private_endpoints(self, targets: Sequence[PrivateLinkTarget]) -> list[pulumi.Resource]:
+        """A user-assigned workspace identity may approve the managed network's private endpoints to
+        resources made after the workspace (data lakes) before their outbound rules exist; Azure
+        grants this to a system-assigned identity itself."""
+        if self.identity is None:
+            return []
+        return [
+            grant_workspace_identity(self, self.identity.identity, target.name, target.resource_id, ENDPOINT_APPROVER)
+            for target in targets
+        ]
 
     def _identity_args(self) -> ml.ManagedServiceIdentityArgs:
         """The workspace's own identity, plus the customer key's identity when there is one."""
