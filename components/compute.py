@@ -41,11 +41,14 @@ class Compute(PlatformComponent):
         workspace_name: pulumi.Input[str],
         targets: ComputeTargets,
         managed_network: bool = False,
+        training_subnet_id: pulumi.Input[str] | None = None,
+        aks_subnet_id: pulumi.Input[str] | None = None,
+        logs_id: pulumi.Input[str],
         opts: pulumi.ResourceOptions | None = None,
     ) -> None:
         super().__init__("Compute", name, ctx, opts)
         local_auth_off = settings.disable_local_auth
-        placement = Placement(subnet_id=ctx.subnets.get("training"), managed_network=managed_network)
+        placement = Placement(subnet_id=training_subnet_id, managed_network=managed_network)
 
         # One identity for every cluster, created with its roles before any cluster, so a node
         # never starts without permission to pull images or read its inputs.
@@ -130,6 +133,8 @@ class Compute(PlatformComponent):
                 registry_id=targets.registry_id,
                 compute_identity_id=self.identity.id,
                 disable_local_auth=local_auth_off,
+                logs_id=logs_id,
+                subnet_id=aks_subnet_id,
                 opts=self.child_opts(),
             )
             self.inference_cluster_name = self.inference.cluster.name

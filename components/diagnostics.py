@@ -23,12 +23,11 @@ class Diagnostics(PlatformComponent):
         ctx: StackContext,
         settings: DiagnosticsSettings,
         *,
+        logs_id: pulumi.Input[str],
         targets: Sequence[DiagnosticTarget],
         opts: pulumi.ResourceOptions | None = None,
     ) -> None:
         super().__init__("Diagnostics", name, ctx, opts)
-        if ctx.log_analytics_workspace_id is None:
-            raise ValueError("diagnostics need the stack's Log Analytics workspace (StackContext)")
         names = [t.name for t in targets]
         if len(names) != len(set(names)):
             raise ValueError(f"diagnostic target names must be unique: {names}")
@@ -37,7 +36,7 @@ class Diagnostics(PlatformComponent):
                 self.child_name(target.name),
                 name=ctx.names.scoped("diag", 260),
                 resource_uri=target.resource_id,
-                workspace_id=ctx.log_analytics_workspace_id,
+                workspace_id=logs_id,
                 logs=(
                     [monitor.DiagnosticsLogSettingsArgs(category_group=settings.log_category_group, enabled=True)]
                     if target.logs

@@ -75,13 +75,13 @@ class Inference(PlatformComponent):
         registry_id: pulumi.Input[str] | None,
         compute_identity_id: pulumi.Input[str],
         disable_local_auth: bool,
+        logs_id: pulumi.Input[str],
+        subnet_id: pulumi.Input[str] | None,
         opts: pulumi.ResourceOptions | None = None,
     ) -> None:
         super().__init__("Inference", name, ctx, opts)
-        logs_id = ctx.log_analytics_workspace_id
-        if logs_id is None:
-            raise ValueError("the inference cluster reports to the stack's Log Analytics workspace: wire it first")
-        self.cluster = inference_cluster(self, settings, logs_id=logs_id)
+        # the cluster reports to the stack's Log Analytics; its nodes use the network's AKS subnet, if any
+        self.cluster = inference_cluster(self, settings, logs_id=logs_id, subnet_id=subnet_id)
         self.insights = container_insights(
             self, cluster_id=self.cluster.id, cluster_name=cluster_name(self), logs_id=logs_id
         )

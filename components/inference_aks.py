@@ -59,10 +59,13 @@ def cluster_name(owner: PlatformComponent) -> str:
 
 
 def inference_cluster(
-    owner: PlatformComponent, settings: InferenceSettings, *, logs_id: pulumi.Input[str]
+    owner: PlatformComponent,
+    settings: InferenceSettings,
+    *,
+    logs_id: pulumi.Input[str],
+    subnet_id: pulumi.Input[str] | None,
 ) -> aks.ManagedCluster:
     ctx = owner.ctx
-    subnet_id = ctx.subnets.get("aks")
     name = cluster_name(owner)
     return aks.ManagedCluster(
         owner.child_name("aks"),

@@ -1,8 +1,8 @@
 """The customer virtual network: a new or existing VNet with one subnet (and NSG) per purpose.
 
-Created before the workspace and compute: its subnet ids go into ``StackContext.subnets`` so compute
-places nodes in them; the private endpoints come later (``network_endpoints.py``), once the
-resources they point at exist.
+Created before the workspace and compute: it publishes its subnet ids by purpose (``subnets``), which
+the platform hands to the workspace (serverless jobs) and compute (nodes); the private endpoints come
+later (``network_endpoints.py``), once the resources they point at exist.
 """
 
 from __future__ import annotations

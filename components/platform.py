@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
 from typing import Any
 
 import pulumi
@@ -34,20 +33,12 @@ class Platform(PlatformComponent):
         names = Names(pulumi.get_project(), stack, settings.name_prefix, settings.naming.revision)
         client = authorization.get_client_config_output()
         rg_name = settings.resource_group.name or names.resource_group
-        ctx = StackContext(
-            names=names,
-            location=settings.location,
-            tags=settings.tags.as_dict(environment=stack),
-            protect=settings.protect,
-            resource_group_name=rg_name,
-            subscription_id=client.subscription_id,
-            tenant_id=client.tenant_id,
-        )
-        super().__init__("Platform", settings.name_prefix, ctx, opts)
-        self.ctx = ctx = self._resource_group(settings, rg_name, client.subscription_id)
+        super().__init__("Platform", settings.name_prefix, _context(settings, names, client, rg_name), opts)
+        # the children's context names the group through its output, so Pulumi creates the group first
+        ctx = _context(settings, names, client, self._resource_group(settings, rg_name))
 
         self.monitoring = Monitoring(self.child_name("monitoring"), ctx, settings.monitoring, opts=self.child_opts())
-        ctx = replace(ctx, log_analytics_workspace_id=self.monitoring.log_analytics.id)
+        logs_id = self.monitoring.log_analytics.id
 
         # the network comes before what lives in its subnets
         self.network = (
@@ -55,14 +46,19 @@ class Platform(PlatformComponent):
             if settings.network.uses_vnet
             else None
         )
-        if self.network:
-            ctx = replace(ctx, subnets=self.network.subnets)
+        subnets = self.network.subnets if self.network else {}
 
         self.workspace = Workspace(
             self.child_name("workspace"),
             ctx,
-            settings,
+            settings.workspace,
+            key_vault=settings.key_vault,
+            storage=settings.storage,
+            registry=settings.registry,
+            encryption=settings.encryption,
+            network=settings.network,
             app_insights_id=self.monitoring.app_insights.id,
+            training_subnet_id=subnets.get("training"),
             opts=self.child_opts(),
         )
 
@@ -76,6 +72,9 @@ class Platform(PlatformComponent):
                 registry_id=self.workspace.registry.id if self.workspace.registry else None,
             ),
             managed_network=settings.network.mode == "managed",
+            training_subnet_id=subnets.get("training"),
+            aks_subnet_id=subnets.get("aks"),
+            logs_id=logs_id,
             opts=self.child_opts(),
         )
 
@@ -104,24 +103,23 @@ class Platform(PlatformComponent):
         )
 
         # Isolation, diagnostics and locks come last: they point at what the components above made.
-        self._isolate_and_protect(settings, ctx)
+        self._isolate_and_protect(settings, ctx, logs_id=logs_id)
         self.outputs = self._outputs(settings, rg_name=ctx.resource_group_name)
         self.finish(self.outputs)
 
-    def _resource_group(self, settings: StackSettings, name: str, subscription_id: pulumi.Output[str]) -> StackContext:
-        """The context with the group's name and id; children take the group's output, so Pulumi
-        creates the group before them."""
-        if settings.resource_group.create:
-            group = resources.ResourceGroup(
-                self.child_name("rg"),
-                resource_group_name=name,
-                location=settings.location,
-                tags=dict(self.ctx.tags),
-                opts=self.child_opts(stateful=True),
-            )
-            return replace(self.ctx, resource_group_name=group.name, resource_group_id=group.id)
-        group_id = subscription_id.apply(lambda sub: f"/subscriptions/{sub}/resourceGroups/{name}")
-        return replace(self.ctx, resource_group_name=name, resource_group_id=group_id)
+    def _resource_group(self, settings: StackSettings, name: str) -> pulumi.Input[str]:
+        """The group's name: the created group's output (so its children wait for it), or the
+        name of the existing group the stack deploys into."""
+        if not settings.resource_group.create:
+            return name
+        group = resources.ResourceGroup(
+            self.child_name("rg"),
+            resource_group_name=name,
+            location=settings.location,
+            tags=dict(self.ctx.tags),
+            opts=self.child_opts(stateful=True),
+        )
+        return group.name
 
     def _outputs(self, settings: StackSettings, *, rg_name: pulumi.Input[str]) -> dict[str, Any]:
         """What a platform engineer needs after `pulumi up` (no secrets)."""
@@ -160,7 +158,7 @@ class Platform(PlatformComponent):
             "azMl": az_ml_commands(self.workspace.workspace.name, rg_name),
         }
 
-    def _isolate_and_protect(self, settings: StackSettings, ctx: StackContext) -> None:
+    def _isolate_and_protect(self, settings: StackSettings, ctx: StackContext, *, logs_id: pulumi.Input[str]) -> None:
         if self.network is not None:
             self.private_endpoints: PrivateEndpoints | None = PrivateEndpoints(
                 self.child_name("endpoints"),
@@ -190,6 +188,7 @@ class Platform(PlatformComponent):
                 self.child_name("diagnostics"),
                 ctx,
                 settings.diagnostics,
+                logs_id=logs_id,
                 targets=[
                     *self.workspace.diagnostic_targets,
                     *self.data.diagnostic_targets,
@@ -206,3 +205,21 @@ class Platform(PlatformComponent):
                 targets=[*self.workspace.lock_targets, *self.monitoring.lock_targets, *self.data.lock_targets],
                 opts=self.child_opts(),
             )
+
+
+def _context(
+    settings: StackSettings,
+    names: Names,
+    client: pulumi.Output[authorization.GetClientConfigResult],
+    resource_group_name: pulumi.Input[str],
+) -> StackContext:
+    """What every component knows of the stack; made whole, never patched afterwards."""
+    return StackContext(
+        names=names,
+        location=settings.location,
+        tags=settings.tags.as_dict(environment=names.stack),
+        protect=settings.protect,
+        resource_group_name=resource_group_name,
+        subscription_id=client.subscription_id,
+        tenant_id=client.tenant_id,
+    )

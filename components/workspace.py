@@ -20,7 +20,9 @@ from .identity import (
 from .keyvault import workspace_key_vault
 from .network_managed import managed_network_args
 from .registry import workspace_registry
-from .settings.stack import StackSettings
+from .settings.encryption import EncryptionSettings
+from .settings.network import NetworkSettings
+from .settings.workspace import KeyVaultSettings, RegistrySettings, StorageSettings, WorkspaceSettings
 from .storage import StorageSpec, secure_storage_account
 
 
@@ -29,24 +31,27 @@ class Workspace(PlatformComponent):
         self,
         name: str,
         ctx: StackContext,
-        settings: StackSettings,
+        settings: WorkspaceSettings,
         *,
+        key_vault: KeyVaultSettings,
+        storage: StorageSettings,
+        registry: RegistrySettings,
+        encryption: EncryptionSettings,
+        network: NetworkSettings,
         app_insights_id: pulumi.Input[str],
+        training_subnet_id: pulumi.Input[str] | None,
         opts: pulumi.ResourceOptions | None = None,
     ) -> None:
         super().__init__("Workspace", name, ctx, opts)
-        network = settings.network
         access = network.access  # the one decision on public network access (settings/network.py)
 
         self.key_vault = workspace_key_vault(
-            self, settings.key_vault, public_network_access=access.resources, ip_rules=access.ip_ranges
+            self, key_vault, public_network_access=access.resources, ip_rules=access.ip_ranges
         )
         # after the vault (the key lives in it), before the storage and workspace that use the key
         self.cmk = (
-            CustomerManagedKey(
-                self.child_name("cmk"), ctx, settings.encryption, vault=self.key_vault, opts=self.child_opts()
-            )
-            if settings.encryption.customer_managed_key
+            CustomerManagedKey(self.child_name("cmk"), ctx, encryption, vault=self.key_vault, opts=self.child_opts())
+            if encryption.customer_managed_key
             else None
         )
         self.storage = secure_storage_account(
@@ -54,24 +59,20 @@ class Workspace(PlatformComponent):
             "storage",
             StorageSpec(
                 account_name=ctx.names.storage_account,
-                sku=settings.storage.sku,
+                sku=storage.sku,
                 public_network_access=access.resources,
-                blob_soft_delete_days=settings.storage.blob_soft_delete_days,
-                versioning=settings.storage.versioning,
+                blob_soft_delete_days=storage.blob_soft_delete_days,
+                versioning=storage.versioning,
                 ip_rules=access.ip_ranges,
-                customer_key=self.cmk if settings.encryption.storage else None,
+                customer_key=self.cmk if encryption.storage else None,
             ),
         )
         self.registry = (
-            workspace_registry(
-                self, settings.registry, public_network_access=access.resources, ip_rules=access.ip_ranges
-            )
-            if settings.registry.mode == "create"
+            workspace_registry(self, registry, public_network_access=access.resources, ip_rules=access.ip_ranges)
+            if registry.mode == "create"
             else None
         )
 
-        ws = settings.workspace
-        training_subnet = ctx.subnets.get("training")
         # UserAssigned: the identity and all its roles exist before the workspace (no RBAC race)
         self.identity = (
             user_assigned_workspace_identity(
@@ -82,9 +83,9 @@ class Workspace(PlatformComponent):
                     **({"registry": self.registry.id} if self.registry else {}),
                     "appinsights": app_insights_id,
                 },
-                managed_network=settings.network.mode == "managed",
+                managed_network=network.mode == "managed",
             )
-            if ws.identity == "UserAssigned"
+            if settings.identity == "UserAssigned"
             else None
         )
         self.workspace = ml.Workspace(
@@ -94,8 +95,8 @@ class Workspace(PlatformComponent):
             sku=ml.SkuArgs(name="Basic", tier=ml.SkuTier.BASIC),
             identity=self._identity_args(),
             primary_user_assigned_identity=self.identity.identity.id if self.identity else None,
-            friendly_name=ws.friendly_name or f"{ctx.names.prefix} ML ({ctx.names.stack})",
-            description=ws.description,
+            friendly_name=settings.friendly_name or f"{ctx.names.prefix} ML ({ctx.names.stack})",
+            description=settings.description,
             storage_account=self.storage.account.id,
             key_vault=self.key_vault.id,
             application_insights=app_insights_id,
@@ -108,14 +109,14 @@ class Workspace(PlatformComponent):
             provision_network_now=True if network.mode == "managed" else None,
             # serverless jobs run in the training subnet too, without public IPs (customerVnet)
             serverless_compute_settings=ml.ServerlessComputeSettingsArgs(
-                serverless_compute_custom_subnet=training_subnet, serverless_compute_no_public_ip=True
+                serverless_compute_custom_subnet=training_subnet_id, serverless_compute_no_public_ip=True
             )
-            if training_subnet
+            if training_subnet_id
             else None,
             image_build_compute=network.image_build_compute,
             encryption=self.cmk.workspace_encryption() if self.cmk else None,
-            enable_service_side_cmk_encryption=settings.encryption.service_side if self.cmk else None,
-            hbi_workspace=ws.hbi_workspace,
+            enable_service_side_cmk_encryption=encryption.service_side if self.cmk else None,
+            hbi_workspace=settings.hbi_workspace,
             # v2 API and CLI (`az ml job create`) need v1 legacy mode off
             v1_legacy_mode=False,
             system_datastores_auth_mode=ml.SystemDatastoresAuthMode.IDENTITY,

@@ -212,12 +212,12 @@ AKS = SUB + "/Microsoft.ContainerService/managedClusters/aks-x"
 settings = load_settings()
 ctx = StackContext(
     names=Names("ml-platform", "prod", "mlp"), location="westeurope", tags={"environment": "prod"}, protect=True,
-    resource_group_name="rg-x", subscription_id="0", tenant_id="1", log_analytics_workspace_id=SUB + "/law",
+    resource_group_name="rg-x", subscription_id="0", tenant_id="1",
 )
 lake = [PrivateLinkTarget("lake", LAKE, ("dfs", "blob"))]
 PrivateEndpoints("pe", ctx, settings.network, subnet_id=SUB + "/vnet/subnets/s", vnet_id=SUB + "/vnet", targets=lake)
 ManagedOutboundRules("rules", ctx, workspace_name="mlw-x", rules=user_defined_rules(settings.network, lake))
-Diagnostics("diag", ctx, settings.diagnostics, targets=[DiagnosticTarget("aks", AKS)])
+Diagnostics("diag", ctx, settings.diagnostics, logs_id=SUB + "/law", targets=[DiagnosticTarget("aks", AKS)])
 Locks("locks", ctx, settings.locks, owns_resource_group=False, targets=[LockTarget("lake", LAKE)])
 """
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 import pulumi
@@ -15,7 +15,10 @@ TYPE_PREFIX = "mlplatform:index"
 
 @dataclass(frozen=True)
 class StackContext:
-    """What every component needs to know about the stack it is built in."""
+    """What every component needs to know about the stack it is built in, all known when it is made.
+
+    What a component needs from another component (the Log Analytics id, subnets, the workspace)
+    it receives as an argument, never through this context."""
 
     names: Names
     location: str
@@ -24,13 +27,6 @@ class StackContext:
     resource_group_name: pulumi.Input[str]
     subscription_id: pulumi.Input[str]
     tenant_id: pulumi.Input[str]
-    # ARM id of the resource group, the scope of resource-group level locks and assignments
-    resource_group_id: pulumi.Input[str] = ""
-    # The stack's Log Analytics workspace (set once Monitoring exists): AKS monitoring, diagnostics
-    log_analytics_workspace_id: pulumi.Input[str] | None = None
-    # Subnet ids by purpose ("training", "aks", "endpoints"), set by the network feature when the
-    # stack uses a customer VNet; compute places its nodes in them
-    subnets: Mapping[str, pulumi.Input[str]] = field(default_factory=dict)
 
 
 class PlatformComponent(pulumi.ComponentResource):

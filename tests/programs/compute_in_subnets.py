@@ -1,5 +1,5 @@
-"""A program for the tests: the Compute component alone, in a stack whose network feature has
-put subnets in the context (the real platform wires them once the network feature exists)."""
+"""A program for the tests: the Compute component alone, given subnets as the network feature
+hands them over (the real platform passes the Network component's subnet ids)."""
 
 from components.compute import Compute
 from components.compute_identity import ComputeTargets
@@ -21,8 +21,6 @@ ctx = StackContext(
     resource_group_name="rg-test",
     subscription_id="00000000-0000-0000-0000-000000000000",
     tenant_id="11111111-1111-1111-1111-111111111111",
-    log_analytics_workspace_id="/subscriptions/s/resourceGroups/rg/providers/Microsoft.OperationalInsights/workspaces/log",
-    subnets=SUBNETS,
 )
 Compute(
     "compute",
@@ -30,4 +28,7 @@ Compute(
     settings.compute,
     workspace_name="mlw-test",
     targets=ComputeTargets(storage_account_id="/storage", registry_id="/registry"),
+    training_subnet_id=SUBNETS["training"],
+    aks_subnet_id=SUBNETS["aks"],
+    logs_id="/subscriptions/s/resourceGroups/rg/providers/Microsoft.OperationalInsights/workspaces/log",
 )
