@@ -17,9 +17,9 @@ from .data import Data
 from .diagnostics import Diagnostics
 from .locks import Locks
 from .monitoring import Monitoring
-from .network import Network
-from .network_endpoints import PrivateEndpoints
-from .network_managed import ManagedOutboundRules, user_defined_rules
+from .network.outbound_rules import ManagedOutboundRules, user_defined_rules
+from .network.private_endpoints import PrivateEndpoints
+from .network.vnet import Network
 from .settings import StackSettings
 from .settings.secrets import read_secret
 from .workspace import Workspace

@@ -18,7 +18,7 @@ from .identity import (
     user_assigned_workspace_identity,
 )
 from .keyvault import workspace_key_vault
-from .network_managed import managed_network_args
+from .network.managed_network import managed_network_args
 from .registry import workspace_registry
 from .settings.encryption import EncryptionSettings
 from .settings.network import NetworkSettings

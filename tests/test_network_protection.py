@@ -202,8 +202,8 @@ from components.core.naming import Names
 from components.core.targets import DiagnosticTarget, LockTarget, PrivateLinkTarget
 from components.diagnostics import Diagnostics
 from components.locks import Locks
-from components.network_endpoints import PrivateEndpoints
-from components.network_managed import ManagedOutboundRules, user_defined_rules
+from components.network.private_endpoints import PrivateEndpoints
+from components.network.outbound_rules import ManagedOutboundRules, user_defined_rules
 from components.settings import load_settings
 
 SUB = "/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg-x/providers"

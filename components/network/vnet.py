@@ -2,7 +2,7 @@
 
 Created before the workspace and compute: it publishes its subnet ids by purpose (``subnets``), which
 the platform hands to the workspace (serverless jobs) and compute (nodes); the private endpoints come
-later (``network_endpoints.py``), once the resources they point at exist.
+later (``private_endpoints.py``), once the resources they point at exist.
 """
 
 from __future__ import annotations
@@ -10,8 +10,8 @@ from __future__ import annotations
 import pulumi
 from pulumi_azure_native import network
 
-from .core.component import PlatformComponent, StackContext
-from .settings.network import NetworkSettings, SubnetPurpose
+from components.core.component import PlatformComponent, StackContext
+from components.settings.network import NetworkSettings, SubnetPurpose
 
 
 class Network(PlatformComponent):

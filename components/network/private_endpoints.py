@@ -11,9 +11,9 @@ from collections.abc import Sequence
 import pulumi
 from pulumi_azure_native import network, privatedns
 
-from .core.component import PlatformComponent, StackContext
-from .core.targets import PrivateLinkTarget
-from .settings.network import PRIVATE_DNS_ZONES, NetworkSettings
+from components.core.component import PlatformComponent, StackContext
+from components.core.targets import PrivateLinkTarget
+from components.settings.network import PRIVATE_DNS_ZONES, NetworkSettings
 
 
 class PrivateEndpoints(PlatformComponent):

@@ -1,7 +1,4 @@
-"""The workspace's managed virtual network: isolation mode and user-defined outbound rules.
-
-Once a workspace's managed network is on it cannot be turned off again (Azure rejects it): moving a
-stack from `managed` back to `none` or `customerVnet` means a new workspace.
+"""The user-defined outbound rules of the workspace's managed virtual network.
 
 Every user-defined rule is its own `outboundRules` child resource, and they are written one after
 another: rules in the workspace's inline `outbound_rules` map and child rules would be two owners of
@@ -16,9 +13,9 @@ from collections.abc import Mapping, Sequence
 import pulumi
 from pulumi_azure_native import machinelearningservices as ml
 
-from .core.component import PlatformComponent, StackContext
-from .core.targets import PrivateLinkTarget
-from .settings.network import NetworkSettings, OutboundRule
+from components.core.component import PlatformComponent, StackContext
+from components.core.targets import PrivateLinkTarget
+from components.settings.network import NetworkSettings, OutboundRule
 
 OutboundRuleArgs = ml.FqdnOutboundRuleArgs | ml.PrivateEndpointOutboundRuleArgs | ml.ServiceTagOutboundRuleArgs
 
@@ -51,20 +48,6 @@ def private_endpoint_rule(
         destination=ml.PrivateEndpointDestinationArgs(
             service_resource_id=resource_id, subresource_target=group, spark_enabled=spark
         ),
-    )
-
-
-def managed_network_args(settings: NetworkSettings) -> ml.ManagedNetworkSettingsArgs | None:
-    """The workspace's `managed_network` for mode `managed` (None otherwise: Azure's default, Disabled)."""
-    if settings.mode != "managed":
-        return None
-    managed = settings.managed
-    approved_only = managed.isolation_mode == "AllowOnlyApprovedOutbound"
-    return ml.ManagedNetworkSettingsArgs(
-        isolation_mode=ml.IsolationMode(managed.isolation_mode),
-        # the firewall only exists (and bills) when FQDN rules need it
-        firewall_sku=ml.FirewallSku(managed.firewall_sku) if approved_only else None,
-        # no inline `outbound_rules`: ManagedOutboundRules owns every user-defined rule
     )
 
 
