@@ -200,8 +200,8 @@ HOOK_PROGRAM = """
 from components.core.component import StackContext
 from components.core.naming import Names
 from components.core.targets import DiagnosticTarget, LockTarget, PrivateLinkTarget
-from components.diagnostics import Diagnostics
-from components.locks import Locks
+from components.protection.diagnostics import Diagnostics
+from components.protection.locks import Locks
 from components.network.private_endpoints import PrivateEndpoints
 from components.network.outbound_rules import ManagedOutboundRules, user_defined_rules
 from components.settings import load_settings

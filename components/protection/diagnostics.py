@@ -11,9 +11,9 @@ from collections.abc import Sequence
 import pulumi
 from pulumi_azure_native import monitor
 
-from .core.component import PlatformComponent, StackContext
-from .core.targets import DiagnosticTarget
-from .settings.diagnostics import DiagnosticsSettings
+from components.core.component import PlatformComponent, StackContext
+from components.core.targets import DiagnosticTarget
+from components.settings.diagnostics import DiagnosticsSettings
 
 
 class Diagnostics(PlatformComponent):

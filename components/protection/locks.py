@@ -11,9 +11,9 @@ from collections.abc import Sequence
 import pulumi
 from pulumi_azure_native import authorization
 
-from .core.component import PlatformComponent, StackContext
-from .core.targets import LockTarget
-from .settings.locks import LocksSettings
+from components.core.component import PlatformComponent, StackContext
+from components.core.targets import LockTarget
+from components.settings.locks import LocksSettings
 
 NOTES = "Managed by the ml-platform stack. Lift on purpose only: see the README (protection and locks)."
 
