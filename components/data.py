@@ -20,7 +20,7 @@ from .core.targets import DiagnosticTarget, LockTarget, PrivateLinkTarget, stora
 from .settings.data import AccessLevel, DataSettings, DatastoreSettings
 from .settings.errors import Problem, SettingsError
 from .settings.workspace import StorageSettings
-from .storage import StorageSpec, secure_storage_account
+from .workspace.storage import StorageSpec, secure_storage_account
 
 
 @dataclass(frozen=True)

@@ -14,7 +14,6 @@ from .compute_identity import ComputeTargets
 from .core.component import PlatformComponent, StackContext
 from .core.naming import Names
 from .data import Data
-from .monitoring import Monitoring
 from .network.outbound_rules import ManagedOutboundRules, user_defined_rules
 from .network.private_endpoints import PrivateEndpoints
 from .network.vnet import Network
@@ -22,7 +21,8 @@ from .protection.diagnostics import Diagnostics
 from .protection.locks import Locks
 from .settings import StackSettings
 from .settings.secrets import read_secret
-from .workspace import Workspace
+from .workspace.monitoring import Monitoring
+from .workspace.workspace import Workspace
 
 
 class Platform(PlatformComponent):

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from components.core.roles import BUILTIN_ROLES
-from components.identity import ENDPOINT_APPROVER, USER_ASSIGNED_ROLES
+from components.workspace.identity import ENDPOINT_APPROVER, USER_ASSIGNED_ROLES
 from tests.planning import Resources, plan
 
 ROLE_NAMES = {guid: name for name, guid in BUILTIN_ROLES.items()}

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from components.core.roles import BUILTIN_ROLES
-from components.identity import USER_ASSIGNED_ROLES
 from components.settings.access import DATA_ROLES, NEVER_FROM_SETTINGS, REGISTRY_USER, WORKSPACE_ROLES
+from components.workspace.identity import USER_ASSIGNED_ROLES
 from tools.plan.stackfile import ROOT
 
 FACTS = ROOT / "docs" / "reference" / "azure-facts.md"

@@ -10,9 +10,9 @@ import pulumi
 from pulumi_azure_native import keyvault, managedidentity, storage
 from pulumi_azure_native import machinelearningservices as ml
 
-from .core.component import PlatformComponent, StackContext
-from .core.role_assignment import assign_role
-from .settings.encryption import EncryptionSettings
+from components.core.component import PlatformComponent, StackContext
+from components.core.role_assignment import assign_role
+from components.settings.encryption import EncryptionSettings
 
 # get, wrapKey and unwrapKey on keys: what Azure ML and Storage need from a customer key
 KEY_ROLE = "Key Vault Crypto Service Encryption User"

@@ -5,9 +5,9 @@ from __future__ import annotations
 import pulumi
 from pulumi_azure_native import applicationinsights, operationalinsights
 
-from .core.component import PlatformComponent, StackContext
-from .core.targets import LockTarget
-from .settings.workspace import MonitoringSettings
+from components.core.component import PlatformComponent, StackContext
+from components.core.targets import LockTarget
+from components.settings.workspace import MonitoringSettings
 
 
 class Monitoring(PlatformComponent):

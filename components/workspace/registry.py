@@ -6,8 +6,8 @@ from collections.abc import Sequence
 
 from pulumi_azure_native import containerregistry
 
-from .core.component import PlatformComponent
-from .settings.workspace import RegistrySettings
+from components.core.component import PlatformComponent
+from components.settings.workspace import RegistrySettings
 
 
 def workspace_registry(

@@ -6,8 +6,8 @@ from collections.abc import Sequence
 
 from pulumi_azure_native import keyvault
 
-from .core.component import PlatformComponent
-from .settings.workspace import KeyVaultSettings
+from components.core.component import PlatformComponent
+from components.settings.workspace import KeyVaultSettings
 
 
 def workspace_key_vault(

@@ -7,22 +7,23 @@ from collections.abc import Sequence
 import pulumi
 from pulumi_azure_native import machinelearningservices as ml
 
-from .core.component import PlatformComponent, StackContext
-from .core.role_assignment import assign_role
-from .core.targets import DiagnosticTarget, LockTarget, PrivateLinkTarget, storage_diagnostic_targets
-from .encryption import CustomerManagedKey
+from components.core.component import PlatformComponent, StackContext
+from components.core.role_assignment import assign_role
+from components.core.targets import DiagnosticTarget, LockTarget, PrivateLinkTarget, storage_diagnostic_targets
+from components.network.managed_network import managed_network_args
+from components.settings.encryption import EncryptionSettings
+from components.settings.network import NetworkSettings
+from components.settings.workspace import KeyVaultSettings, RegistrySettings, StorageSettings, WorkspaceSettings
+
+from .customer_key import CustomerManagedKey
 from .identity import (
     ENDPOINT_APPROVER,
     WORKSPACE_STORAGE_ROLES,
     grant_workspace_identity,
     user_assigned_workspace_identity,
 )
-from .keyvault import workspace_key_vault
-from .network.managed_network import managed_network_args
+from .key_vault import workspace_key_vault
 from .registry import workspace_registry
-from .settings.encryption import EncryptionSettings
-from .settings.network import NetworkSettings
-from .settings.workspace import KeyVaultSettings, RegistrySettings, StorageSettings, WorkspaceSettings
 from .storage import StorageSpec, secure_storage_account
 
 

@@ -7,10 +7,10 @@ from typing import TYPE_CHECKING
 
 from pulumi_azure_native import storage
 
-from .core.component import PlatformComponent
+from components.core.component import PlatformComponent
 
 if TYPE_CHECKING:
-    from .encryption import CustomerManagedKey
+    from .customer_key import CustomerManagedKey
 
 
 @dataclass(frozen=True)

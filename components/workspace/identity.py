@@ -16,8 +16,8 @@ import pulumi
 from pulumi_azure_native import authorization, managedidentity
 from pulumi_azure_native import machinelearningservices as ml
 
-from .core.component import PlatformComponent
-from .core.role_assignment import assign_role
+from components.core.component import PlatformComponent
+from components.core.role_assignment import assign_role
 
 # With shared keys off, the workspace reaches its default storage by identity; these are the
 # data roles Microsoft lists for that (blob for datastores, file for notebooks).
