@@ -9,8 +9,8 @@ from pulumi_azure_native import authorization, resources
 
 from .access import Access, Grantee, identity_grant_summary
 from .access_cli import az_ml_commands
-from .compute import Compute
-from .compute_identity import ComputeTargets
+from .compute.compute import Compute
+from .compute.job_roles import JobRoleScopes
 from .core.component import PlatformComponent, StackContext
 from .core.naming import Names
 from .data import Data
@@ -67,7 +67,7 @@ class Platform(PlatformComponent):
             ctx,
             settings.compute,
             workspace_name=self.workspace.workspace.name,
-            targets=ComputeTargets(
+            role_scopes=JobRoleScopes(
                 storage_account_id=self.workspace.storage.account.id,
                 registry_id=self.workspace.registry.id if self.workspace.registry else None,
             ),

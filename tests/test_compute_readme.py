@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from components.compute_resource import (
+from components.compute.ml_compute import (
     AML_COMPUTE_REPLACE_ON,
     ATTACHED_REPLACE_ON,
     COMPUTE_INSTANCE_REPLACE_ON,

@@ -1,8 +1,8 @@
 """A program for the tests: the Compute component alone, given subnets as the network feature
 hands them over (the real platform passes the Network component's subnet ids)."""
 
-from components.compute import Compute
-from components.compute_identity import ComputeTargets
+from components.compute.compute import Compute
+from components.compute.job_roles import JobRoleScopes
 from components.core.component import StackContext
 from components.core.naming import Names
 from components.settings import load_settings
@@ -27,7 +27,7 @@ Compute(
     ctx,
     settings.compute,
     workspace_name="mlw-test",
-    targets=ComputeTargets(storage_account_id="/storage", registry_id="/registry"),
+    role_scopes=JobRoleScopes(storage_account_id="/storage", registry_id="/registry"),
     training_subnet_id=SUBNETS["training"],
     aks_subnet_id=SUBNETS["aks"],
     logs_id="/subscriptions/s/resourceGroups/rg/providers/Microsoft.OperationalInsights/workspaces/log",

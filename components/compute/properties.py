@@ -7,7 +7,7 @@ from dataclasses import dataclass
 import pulumi
 from pulumi_azure_native import machinelearningservices as ml
 
-from .settings.compute import AttachedComputeSettings, ClusterSettings, InstanceSettings
+from components.settings.compute import AttachedComputeSettings, ClusterSettings, InstanceSettings
 
 
 @dataclass(frozen=True)

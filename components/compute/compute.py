@@ -13,8 +13,12 @@ import pulumi
 from pulumi_azure_native import machinelearningservices as ml
 from pulumi_azure_native import managedidentity
 
-from .compute_identity import ComputeTargets, compute_roles, grant_compute_roles
-from .compute_resource import (
+from components.core.component import PlatformComponent, StackContext
+from components.core.targets import DiagnosticTarget
+from components.settings.compute import ComputeSettings
+
+from .job_roles import JobRoleScopes, grant_job_roles, job_roles
+from .ml_compute import (
     AML_COMPUTE_REPLACE_ON,
     ATTACHED_REPLACE_ON,
     COMPUTE_INSTANCE_REPLACE_ON,
@@ -22,13 +26,10 @@ from .compute_resource import (
     system_assigned,
     user_assigned,
 )
-from .compute_targets import Placement, attached_properties, cluster_properties, instance_properties
-from .core.component import PlatformComponent, StackContext
-from .core.targets import DiagnosticTarget
-from .settings.compute import ComputeSettings
+from .properties import Placement, attached_properties, cluster_properties, instance_properties
 
 if TYPE_CHECKING:
-    from .inference import Inference
+    from .inference.inference import Inference
 
 
 class Compute(PlatformComponent):
@@ -39,7 +40,7 @@ class Compute(PlatformComponent):
         settings: ComputeSettings,
         *,
         workspace_name: pulumi.Input[str],
-        targets: ComputeTargets,
+        role_scopes: JobRoleScopes,
         managed_network: bool = False,
         training_subnet_id: pulumi.Input[str] | None = None,
         aks_subnet_id: pulumi.Input[str] | None = None,
@@ -59,12 +60,12 @@ class Compute(PlatformComponent):
             opts=self.child_opts(),
         )
         self.principal_id: pulumi.Output[str] = self.identity.principal_id
-        identity_roles = grant_compute_roles(self, "identity", self.principal_id, targets)
+        identity_roles = grant_job_roles(self, "identity", self.principal_id, role_scopes)
         self.role_assignments = list(identity_roles)
         # the identities jobs run as, by a stable key: the access feature gives them data roles
         self.job_identities: dict[str, pulumi.Output[str]] = {"compute": self.principal_id}
         # for the stack's access audit: (who, principal id, [(target, role)]) of every grant made here
-        role_grants = [(target, role) for target, role, _ in compute_roles(targets)]
+        role_grants = [(target, role) for target, role, _ in job_roles(role_scopes)]
         self.role_grants: list[tuple[str, pulumi.Output[str], list[tuple[str, str]]]] = [
             ("computeIdentity", self.principal_id, role_grants)
         ]
@@ -84,7 +85,7 @@ class Compute(PlatformComponent):
             )
             if own_identity:
                 principal = _principal_of(compute)
-                self.role_assignments += grant_compute_roles(self, cluster.name, principal, targets)
+                self.role_assignments += grant_job_roles(self, cluster.name, principal, role_scopes)
                 self.job_identities[f"compute-{cluster.name}"] = principal
                 self.role_grants.append((f"cluster {cluster.name}", principal, role_grants))
             self.clusters[cluster.name] = compute
@@ -123,14 +124,14 @@ class Compute(PlatformComponent):
         self.diagnostic_targets: list[DiagnosticTarget] = []
         if settings.inference.enabled:
             # imported here: the AKS and extension SDK modules load only for stacks that use them
-            from .inference import Inference
+            from .inference.inference import Inference
 
             self.inference = Inference(
                 self.child_name("inference"),
                 ctx,
                 settings.inference,
                 workspace_name=workspace_name,
-                registry_id=targets.registry_id,
+                registry_id=role_scopes.registry_id,
                 compute_identity_id=self.identity.id,
                 disable_local_auth=local_auth_off,
                 logs_id=logs_id,

@@ -9,7 +9,7 @@ from __future__ import annotations
 import pulumi
 from pulumi_azure_native import monitor
 
-from .core.component import PlatformComponent
+from components.core.component import PlatformComponent
 
 STREAM = "Microsoft-ContainerInsights-Group-Default"
 DESTINATION = "ciworkspace"

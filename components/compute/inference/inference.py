@@ -11,57 +11,15 @@ import pulumi
 from pulumi_azure_native import kubernetesconfiguration as k8sconfig
 from pulumi_azure_native import machinelearningservices as ml
 
-from .compute_resource import KUBERNETES_REPLACE_ON, ml_compute, user_assigned
-from .core.component import PlatformComponent, StackContext
-from .core.role_assignment import assign_role
-from .core.targets import DiagnosticTarget
-from .inference_aks import cluster_name, inference_cluster
-from .inference_monitoring import container_insights
-from .settings.compute import InferenceSettings, is_gpu_size
+from components.compute.ml_compute import KUBERNETES_REPLACE_ON, ml_compute, user_assigned
+from components.core.component import PlatformComponent, StackContext
+from components.core.role_assignment import assign_role
+from components.core.targets import DiagnosticTarget
+from components.settings.compute import InferenceSettings
 
-EXTENSION_TYPE = "Microsoft.AzureML.Kubernetes"
-# the extension's own components live here (its sslSecret too); endpoints use settings.namespace
-EXTENSION_NAMESPACE = "azureml"
-
-
-def _flag(value: bool) -> str:
-    return "True" if value else "False"
-
-
-def scoring_host(settings: InferenceSettings, ctx: StackContext) -> str:
-    """The HTTPS scoring host name: the stack's setting, or one under the private-use `.internal`
-    top-level domain that the TLS certificate and a private DNS record are made for."""
-    return settings.ssl_cname or f"{ctx.names.scoped(settings.compute_name.lower())}.internal"
-
-
-def extension_settings(settings: InferenceSettings, *, ssl_cname: str) -> dict[str, str]:
-    """The extension's configuration settings (Microsoft's names; values are strings)."""
-    config = {
-        "enableInference": "True",
-        "enableTraining": _flag(settings.enable_training),
-        "inferenceRouterServiceType": settings.inference_router_service_type,
-        "inferenceRouterHA": _flag(settings.inference_router_ha),
-        "allowInsecureConnections": _flag(settings.allow_insecure_connections),
-        "installNvidiaDevicePlugin": _flag(is_gpu_size(settings.user_pool.vm_size)),
-    }
-    if settings.internal_load_balancer:
-        config["internalLoadBalancerProvider"] = "azure"
-    if not settings.allow_insecure_connections:
-        config["sslCname"] = ssl_cname
-        config["sslSecret"] = settings.ssl_secret
-    return config
-
-
-def instance_types(settings: InferenceSettings) -> dict[str, ml.InstanceTypeSchemaArgs]:
-    shapes: dict[str, ml.InstanceTypeSchemaArgs] = {}
-    for shape in settings.instance_types:
-        resources = {"cpu": shape.cpu, "memory": shape.memory}
-        limits = {**resources, "nvidia.com/gpu": str(shape.gpu)} if shape.gpu else resources
-        shapes[shape.name] = ml.InstanceTypeSchemaArgs(
-            node_selector=dict(shape.node_selector) or None,
-            resources=ml.InstanceTypeSchemaResourcesArgs(requests=resources, limits=limits),
-        )
-    return shapes
+from .aks import cluster_name, inference_cluster
+from .container_insights import container_insights
+from .extension import EXTENSION_NAMESPACE, EXTENSION_TYPE, extension_settings, instance_types, scoring_host
 
 
 class Inference(PlatformComponent):

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pulumi
 from pulumi_azure_native import containerservice as aks
 
-from .core.component import PlatformComponent
-from .settings.compute import InferenceSettings, NodePoolSettings
+from components.core.component import PlatformComponent
+from components.settings.compute import InferenceSettings, NodePoolSettings
 
 # Linux pool names: lowercase letters and digits, at most 12 characters
 SYSTEM_POOL, USER_POOL = "system", "user"
@@ -114,7 +114,7 @@ def inference_cluster(
         ),
         addon_profiles={
             # Container insights with Entra ID auth (the stack's Log Analytics may refuse keys);
-            # its data collection rule is in inference_monitoring.py
+            # its data collection rule is in container_insights.py
             "omsagent": aks.ManagedClusterAddonProfileArgs(
                 enabled=True, config={"logAnalyticsWorkspaceResourceID": logs_id, "useAADAuth": "true"}
             ),

@@ -15,7 +15,7 @@ from typing import Any
 import pulumi
 from pulumi_azure_native import machinelearningservices as ml
 
-from .core.component import PlatformComponent
+from components.core.component import PlatformComponent
 
 # Cluster: everything but scaleSettings is fixed when the cluster is created
 AML_COMPUTE_REPLACE_ON = (
