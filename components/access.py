@@ -17,7 +17,7 @@ import pulumi
 from .core.component import PlatformComponent, StackContext
 from .core.role_assignment import assign_role
 from .core.roles import PrincipalType
-from .data import DatastoreTarget
+from .data.datastores import DatastoreTarget
 from .settings.access import DATA_ROLES, REGISTRY_USER, AccessSettings
 from .settings.data import AccessLevel
 

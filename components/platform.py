@@ -13,7 +13,7 @@ from .compute.compute import Compute
 from .compute.job_roles import JobRoleScopes
 from .core.component import PlatformComponent, StackContext
 from .core.naming import Names
-from .data import Data
+from .data.data import Data
 from .network.outbound_rules import ManagedOutboundRules, user_defined_rules
 from .network.private_endpoints import PrivateEndpoints
 from .network.vnet import Network
@@ -94,7 +94,7 @@ class Platform(PlatformComponent):
             ctx,
             settings.access,
             workspace_id=self.workspace.workspace.id,
-            datastores=self.data.targets,
+            datastores=self.data.datastore_targets,
             compute_grantees=[
                 Grantee(key, principal_id, "ServicePrincipal")
                 for key, principal_id in self.compute.job_identities.items()

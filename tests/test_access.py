@@ -11,7 +11,7 @@ import pytest
 from components import platform as platform_module
 from components.access import Grantee, plan_grants
 from components.core.roles import BUILTIN_ROLES
-from components.data import datastore_target
+from components.data.datastores import datastore_target
 from components.settings import validate_settings
 from components.settings.access import COMPUTE_WRITE_ROLES, DATA_ROLES
 from components.settings.tiers import deep_merge
