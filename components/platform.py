@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 import pulumi
 from pulumi_azure_native import authorization, resources
 
-from .access import Access, Grantee, identity_grant_summary
-from .access_cli import az_ml_commands
+from .access.access import Access
+from .access.grants import Grantee
 from .compute.compute import Compute
 from .compute.job_roles import JobRoleScopes
 from .core.component import PlatformComponent, StackContext
@@ -17,6 +15,7 @@ from .data.data import Data
 from .network.outbound_rules import ManagedOutboundRules, user_defined_rules
 from .network.private_endpoints import PrivateEndpoints
 from .network.vnet import Network
+from .outputs import stack_outputs
 from .protection.diagnostics import Diagnostics
 from .protection.locks import Locks
 from .settings import StackSettings
@@ -104,7 +103,15 @@ class Platform(PlatformComponent):
 
         # Isolation, diagnostics and locks come last: they point at what the components above made.
         self._isolate_and_protect(settings, ctx, logs_id=logs_id)
-        self.outputs = self._outputs(settings, rg_name=ctx.resource_group_name)
+        self.outputs = stack_outputs(
+            settings,
+            resource_group_name=ctx.resource_group_name,
+            monitoring=self.monitoring,
+            workspace=self.workspace,
+            compute=self.compute,
+            data=self.data,
+            access=self.access,
+        )
         self.finish(self.outputs)
 
     def _resource_group(self, settings: StackSettings, name: str) -> pulumi.Input[str]:
@@ -120,43 +127,6 @@ class Platform(PlatformComponent):
             opts=self.child_opts(stateful=True),
         )
         return group.name
-
-    def _outputs(self, settings: StackSettings, *, rg_name: pulumi.Input[str]) -> dict[str, Any]:
-        """What a platform engineer needs after `pulumi up` (no secrets)."""
-        return {
-            "resourceGroupName": rg_name,
-            "location": settings.location,
-            "workspaceName": self.workspace.workspace.name,
-            "workspaceId": self.workspace.workspace.id,
-            "storageAccountName": self.workspace.storage.account.name,
-            "keyVaultName": self.workspace.key_vault.name,
-            "containerRegistryName": self.workspace.registry.name if self.workspace.registry else None,
-            "logAnalyticsWorkspaceId": self.monitoring.log_analytics.id,
-            "computeNames": self.compute.compute_names,
-            "computeIdentityPrincipalId": self.compute.principal_id,
-            "inferenceClusterName": self.compute.inference_cluster_name,
-            "workspaceIdentity": {"type": settings.workspace.identity, "principalId": self.workspace.principal_id},
-            "datastores": self.data.summary,
-            "accessGrants": [
-                *identity_grant_summary(
-                    "workspaceIdentity", self.workspace.principal_id, self.workspace.identity_grants
-                ),
-                *(
-                    entry
-                    for who, principal_id, grants in self.compute.role_grants
-                    for entry in identity_grant_summary(who, principal_id, grants)
-                ),
-                *self.access.summary,
-                *(
-                    identity_grant_summary(
-                        "customerKeyIdentity", self.workspace.cmk.identity.principal_id, self.workspace.cmk.grants
-                    )
-                    if self.workspace.cmk
-                    else []
-                ),
-            ],
-            "azMl": az_ml_commands(self.workspace.workspace.name, rg_name),
-        }
 
     def _isolate_and_protect(self, settings: StackSettings, ctx: StackContext, *, logs_id: pulumi.Input[str]) -> None:
         if self.network is not None:

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from components import platform as platform_module
-from components.access import Grantee, plan_grants
+from components.access.grants import Grantee, plan_grants
 from components.core.roles import BUILTIN_ROLES
 from components.data.datastores import datastore_target
 from components.settings import validate_settings

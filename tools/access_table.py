@@ -4,7 +4,7 @@ stack files, through the same grant planning the Access component uses, so it ca
 
 from __future__ import annotations
 
-from components.access import Grantee, plan_grants
+from components.access.grants import Grantee, plan_grants
 from components.data.datastores import datastore_target
 from components.settings import StackSettings, validate_settings
 from components.settings.loader import read_config

@@ -1,8 +1,7 @@
-"""Role assignments from the access settings, plus the data roles of the platform's own identities.
+"""Which role assignments the access settings ask for, planned once before any is made.
 
-Every assignment goes through `assign_role`: a GUID derived from scope, role and principal (a
-rerun never duplicates or replaces one) and an explicit principal type. Scopes are the narrowest
-that work: ML roles on the workspace, data roles on one container, Registry User on one registry.
+Scopes are the narrowest that work: ML roles on the workspace, data roles on one container,
+Registry User on one registry. A principal with read and write on one container gets write only.
 """
 
 from __future__ import annotations
@@ -14,12 +13,12 @@ from typing import Literal
 
 import pulumi
 
-from .core.component import PlatformComponent, StackContext
-from .core.role_assignment import assign_role
-from .core.roles import PrincipalType
-from .data.datastores import DatastoreTarget
-from .settings.access import DATA_ROLES, REGISTRY_USER, AccessSettings
-from .settings.data import AccessLevel
+from components.core.roles import PrincipalType
+from components.data.datastores import DatastoreTarget
+from components.settings.access import DATA_ROLES, REGISTRY_USER, AccessSettings
+from components.settings.data import AccessLevel
+
+from .audit import audit_entry
 
 ScopeKind = Literal["workspace", "container", "registry"]
 _LEVELS: tuple[AccessLevel, ...] = ("read", "write")
@@ -50,27 +49,6 @@ class Grant:
         return audit_entry(
             self.principal, self.principal_id, self.principal_type, self.role, self.scope_kind, self.target
         )
-
-
-def audit_entry(
-    principal: str, principal_id: pulumi.Input[str], principal_type: str, role: str, scope_kind: str, target: str
-) -> dict[str, object]:
-    """What an engineer needs to audit a grant (principal ids are not secrets)."""
-    return {
-        "principal": principal,
-        "objectId": principal_id,
-        "principalType": principal_type,
-        "role": role,
-        "scopeKind": scope_kind,
-        "target": target,
-    }
-
-
-def identity_grant_summary(
-    principal: str, principal_id: pulumi.Input[str], grants: Sequence[tuple[str, str]]
-) -> list[dict[str, object]]:
-    """The audit view of a managed identity's (target resource, role) grants made elsewhere."""
-    return [audit_entry(principal, principal_id, "ServicePrincipal", role, target, target) for target, role in grants]
 
 
 def _slug(text: str) -> str:
@@ -124,36 +102,3 @@ def _container_grants(
         )
         for container, level in strongest.items()
     ]
-
-
-class Access(PlatformComponent):
-    def __init__(
-        self,
-        name: str,
-        ctx: StackContext,
-        settings: AccessSettings,
-        *,
-        workspace_id: pulumi.Input[str],
-        datastores: Mapping[str, DatastoreTarget],
-        compute_grantees: Sequence[Grantee] = (),
-        opts: pulumi.ResourceOptions | None = None,
-    ) -> None:
-        super().__init__("Access", name, ctx, opts)
-        self.grants = plan_grants(
-            settings, workspace_id=workspace_id, datastores=datastores, compute_grantees=compute_grantees
-        )
-        self.assignments = [
-            assign_role(
-                self.child_name(grant.resource),
-                scope=grant.scope,
-                role=grant.role,
-                principal_id=grant.principal_id,
-                principal_type=grant.principal_type,
-                subscription_id=ctx.subscription_id,
-                opts=self.child_opts(),
-                description=f"{grant.role} for {grant.principal} (managed by the ml-platform stack)",
-            )
-            for grant in self.grants
-        ]
-        self.summary = [grant.output() for grant in self.grants]
-        self.finish({"grants": self.summary})
