@@ -1,4 +1,4 @@
-"""The one place that wires components together from the typed settings."""
+"""The one place that wires the platform: typed settings -> components -> the stack's outputs."""
 
 from __future__ import annotations
 

@@ -13,9 +13,8 @@ from typing import Literal
 
 import pulumi
 
-from components.core.roles import PrincipalType
 from components.data.datastores import DatastoreTarget
-from components.settings.access import DATA_ROLES, REGISTRY_USER, AccessSettings
+from components.settings.access import DATA_ROLES, REGISTRY_USER, AccessSettings, PrincipalType
 from components.settings.data import AccessLevel
 
 from .audit import audit_entry

@@ -5,7 +5,9 @@ from __future__ import annotations
 import pulumi
 from pulumi_azure_native import authorization
 
-from .roles import PrincipalType, assignment_guid, role_definition_id
+from components.settings.access import PrincipalType
+
+from .roles import assignment_guid, role_definition_id
 
 
 def assign_role(

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import uuid
-from typing import Literal
 
 BUILTIN_ROLES: dict[str, str] = {
     "AzureML Data Scientist": "f6c7c914-8db3-469d-8ca1-694a8f32e121",
@@ -19,19 +18,13 @@ BUILTIN_ROLES: dict[str, str] = {
     "Storage Blob Data Reader": "2a2b9908-6ea1-4ae2-8e65-a410df84e7d1",
     "Storage File Data Privileged Contributor": "69566ab7-960f-475b-8e7c-b3118f30c6bd",
     "Key Vault Administrator": "00482a5a-887f-4fb3-b363-3b7fe8e74483",
-    "Key Vault Secrets User": "4633458b-17de-408a-b874-0445c86b69e6",
     "Key Vault Crypto Service Encryption User": "e147488a-f6f5-4113-8e2d-b22465e65bf6",
     "AcrPull": "7f951dda-4ed3-4680-a7ca-43fe172d538d",
     "AcrPush": "8311e382-0749-4cb8-b61a-304f252e45ec",
-    "Azure Kubernetes Service RBAC Cluster Admin": "b1ff04bb-8a4e-4dc4-8eb5-8693973ce19b",
-    "Azure Kubernetes Service Cluster User Role": "4abbcc35-e782-43d8-92c5-2d3f1bd2253f",
-    "Monitoring Metrics Publisher": "3913510d-42f4-4e42-8a64-420c390055eb",
     # Approves the private endpoints a managed network creates (Microsoft's role list, "AI + machine
     # learning"; not auto-granted to user-assigned identities since 30 April 2025)
     "Azure AI Enterprise Network Connection Approver": "b556d68e-0be0-4f35-a333-ad7ee1ce17ea",
 }
-
-PrincipalType = Literal["User", "Group", "ServicePrincipal"]
 
 
 def role_definition_id(subscription_id: str, role: str) -> str:

@@ -34,6 +34,7 @@ NEVER_FROM_SETTINGS = frozenset(
 # A datastore access level is this data role on the datastore's container.
 DATA_ROLES: dict[AccessLevel, str] = {"read": "Storage Blob Data Reader", "write": "Storage Blob Data Contributor"}
 
+# the principalType every role assignment states (settings principals and the platform's own identities)
 PrincipalType = Literal["User", "Group", "ServicePrincipal"]
 
 _GUID = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")

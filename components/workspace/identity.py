@@ -14,7 +14,6 @@ from dataclasses import dataclass
 
 import pulumi
 from pulumi_azure_native import authorization, managedidentity
-from pulumi_azure_native import machinelearningservices as ml
 
 from components.core.component import PlatformComponent
 from components.core.role_assignment import assign_role
@@ -55,11 +54,6 @@ class WorkspaceIdentity:
     @property
     def principal_id(self) -> pulumi.Output[str]:
         return self.identity.principal_id
-
-    def workspace_args(self) -> ml.ManagedServiceIdentityArgs:
-        return ml.ManagedServiceIdentityArgs(
-            type=ml.ManagedServiceIdentityType.USER_ASSIGNED, user_assigned_identities=[self.identity.id]
-        )
 
 
 def user_assigned_workspace_identity(
