@@ -14,7 +14,7 @@ from tools.plan.engine import run_program
 AKS = "containerservice:ManagedCluster"
 EXTENSION = "kubernetesconfiguration:Extension"
 COMPUTE = "machinelearningservices:Compute"
-SUBNETS_PROGRAM = Path(__file__).parent / "programs" / "compute_in_subnets.py"
+SUBNETS_PROGRAM = Path(__file__).parents[1] / "programs" / "compute_in_subnets.py"
 
 
 def kubernetes_compute(res: Resources) -> dict[str, Any]:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 import pytest
 
@@ -16,8 +15,8 @@ from components.compute.ml_compute import (
 from components.settings import validate_settings
 from components.settings.compute import TIER_DEFAULTS
 from tests.planning import stack_values
+from tools.plan.stackfile import ROOT
 
-ROOT = Path(__file__).resolve().parents[1]
 README = (ROOT / "README.md").read_text()
 SECTION = README[README.index("\n## Compute\n") : README.index("\n## Data and access\n")]
 FLAT = " ".join(SECTION.split())  # prose wraps lines
