@@ -7,13 +7,13 @@ from typing import Any
 
 import pulumi
 
-from .access.access import Access
-from .access.audit import identity_grant_summary
-from .compute.compute import Compute
-from .data.data import Data
-from .settings import StackSettings
-from .workspace.monitoring import Monitoring
-from .workspace.workspace import Workspace
+from components.access.access import Access
+from components.access.audit import identity_grant_summary
+from components.compute.compute import Compute
+from components.data.data import Data
+from components.settings import StackSettings
+from components.workspace.monitoring import Monitoring
+from components.workspace.workspace import Workspace
 
 
 def stack_outputs(

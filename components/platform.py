@@ -5,23 +5,23 @@ from __future__ import annotations
 import pulumi
 from pulumi_azure_native import authorization, resources
 
-from .access.access import Access
-from .access.grants import Grantee
-from .compute.compute import Compute
-from .compute.job_roles import JobRoleScopes
-from .core.component import PlatformComponent, StackContext
-from .core.naming import Names
-from .data.data import Data
-from .network.outbound_rules import ManagedOutboundRules, user_defined_rules
-from .network.private_endpoints import PrivateEndpoints
-from .network.vnet import Network
-from .outputs import stack_outputs
-from .protection.diagnostics import Diagnostics
-from .protection.locks import Locks
-from .settings import StackSettings
-from .settings.secrets import read_secret
-from .workspace.monitoring import Monitoring
-from .workspace.workspace import Workspace
+from components.access.access import Access
+from components.access.grants import Grantee
+from components.compute.compute import Compute
+from components.compute.job_roles import JobRoleScopes
+from components.core.component import PlatformComponent, StackContext
+from components.core.naming import Names
+from components.data.data import Data
+from components.network.outbound_rules import ManagedOutboundRules, user_defined_rules
+from components.network.private_endpoints import PrivateEndpoints
+from components.network.vnet import Network
+from components.outputs import stack_outputs
+from components.protection.diagnostics import Diagnostics
+from components.protection.locks import Locks
+from components.settings import StackSettings
+from components.settings.secrets import read_secret
+from components.workspace.monitoring import Monitoring
+from components.workspace.workspace import Workspace
 
 
 class Platform(PlatformComponent):
