@@ -39,7 +39,7 @@ unit: venv
 
 test: lint typecheck unit   ## everything CI runs
 
-docs: venv            ## regenerate the settings reference and the access model in README.md
+docs: venv            ## regenerate docs/settings.md and the access model in docs/data-and-access.md
 	$(PY) -m tools.docs
 
 bench: venv           ## wall time per stack plan, test suite time, peak memory
