@@ -1,6 +1,6 @@
-"""Generate the README's access model (who gets which role at which scope, per stack) from the
-stack files, through the same grant planning the Access component uses, so it cannot drift.
-`make docs` (tools/docs.py) writes it into README.md."""
+"""Generate the access model (who gets which role at which scope, per stack) from the stack
+files, through the same grant planning the Access component uses, so it cannot drift.
+`make docs` (tools/docs.py) writes it into docs/data-and-access.md."""
 
 from __future__ import annotations
 

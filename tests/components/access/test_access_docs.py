@@ -1,4 +1,4 @@
-"""The README's access model is generated from the stack files: it must never drift from them."""
+"""The access model (docs/data-and-access.md) is generated from the stack files: it must never drift from them."""
 
 from __future__ import annotations
 

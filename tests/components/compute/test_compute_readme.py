@@ -1,4 +1,4 @@
-"""The README's compute section states what the code does: tier defaults, replacement paths, files."""
+"""The compute page (docs/compute.md) states what the code does: tier defaults, replacement paths, files."""
 
 from __future__ import annotations
 
@@ -17,8 +17,7 @@ from components.settings.compute import TIER_DEFAULTS
 from tests.planning import stack_values
 from tools.plan.stackfile import ROOT
 
-README = (ROOT / "README.md").read_text()
-SECTION = README[README.index("\n## Compute\n") : README.index("\n## Data and access\n")]
+SECTION = (ROOT / "docs" / "compute.md").read_text()
 FLAT = " ".join(SECTION.split())  # prose wraps lines
 TIERS = ("dev", "staging", "prod")
 
