@@ -1,5 +1,6 @@
 # Two commands matter: `make plan STACK=<stack>` (offline plan) and `make test`.
-# Both create the virtualenv on first use.
+# Both create the virtualenv on first use. `make` alone does the same (venv is the default goal);
+# `make help` lists the targets with their `##` comments.
 PYTHON ?= python3
 VENV   ?= .venv
 PY     := $(VENV)/bin/python
@@ -8,9 +9,11 @@ EXAMPLES_VENV ?= .venv-examples
 STACK  ?= dev
 STACKS := $(patsubst stacks/Pulumi.%.yaml,%,$(wildcard stacks/Pulumi.*.yaml))
 
-.PHONY: venv plan plan-all test lint typecheck unit docs bench clean
+.PHONY: venv help plan plan-all test lint fmt typecheck unit docs bench clean
 
-venv: $(VENV)/.installed $(EXAMPLES_VENV)/.installed
+.DEFAULT_GOAL := venv
+
+venv: $(VENV)/.installed $(EXAMPLES_VENV)/.installed  ## the two virtualenvs from the pinned requirements
 $(VENV)/.installed: requirements.txt requirements-dev.txt policies/requirements.txt
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
@@ -21,30 +24,37 @@ $(EXAMPLES_VENV)/.installed: requirements-examples.txt
 	$(EXAMPLES_VENV)/bin/python -m pip install --quiet --disable-pip-version-check -r requirements-examples.txt
 	touch $@
 
+help:                 ## list the targets
+	@awk -F ':.*## ' '/^[a-z][a-z-]*:.*## / {printf "  %-10s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
+
 plan: venv            ## offline plan of one stack: make plan STACK=prod
 	$(PY) -m tools.plan --stack $(STACK)
 
 plan-all: venv        ## offline plan of every stack in stacks/
 	@set -e; for s in $(STACKS); do $(PY) -m tools.plan --stack $$s --quiet; done
 
-lint: venv
+lint: venv            ## ruff check and ruff format --check
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .
 
-typecheck: venv
+fmt: venv             ## fix what ruff can fix, then format
+	$(PY) -m ruff check --fix .
+	$(PY) -m ruff format .
+
+typecheck: venv       ## pyright
 	$(PY) -m pyright
 
-unit: venv
+unit: venv            ## pytest -n 2
 	$(PY) -m pytest -q -n 2
 
 test: lint typecheck unit   ## everything CI runs
 
-docs: venv            ## regenerate README.md's settings reference and access model, the policy configs and catalogue
+docs: venv            ## regenerate docs/settings.md, the access model in docs/data-and-access.md, the policy configs and catalogue
 	$(PY) -m tools.docs
 	$(PY) -m tools.policy_config
 
 bench: venv           ## wall time per stack plan, test suite time, peak memory
 	$(PY) -m tools.bench
 
-clean:
+clean:                ## remove build/ and the tool caches
 	rm -rf build .pytest_cache .mypy_cache .ruff_cache

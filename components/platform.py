@@ -1,30 +1,27 @@
-"""The one place that wires components together from the typed settings."""
+"""The one place that wires the platform: typed settings -> components -> the stack's outputs."""
 
 from __future__ import annotations
-
-from dataclasses import replace
-from typing import Any
 
 import pulumi
 from pulumi_azure_native import authorization, resources
 
-from .access import Access, Grantee, identity_grant_summary
-from .access_cli import az_ml_commands
-from .base import PlatformComponent, StackContext
-from .compute import Compute
-from .compute_identity import ComputeTargets
-from .data import Data
-from .diagnostics import Diagnostics, DiagnosticTarget, storage_diagnostic_targets, workspace_diagnostic_targets
-from .identity import ENDPOINT_APPROVER, grant_workspace_identity
-from .locks import Locks, LockTarget, data_lock_targets
-from .monitoring import Monitoring
-from .naming import Names
-from .network import Network
-from .network_endpoints import PrivateEndpoints, PrivateLinkTarget, workspace_private_link_targets
-from .network_managed import ManagedOutboundRules, user_defined_rules
-from .settings import StackSettings
-from .settings.secrets import read_secret
-from .workspace import Workspace
+from components.access.access import Access
+from components.access.grants import Grantee
+from components.compute.compute import Compute
+from components.compute.job_roles import JobRoleScopes
+from components.core.component import PlatformComponent, StackContext
+from components.core.naming import Names
+from components.data.data import Data
+from components.network.outbound_rules import ManagedOutboundRules, user_defined_rules
+from components.network.private_endpoints import PrivateEndpoints
+from components.network.vnet import Network
+from components.outputs import stack_outputs
+from components.protection.diagnostics import Diagnostics
+from components.protection.locks import Locks
+from components.settings import StackSettings
+from components.settings.secrets import read_secret
+from components.workspace.monitoring import Monitoring
+from components.workspace.workspace import Workspace
 
 
 class Platform(PlatformComponent):
@@ -35,20 +32,12 @@ class Platform(PlatformComponent):
         names = Names(pulumi.get_project(), stack, settings.name_prefix, settings.naming.revision)
         client = authorization.get_client_config_output()
         rg_name = settings.resource_group.name or names.resource_group
-        ctx = StackContext(
-            names=names,
-            location=settings.location,
-            tags=settings.tags.as_dict(environment=stack),
-            protect=settings.protect,
-            resource_group_name=rg_name,
-            subscription_id=client.subscription_id,
-            tenant_id=client.tenant_id,
-        )
-        super().__init__("Platform", settings.name_prefix, ctx, opts)
-        self.ctx = ctx = self._resource_group(settings, rg_name, client.subscription_id)
+        super().__init__("Platform", settings.name_prefix, _context(settings, names, client, rg_name), opts)
+        # the children's context names the group through its output, so Pulumi creates the group first
+        ctx = _context(settings, names, client, self._resource_group(settings, rg_name))
 
         self.monitoring = Monitoring(self.child_name("monitoring"), ctx, settings.monitoring, opts=self.child_opts())
-        ctx = replace(ctx, log_analytics_workspace_id=self.monitoring.log_analytics.id)
+        logs_id = self.monitoring.log_analytics.id
 
         # the network comes before what lives in its subnets
         self.network = (
@@ -56,14 +45,19 @@ class Platform(PlatformComponent):
             if settings.network.uses_vnet
             else None
         )
-        if self.network:
-            ctx = replace(ctx, subnets=self.network.subnets)
+        subnets = self.network.subnets if self.network else {}
 
         self.workspace = Workspace(
             self.child_name("workspace"),
             ctx,
-            settings,
+            settings.workspace,
+            key_vault=settings.key_vault,
+            storage=settings.storage,
+            registry=settings.registry,
+            encryption=settings.encryption,
+            network=settings.network,
             app_insights_id=self.monitoring.app_insights.id,
+            training_subnet_id=subnets.get("training"),
             opts=self.child_opts(),
         )
 
@@ -72,11 +66,14 @@ class Platform(PlatformComponent):
             ctx,
             settings.compute,
             workspace_name=self.workspace.workspace.name,
-            targets=ComputeTargets(
+            role_scopes=JobRoleScopes(
                 storage_account_id=self.workspace.storage.account.id,
                 registry_id=self.workspace.registry.id if self.workspace.registry else None,
             ),
             managed_network=settings.network.mode == "managed",
+            training_subnet_id=subnets.get("training"),
+            aks_subnet_id=subnets.get("aks"),
+            logs_id=logs_id,
             opts=self.child_opts(),
         )
 
@@ -96,7 +93,7 @@ class Platform(PlatformComponent):
             ctx,
             settings.access,
             workspace_id=self.workspace.workspace.id,
-            datastores=self.data.targets,
+            datastores=self.data.datastore_targets,
             compute_grantees=[
                 Grantee(key, principal_id, "ServicePrincipal")
                 for key, principal_id in self.compute.job_identities.items()
@@ -105,89 +102,33 @@ class Platform(PlatformComponent):
         )
 
         # Isolation, diagnostics and locks come last: they point at what the components above made.
-        self._isolate_and_protect(settings, ctx, *self._extra_targets(settings))
-        self.outputs = self._outputs(settings, rg_name=ctx.resource_group_name)
+        self._isolate_and_protect(settings, ctx, logs_id=logs_id)
+        self.outputs = stack_outputs(
+            settings,
+            resource_group_name=ctx.resource_group_name,
+            monitoring=self.monitoring,
+            workspace=self.workspace,
+            compute=self.compute,
+            data=self.data,
+            access=self.access,
+        )
         self.finish(self.outputs)
 
-    def _resource_group(self, settings: StackSettings, name: str, subscription_id: pulumi.Output[str]) -> StackContext:
-        """The context with the group's name and id; children take the group's output, so Pulumi
-        creates the group before them."""
-        if settings.resource_group.create:
-            group = resources.ResourceGroup(
-                self.child_name("rg"),
-                resource_group_name=name,
-                location=settings.location,
-                tags=dict(self.ctx.tags),
-                opts=self.child_opts(stateful=True),
-            )
-            return replace(self.ctx, resource_group_name=group.name, resource_group_id=group.id)
-        group_id = subscription_id.apply(lambda sub: f"/subscriptions/{sub}/resourceGroups/{name}")
-        return replace(self.ctx, resource_group_name=name, resource_group_id=group_id)
+    def _resource_group(self, settings: StackSettings, name: str) -> pulumi.Input[str]:
+        """The group's name: the created group's output (so its children wait for it), or the
+        name of the existing group the stack deploys into."""
+        if not settings.resource_group.create:
+            return name
+        group = resources.ResourceGroup(
+            self.child_name("rg"),
+            resource_group_name=name,
+            location=settings.location,
+            tags=dict(self.ctx.tags),
+            opts=self.child_opts(stateful=True),
+        )
+        return group.name
 
-    def _extra_targets(
-        self, settings: StackSettings
-    ) -> tuple[list[PrivateLinkTarget], list[DiagnosticTarget], list[LockTarget]]:
-        """What the data and compute components made that needs private links, diagnostics, locks
-        (the workspace's own resources are added by the isolation components themselves)."""
-        private_link_targets: list[PrivateLinkTarget] = []
-        diagnostic_targets: list[DiagnosticTarget] = []
-        lock_targets: list[LockTarget] = []
-        for key, lake in self.data.lakes.items():
-            # file too: a lake may hold file-share datastores (and policy STK-07 asks blob + file of accounts)
-            groups = ("blob", "file", "dfs") if settings.data.accounts[key].hierarchical_namespace else ("blob", "file")
-            private_link_targets.append(PrivateLinkTarget(f"lake-{key}", lake.id, groups))
-            diagnostic_targets += storage_diagnostic_targets(f"lake-{key}", lake.id)
-            lock_targets.append(LockTarget(f"lake-{key}", lake.id))
-        if self.compute.inference:
-            # the cluster's control-plane logs (API server, audit...); container logs go through insights
-            diagnostic_targets.append(DiagnosticTarget("aks", self.compute.inference.cluster.id))
-        return private_link_targets, diagnostic_targets, lock_targets
-
-    def _outputs(self, settings: StackSettings, *, rg_name: pulumi.Input[str]) -> dict[str, Any]:
-        """What a platform engineer needs after `pulumi up` (no secrets)."""
-        return {
-            "resourceGroupName": rg_name,
-            "location": settings.location,
-            "workspaceName": self.workspace.workspace.name,
-            "workspaceId": self.workspace.workspace.id,
-            "storageAccountName": self.workspace.storage.account.name,
-            "keyVaultName": self.workspace.key_vault.name,
-            "containerRegistryName": self.workspace.registry.name if self.workspace.registry else None,
-            "logAnalyticsWorkspaceId": self.monitoring.log_analytics.id,
-            "computeNames": self.compute.compute_names,
-            "computeIdentityPrincipalId": self.compute.principal_id,
-            "inferenceClusterName": self.compute.inference.cluster.name if self.compute.inference else None,
-            "workspaceIdentity": {"type": settings.workspace.identity, "principalId": self.workspace.principal_id},
-            "datastores": self.data.summary,
-            "accessGrants": [
-                *identity_grant_summary(
-                    "workspaceIdentity", self.workspace.principal_id, self.workspace.identity_grants
-                ),
-                *(
-                    entry
-                    for who, principal_id, grants in self.compute.role_grants
-                    for entry in identity_grant_summary(who, principal_id, grants)
-                ),
-                *self.access.summary,
-                *(
-                    identity_grant_summary(
-                        "customerKeyIdentity", self.workspace.cmk.identity.principal_id, self.workspace.cmk.grants
-                    )
-                    if self.workspace.cmk
-                    else []
-                ),
-            ],
-            "azMl": az_ml_commands(self.workspace.workspace.name, rg_name),
-        }
-
-    def _isolate_and_protect(
-        self,
-        settings: StackSettings,
-        ctx: StackContext,
-        private_link_targets: list[PrivateLinkTarget],
-        diagnostic_targets: list[DiagnosticTarget],
-        lock_targets: list[LockTarget],
-    ) -> None:
+    def _isolate_and_protect(self, settings: StackSettings, ctx: StackContext, *, logs_id: pulumi.Input[str]) -> None:
         if self.network is not None:
             self.private_endpoints: PrivateEndpoints | None = PrivateEndpoints(
                 self.child_name("endpoints"),
@@ -195,20 +136,21 @@ class Platform(PlatformComponent):
                 settings.network,
                 subnet_id=self.network.subnets["endpoints"],
                 vnet_id=self.network.vnet_id,
-                targets=[*workspace_private_link_targets(self.workspace), *private_link_targets],
+                targets=[*self.workspace.private_link_targets, *self.data.private_link_targets],
                 opts=self.child_opts(),
             )
         else:
             self.private_endpoints = None
         # Azure ML reaches the workspace's own resources itself; later ones need rules
-        rules = user_defined_rules(settings.network, private_link_targets) if settings.network.mode == "managed" else {}
+        later = self.data.private_link_targets
+        rules = user_defined_rules(settings.network, later) if settings.network.mode == "managed" else {}
         if rules:
             ManagedOutboundRules(
                 self.child_name("outbound"),
                 ctx,
                 workspace_name=self.workspace.workspace.name,
                 rules=rules,
-                after=self._endpoint_approvals(private_link_targets),
+                after=self.workspace.approve_private_endpoints(later),
                 opts=self.child_opts(),
             )
         if settings.diagnostics.enabled:
@@ -216,7 +158,12 @@ class Platform(PlatformComponent):
                 self.child_name("diagnostics"),
                 ctx,
                 settings.diagnostics,
-                targets=[*workspace_diagnostic_targets(self.workspace), *diagnostic_targets],
+                logs_id=logs_id,
+                targets=[
+                    *self.workspace.diagnostic_targets,
+                    *self.data.diagnostic_targets,
+                    *self.compute.diagnostic_targets,
+                ],
                 opts=self.child_opts(),
             )
         if settings.locks.enabled:
@@ -225,19 +172,24 @@ class Platform(PlatformComponent):
                 ctx,
                 settings.locks,
                 owns_resource_group=settings.resource_group.create,
-                targets=[*data_lock_targets(self.workspace, self.monitoring), *lock_targets],
+                targets=[*self.workspace.lock_targets, *self.monitoring.lock_targets, *self.data.lock_targets],
                 opts=self.child_opts(),
             )
 
-    def _endpoint_approvals(self, targets: list[PrivateLinkTarget]) -> list[pulumi.Resource]:
-        """A user-assigned workspace identity may approve the managed network's private endpoints to
-        the later resources (data lakes) before their outbound rules exist."""
-        identity = self.workspace.identity
-        if identity is None:
-            return []
-        return [
-            grant_workspace_identity(
-                self.workspace, identity.identity, target.name, target.resource_id, ENDPOINT_APPROVER
-            )
-            for target in targets
-        ]
+
+def _context(
+    settings: StackSettings,
+    names: Names,
+    client: pulumi.Output[authorization.GetClientConfigResult],
+    resource_group_name: pulumi.Input[str],
+) -> StackContext:
+    """What every component knows of the stack; made whole, never patched afterwards."""
+    return StackContext(
+        names=names,
+        location=settings.location,
+        tags=settings.tags.as_dict(environment=names.stack),
+        protect=settings.protect,
+        resource_group_name=resource_group_name,
+        subscription_id=client.subscription_id,
+        tenant_id=client.tenant_id,
+    )

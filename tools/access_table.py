@@ -1,14 +1,14 @@
-"""Generate the README's access model (who gets which role at which scope, per stack) from the
-stack files, through the same grant planning the Access component uses, so it cannot drift.
-`make docs` (tools/docs.py) writes it into README.md."""
+"""Generate the access model (who gets which role at which scope, per stack) from the stack
+files, through the same grant planning the Access component uses, so it cannot drift.
+`make docs` (tools/docs.py) writes it into docs/data-and-access.md."""
 
 from __future__ import annotations
 
-from components.access import Grantee, plan_grants
-from components.data import datastore_target
-from components.identity import USER_ASSIGNED_ROLES, WORKSPACE_STORAGE_ROLES
+from components.access.grants import Grantee, plan_grants
+from components.data.datastores import datastore_target
 from components.settings import StackSettings, validate_settings
 from components.settings.loader import read_config
+from components.workspace.identity import USER_ASSIGNED_ROLES, WORKSPACE_STORAGE_ROLES
 from tools.plan.stackfile import available_stacks, load_stack_config
 
 SCOPES = {"workspace": "workspace", "container": "container", "registry": "ML registry"}

@@ -1,8 +1,9 @@
-"""Regenerate the README's generated blocks: the settings reference (from the settings models and
-the tier defaults) and the access model (from the stack files, tools/access_table.py).
+"""Regenerate the generated blocks of the docs: the settings reference (from the settings models and
+the tier defaults) in docs/settings.md, and the access model (from the stack files,
+tools/access_table.py) in docs/data-and-access.md.
 
-`python -m tools.docs` rewrites each block between its markers in README.md; `--check` exits 1
-when the README is out of date (the tests run the same comparison).
+`python -m tools.docs` rewrites each block between its markers; `--check` exits 1 and names every
+file that is out of date, without writing (the tests run the same comparison).
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ import json
 import sys
 import types
 import typing
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -21,7 +23,11 @@ from components.settings.stack import StackSettings
 from components.settings.tiers import TIER_DEFAULTS
 
 ROOT = Path(__file__).resolve().parents[1]
-README = ROOT / "README.md"
+# Each generated file (relative to the repository root) and the blocks it holds.
+GENERATED: dict[str, tuple[str, ...]] = {
+    "docs/settings.md": ("settings-reference",),
+    "docs/data-and-access.md": ("access-model",),
+}
 TIERS = ("dev", "staging", "prod")
 _MISSING = object()
 
@@ -122,29 +128,47 @@ def reference() -> str:
     return "\n".join(lines)
 
 
-def replace_block(readme: str, name: str, content: str) -> str:
+def replace_block(text: str, name: str, content: str) -> str:
     """Put `content` between `<!-- BEGIN name -->` and `<!-- END name -->`."""
     begin, end = f"<!-- BEGIN {name} -->", f"<!-- END {name} -->"
-    start, stop = readme.index(begin) + len(begin), readme.index(end)
-    return readme[:start] + "\n" + content + "\n" + readme[stop:]
+    start, stop = text.index(begin) + len(begin), text.index(end)
+    return text[:start] + "\n" + content + "\n" + text[stop:]
 
 
-def render(readme: str) -> str:
+def generators() -> dict[str, Callable[[], str]]:
     from tools.access_table import access_model  # plans grants from the stack files: only when rendering
 
-    readme = replace_block(readme, "settings-reference", reference())
-    return replace_block(readme, "access-model", access_model())
+    return {"settings-reference": reference, "access-model": access_model}
 
 
-def main(argv: list[str]) -> int:
-    current = README.read_text()
-    wanted = render(current)
+def render(text: str, blocks: tuple[str, ...], contents: dict[str, str]) -> str:
+    for name in blocks:
+        text = replace_block(text, name, contents[name])
+    return text
+
+
+def stale(root: Path = ROOT) -> dict[Path, str]:
+    """Every generated file whose blocks are out of date, with the text it should have."""
+    make = generators()
+    contents = {name: make[name]() for blocks in GENERATED.values() for name in blocks}
+    wanted = {}
+    for relative, blocks in GENERATED.items():
+        path = root / relative
+        current = path.read_text()
+        text = render(current, blocks, contents)
+        if text != current:
+            wanted[path] = text
+    return wanted
+
+
+def main(argv: list[str], root: Path = ROOT) -> int:
+    outdated = stale(root)
     if "--check" in argv:
-        if current != wanted:
-            print("README.md generated blocks are out of date: run `make docs`", file=sys.stderr)
-            return 1
-        return 0
-    README.write_text(wanted)
+        for path in outdated:
+            print(f"{path.relative_to(root)}: generated blocks are out of date: run `make docs`", file=sys.stderr)
+        return 1 if outdated else 0
+    for path, text in outdated.items():
+        path.write_text(text)
     return 0
 
 

@@ -15,7 +15,7 @@ from typing import Annotated, Any, Literal
 from pydantic import AfterValidator, Field, model_validator
 
 from .base import SettingsModel, problem
-from .data import AccessLevel, DatastoreSettings
+from .data import AccessLevel
 
 # Per-tier defaults of this section (camelCase keys as in the stack file), merged by tiers.py.
 # Who gets what is a per-stack decision (the stack files differ on purpose): no tier grants anything.
@@ -23,7 +23,7 @@ TIER_DEFAULTS: dict[str, dict[str, Any]] = {"dev": {}, "staging": {}, "prod": {}
 
 DATA_SCIENTIST = "AzureML Data Scientist"
 REGISTRY_USER = "AzureML Registry User"
-# Roles grantable on the workspace from settings (their GUIDs are in components/roles.py).
+# Roles grantable on the workspace from settings (their GUIDs are in components/core/roles.py).
 WORKSPACE_ROLES = ("AzureML Compute Operator", DATA_SCIENTIST, "Reader")
 # Roles that create, change or delete compute (directly or through "*" actions).
 COMPUTE_WRITE_ROLES = frozenset({"AzureML Compute Operator", "Contributor", "Owner"})
@@ -34,6 +34,7 @@ NEVER_FROM_SETTINGS = frozenset(
 # A datastore access level is this data role on the datastore's container.
 DATA_ROLES: dict[AccessLevel, str] = {"read": "Storage Blob Data Reader", "write": "Storage Blob Data Contributor"}
 
+# the principalType every role assignment states (settings principals and the platform's own identities)
 PrincipalType = Literal["User", "Group", "ServicePrincipal"]
 
 _GUID = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
@@ -127,28 +128,3 @@ class AccessSettings(SettingsModel):
                 # one entry per object id keeps the data-scientist/compute check whole
                 raise problem(f"principals.{key}.objectId", f"already used by principals.{other}: merge the entries")
         return self
-
-
-def check_datastore_grants(access: AccessSettings, datastores: dict[str, DatastoreSettings]) -> None:
-    """Principals may only be granted data roles on identity-based datastores the stack defines."""
-    for key, principal in access.principals.items():
-        for name in principal.datastores:
-            store = datastores.get(name)
-            if store is None:
-                known = ", ".join(sorted(datastores)) or "none defined"
-                raise problem(f"access.principals.{key}.datastores.{name}", f"no datastore '{name}' in data ({known})")
-            if not store.identity_based:
-                raise problem(
-                    f"access.principals.{key}.datastores.{name}",
-                    "file-share datastores are reached with their credential, not a data role",
-                )
-
-
-def check_workspace_identity(identity: str, registry_mode: str) -> None:
-    """A user-assigned identity gets its roles before the workspace exists, on resources that exist:
-    a registry Azure ML would create later would leave it without AcrPull/AcrPush."""
-    if identity == "UserAssigned" and registry_mode != "create":
-        raise problem(
-            "workspace.identity",
-            "UserAssigned needs registry.mode 'create' (the identity's roles are granted up front)",
-        )

@@ -9,14 +9,11 @@ from __future__ import annotations
 import ipaddress
 import re
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Annotated, Any, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, Field, StringConstraints, model_validator
 
 from .base import SettingsModel, problem
-
-if TYPE_CHECKING:
-    from .stack import StackSettings
 
 Mode = Literal["none", "managed", "customerVnet"]
 IsolationMode = Literal["AllowInternetOutbound", "AllowOnlyApprovedOutbound"]
@@ -199,15 +196,11 @@ class NetworkAccess:
 
     workspace: Literal["Enabled", "Disabled"]
     resources: Literal["Enabled", "Disabled"]
-    default_action: Literal["Allow", "Deny"]
+    # admins' public addresses through the resources' firewalls (each firewall then denies the rest)
     ip_ranges: tuple[str, ...] = ()
 
-    @property
-    def closed(self) -> bool:
-        return self.default_action == "Deny"
 
-
-OPEN = NetworkAccess(workspace="Enabled", resources="Enabled", default_action="Allow")
+OPEN = NetworkAccess(workspace="Enabled", resources="Enabled")
 
 # Per-tier defaults of this section (camelCase keys as in the stack file), merged by tiers.py.
 TIER_DEFAULTS: dict[str, dict[str, Any]] = {
@@ -302,27 +295,8 @@ class NetworkSettings(SettingsModel):
         ips = tuple(self.allowed_ip_ranges)
         if self.private_endpoints:
             if ips:
-                return NetworkAccess("Disabled", "Enabled", "Deny", ips)
-            return NetworkAccess("Disabled", "Disabled", "Deny")
+                return NetworkAccess("Disabled", "Enabled", ips)
+            return NetworkAccess("Disabled", "Disabled")
         if self.mode == "managed" and ips:
-            return NetworkAccess("Enabled", "Enabled", "Deny", ips)
+            return NetworkAccess("Enabled", "Enabled", ips)
         return OPEN
-
-
-def check_stack(settings: StackSettings) -> None:
-    """Cross-section rules of isolation and encryption (keys relative to the stack root)."""
-    network, registry, vault = settings.network, settings.registry, settings.key_vault
-    if network.private_endpoints and registry.mode == "onDemand":
-        raise problem(
-            "registry.mode", "must be create with private endpoints (a registry Azure ML creates later would be public)"
-        )
-    if network.private_endpoints and registry.sku != "Premium":
-        raise problem("registry.sku", "must be Premium: only Premium registries take private endpoints")
-    encryption = settings.encryption
-    if encryption.customer_managed_key and not vault.purge_protection:
-        raise problem(
-            "encryption.customerManagedKey",
-            "needs keyVault.purgeProtection: true (Azure rejects a workspace key in a vault without it)",
-        )
-    if encryption.customer_managed_key and encryption.key_type == "RSA-HSM" and vault.sku != "premium":
-        raise problem("encryption.keyType", "RSA-HSM needs keyVault.sku: premium")

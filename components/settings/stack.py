@@ -1,17 +1,22 @@
-"""The root model: everything one stack configures."""
+"""The root model: everything one stack configures, and every check that spans two sections.
+
+Each section file validates its own section only; a rule that reads two sections lives here, where
+both are known (keys in the messages are relative to the stack root).
+"""
 
 from __future__ import annotations
 
 from pydantic import Field, model_validator
 
-from .access import AccessSettings, check_datastore_grants, check_workspace_identity
+from .access import AccessSettings
+from .base import problem
 from .compute import ComputeSettings
 from .core import CoreFields
 from .data import DataSettings
 from .diagnostics import DiagnosticsSettings
 from .encryption import EncryptionSettings
 from .locks import LocksSettings
-from .network import NetworkSettings, check_stack
+from .network import NetworkSettings
 from .workspace import (
     KeyVaultSettings,
     MonitoringSettings,
@@ -37,7 +42,57 @@ class StackSettings(CoreFields):
 
     @model_validator(mode="after")
     def _cross_section_checks(self) -> StackSettings:
-        check_datastore_grants(self.access, self.data.datastores)
-        check_workspace_identity(self.workspace.identity, self.registry.mode)
-        check_stack(self)
+        _check_datastore_grants(self)
+        _check_workspace_identity(self)
+        _check_isolation(self)
+        _check_encryption(self)
         return self
+
+
+def _check_datastore_grants(settings: StackSettings) -> None:
+    """Principals may only be granted data roles on identity-based datastores the stack defines."""
+    datastores = settings.data.datastores
+    for key, principal in settings.access.principals.items():
+        for name in principal.datastores:
+            store = datastores.get(name)
+            if store is None:
+                known = ", ".join(sorted(datastores)) or "none defined"
+                raise problem(f"access.principals.{key}.datastores.{name}", f"no datastore '{name}' in data ({known})")
+            if not store.identity_based:
+                raise problem(
+                    f"access.principals.{key}.datastores.{name}",
+                    "file-share datastores are reached with their credential, not a data role",
+                )
+
+
+def _check_workspace_identity(settings: StackSettings) -> None:
+    """A user-assigned identity gets its roles before the workspace exists, on resources that exist:
+    a registry Azure ML would create later would leave it without AcrPull/AcrPush."""
+    if settings.workspace.identity == "UserAssigned" and settings.registry.mode != "create":
+        raise problem(
+            "workspace.identity",
+            "UserAssigned needs registry.mode 'create' (the identity's roles are granted up front)",
+        )
+
+
+def _check_isolation(settings: StackSettings) -> None:
+    """Private endpoints need a registry that exists now and takes them."""
+    network, registry = settings.network, settings.registry
+    if network.private_endpoints and registry.mode == "onDemand":
+        raise problem(
+            "registry.mode", "must be create with private endpoints (a registry Azure ML creates later would be public)"
+        )
+    if network.private_endpoints and registry.sku != "Premium":
+        raise problem("registry.sku", "must be Premium: only Premium registries take private endpoints")
+
+
+def _check_encryption(settings: StackSettings) -> None:
+    """A customer-managed key needs a vault that Azure accepts for it."""
+    encryption, vault = settings.encryption, settings.key_vault
+    if encryption.customer_managed_key and not vault.purge_protection:
+        raise problem(
+            "encryption.customerManagedKey",
+            "needs keyVault.purgeProtection: true (Azure rejects a workspace key in a vault without it)",
+        )
+    if encryption.customer_managed_key and encryption.key_type == "RSA-HSM" and vault.sku != "premium":
+        raise problem("encryption.keyType", "RSA-HSM needs keyVault.sku: premium")

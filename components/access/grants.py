@@ -1,0 +1,103 @@
+"""Which role assignments the access settings ask for, planned once before any is made.
+
+Scopes are the narrowest that work: ML roles on the workspace, data roles on one container,
+Registry User on one registry. A principal with read and write on one container gets write only.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Literal
+
+import pulumi
+
+from components.data.datastores import DatastoreTarget
+from components.settings.access import DATA_ROLES, REGISTRY_USER, AccessSettings, PrincipalType
+from components.settings.data import AccessLevel
+
+from .audit import audit_entry
+
+ScopeKind = Literal["workspace", "container", "registry"]
+_LEVELS: tuple[AccessLevel, ...] = ("read", "write")
+
+
+@dataclass(frozen=True)
+class Grantee:
+    """An identity the platform makes itself (e.g. the compute identity) that needs data roles:
+    it gets, on every datastore's container, the level that datastore's `computeAccess` names."""
+
+    key: str  # stable, readable: part of the assignment's resource name (e.g. "compute")
+    principal_id: pulumi.Input[str]
+    principal_type: PrincipalType
+
+
+@dataclass(frozen=True)
+class Grant:
+    principal: str
+    principal_id: pulumi.Input[str]
+    principal_type: PrincipalType
+    role: str
+    scope_kind: ScopeKind
+    target: str  # what the scope is, readably: "workspace", "<account>/<container>", a registry id
+    scope: pulumi.Input[str]
+    resource: str  # resource-name suffix, unique per grant
+
+    def output(self) -> dict[str, object]:
+        return audit_entry(
+            self.principal, self.principal_id, self.principal_type, self.role, self.scope_kind, self.target
+        )
+
+
+def _slug(text: str) -> str:
+    return text.lower().replace(" ", "-").replace("/", "-")
+
+
+def plan_grants(
+    settings: AccessSettings,
+    *,
+    workspace_id: pulumi.Input[str],
+    datastores: Mapping[str, DatastoreTarget],
+    compute_grantees: Sequence[Grantee] = (),
+) -> list[Grant]:
+    """Every assignment, once: a principal with read and write on one container gets write only."""
+    grants: list[Grant] = []
+    for key, principal in settings.principals.items():
+        who = (key, principal.normalized_object_id, principal.type)
+        for role in principal.roles:
+            grants.append(Grant(*who, role, "workspace", "workspace", workspace_id, f"{key}-{_slug(role)}"))
+        grants += _container_grants(who, principal.datastores, datastores)
+        for registry in principal.registries:
+            digest = hashlib.sha256(registry.lower().encode()).hexdigest()[:6]
+            name = registry.rsplit("/", 1)[-1].lower()
+            grants.append(Grant(*who, REGISTRY_USER, "registry", registry, registry, f"{key}-registry-{name}-{digest}"))
+    for grantee in compute_grantees:
+        levels: dict[str, AccessLevel] = {}
+        for name, target in datastores.items():
+            if target.compute_level:
+                levels[name] = target.compute_level
+        who = (grantee.key, grantee.principal_id, grantee.principal_type)
+        grants += _container_grants(who, levels, datastores)
+    return grants
+
+
+def _container_grants(
+    who: tuple[str, pulumi.Input[str], PrincipalType],
+    levels: Mapping[str, AccessLevel],
+    datastores: Mapping[str, DatastoreTarget],
+) -> list[Grant]:
+    strongest: dict[str, AccessLevel] = {}
+    scopes: dict[str, pulumi.Input[str]] = {}
+    for name, level in levels.items():
+        target = datastores[name]
+        current = strongest.get(target.container_key)
+        if current is None or _LEVELS.index(level) > _LEVELS.index(current):
+            strongest[target.container_key] = level
+        scopes[target.container_key] = target.container_id
+    return [
+        Grant(
+            *who, DATA_ROLES[level], "container", container, scopes[container], f"{who[0]}-{_slug(container)}-{level}"
+        )
+        for container, level in strongest.items()
+    ]

@@ -1,0 +1,115 @@
+"""The customer virtual network: a new or existing VNet with one subnet (and NSG) per purpose.
+
+Created before the workspace and compute: it publishes its subnet ids by purpose (``subnets``), which
+the platform hands to the workspace (serverless jobs) and compute (nodes); the private endpoints come
+later (``private_endpoints.py``), once the resources they point at exist.
+"""
+
+from __future__ import annotations
+
+import pulumi
+from pulumi_azure_native import network
+
+from components.core.component import PlatformComponent, StackContext
+from components.settings.network import NetworkSettings, SubnetPurpose
+
+
+class Network(PlatformComponent):
+    def __init__(
+        self,
+        name: str,
+        ctx: StackContext,
+        settings: NetworkSettings,
+        opts: pulumi.ResourceOptions | None = None,
+    ) -> None:
+        super().__init__("Network", name, ctx, opts)
+        vnet_settings = settings.vnet
+        existing = vnet_settings.existing
+        self.vnet: network.VirtualNetwork | None = None
+        if existing is not None:
+            vnet_group, vnet_name = existing
+            self.vnet_id: pulumi.Input[str] = vnet_settings.existing_id or ""
+            vnet_name_in: pulumi.Input[str] = vnet_name
+            vnet_group_in: pulumi.Input[str] = vnet_group
+        else:
+            self.vnet = network.VirtualNetwork(
+                self.child_name("vnet"),
+                virtual_network_name=ctx.names.scoped("vnet", 64),
+                address_space=network.AddressSpaceArgs(address_prefixes=list(vnet_settings.address_space)),
+                **self.common,
+                opts=self.child_opts(),
+            )
+            self.vnet_id = self.vnet.id
+            vnet_name_in = self.vnet.name
+            vnet_group_in = ctx.resource_group_name
+
+        # Nodes have no public IP and new subnets get no default outbound access: without a NAT
+        # gateway (or a hub firewall) training nodes could not reach Azure ML's control plane.
+        self.nat_gateway = (
+            self._nat_gateway() if settings.mode == "customerVnet" and vnet_settings.nat_gateway else None
+        )
+
+        self.subnets: dict[str, pulumi.Output[str]] = {}
+        previous: network.Subnet | None = None
+        for purpose in settings.subnet_purposes:
+            subnet = self._subnet(
+                purpose, getattr(vnet_settings.subnets, purpose), vnet_name_in, vnet_group_in, previous
+            )
+            self.subnets[purpose] = subnet.id
+            previous = subnet
+        self.finish({"vnetId": self.vnet_id, **{f"{purpose}SubnetId": sid for purpose, sid in self.subnets.items()}})
+
+    def _nat_gateway(self) -> network.NatGateway:
+        names = self.ctx.names
+        ip = network.PublicIPAddress(
+            self.child_name("nat-ip"),
+            public_ip_address_name=names.scoped("pip-nat", 80),
+            sku=network.PublicIPAddressSkuArgs(name=network.PublicIPAddressSkuName.STANDARD),
+            public_ip_allocation_method=network.IPAllocationMethod.STATIC,
+            **self.common,
+            opts=self.child_opts(),
+        )
+        return network.NatGateway(
+            self.child_name("nat"),
+            nat_gateway_name=names.scoped("ng", 80),
+            sku=network.NatGatewaySkuArgs(name=network.NatGatewaySkuName.STANDARD),
+            public_ip_addresses=[network.SubResourceArgs(id=ip.id)],
+            idle_timeout_in_minutes=10,
+            **self.common,
+            opts=self.child_opts(),
+        )
+
+    def _subnet(
+        self,
+        purpose: SubnetPurpose,
+        prefix: str,
+        vnet_name: pulumi.Input[str],
+        vnet_group: pulumi.Input[str],
+        previous: network.Subnet | None,
+    ) -> network.Subnet:
+        names = self.ctx.names
+        # Azure's default rules are what the subnets need: VNet traffic in, internet inbound denied
+        # (nodes have no public IP and no SSH); the NSG is where a team adds its own rules.
+        nsg = network.NetworkSecurityGroup(
+            self.child_name(f"nsg-{purpose}"),
+            network_security_group_name=names.scoped(f"nsg-{purpose}", 80),
+            **self.common,
+            opts=self.child_opts(),
+        )
+        egress = self.nat_gateway if purpose != "endpoints" else None
+        return network.Subnet(
+            self.child_name(f"snet-{purpose}"),
+            subnet_name=names.scoped(f"snet-{purpose}", 80),
+            virtual_network_name=vnet_name,
+            resource_group_name=vnet_group,
+            address_prefix=prefix,
+            network_security_group=network.NetworkSecurityGroupArgs(id=nsg.id),
+            nat_gateway=network.SubResourceArgs(id=egress.id) if egress else None,
+            default_outbound_access=False,
+            # NSG rules apply to the private endpoints too
+            private_endpoint_network_policies=(
+                network.VirtualNetworkPrivateEndpointNetworkPolicies.ENABLED if purpose == "endpoints" else None
+            ),
+            # Azure rejects concurrent writes to one VNet's subnets: create them one after another
+            opts=self.child_opts(depends_on=[previous] if previous else None),
+        )

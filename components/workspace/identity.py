@@ -1,0 +1,101 @@
+"""The workspace's user-assigned identity, with the roles Microsoft lists for it granted up front.
+
+A system-assigned identity only exists once the workspace does, so Azure ML grants its roles
+while the workspace is being created and the first deployment races RBAC propagation (the
+default datastores go missing). A user-assigned identity exists first: its roles are assigned
+before the workspace is created (the workspace depends on every assignment), so they are in
+place when Azure ML sets the workspace up.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+import pulumi
+from pulumi_azure_native import authorization, managedidentity
+
+from components.core.component import PlatformComponent
+from components.core.role_assignment import assign_role
+
+# With shared keys off, the workspace reaches its default storage by identity; these are the
+# data roles Microsoft lists for that (blob for datastores, file for notebooks).
+WORKSPACE_STORAGE_ROLES = ("Storage Blob Data Contributor", "Storage File Data Privileged Contributor")
+
+# Microsoft's list for a user-assigned workspace identity, per associated resource: Contributor
+# (control plane) on each, plus the data-plane roles Azure ML uses (RBAC key vault, storage, ACR).
+USER_ASSIGNED_ROLES: dict[str, tuple[str, ...]] = {
+    "storage": ("Contributor", *WORKSPACE_STORAGE_ROLES),
+    "keyvault": ("Contributor", "Key Vault Administrator"),
+    "registry": ("Contributor", "AcrPull", "AcrPush"),
+    "appinsights": ("Contributor",),
+}
+
+# A managed network reaches each resource through a private endpoint that the workspace identity
+# must be allowed to approve; Azure grants this to system-assigned identities only.
+ENDPOINT_APPROVER = "Azure AI Enterprise Network Connection Approver"
+ENDPOINT_TARGETS = ("storage", "keyvault", "registry")
+
+
+def _slug(role: str) -> str:
+    return role.lower().replace(" ", "-")
+
+
+@dataclass(frozen=True)
+class WorkspaceIdentity:
+    identity: managedidentity.UserAssignedIdentity
+    # (target, role) -> assignment: every one the workspace must wait for
+    grants: dict[tuple[str, str], authorization.RoleAssignment]
+
+    @property
+    def assignments(self) -> list[authorization.RoleAssignment]:
+        return list(self.grants.values())
+
+    @property
+    def principal_id(self) -> pulumi.Output[str]:
+        return self.identity.principal_id
+
+
+def user_assigned_workspace_identity(
+    owner: PlatformComponent, scopes: Mapping[str, pulumi.Input[str]], *, managed_network: bool
+) -> WorkspaceIdentity:
+    """The identity and its roles on each associated resource in `scopes` (by USER_ASSIGNED_ROLES
+    key), plus the endpoint approver role where a managed network will link to them."""
+    identity = managedidentity.UserAssignedIdentity(
+        owner.child_name("identity"),
+        resource_name_=owner.ctx.names.scoped("id-mlw"),
+        **owner.common,
+        opts=owner.child_opts(),
+    )
+    roles = {
+        target: (
+            *USER_ASSIGNED_ROLES[target],
+            *((ENDPOINT_APPROVER,) if managed_network and target in ENDPOINT_TARGETS else ()),
+        )
+        for target in scopes
+    }
+    grants = {
+        (target, role): grant_workspace_identity(owner, identity, target, scope, role)
+        for target, scope in scopes.items()
+        for role in roles[target]
+    }
+    return WorkspaceIdentity(identity, grants)
+
+
+def grant_workspace_identity(
+    owner: PlatformComponent,
+    identity: managedidentity.UserAssignedIdentity,
+    target: str,
+    scope: pulumi.Input[str],
+    role: str,
+) -> authorization.RoleAssignment:
+    return assign_role(
+        owner.child_name(f"identity-{target}-{_slug(role)}"),
+        scope=scope,
+        role=role,
+        principal_id=identity.principal_id,
+        principal_type="ServicePrincipal",
+        subscription_id=owner.ctx.subscription_id,
+        opts=owner.child_opts(),
+        description=f"{role} for the workspace identity on its {target} (managed by the ml-platform stack)",
+    )

@@ -1,0 +1,34 @@
+"""A program for the tests: the Compute component alone, given subnets as the network feature
+hands them over (the real platform passes the Network component's subnet ids)."""
+
+from components.compute.compute import Compute
+from components.compute.job_roles import JobRoleScopes
+from components.core.component import StackContext
+from components.core.naming import Names
+from components.settings import load_settings
+
+SUBNETS = {
+    "training": "/subscriptions/s/resourceGroups/rg/providers/Microsoft.Network/virtualNetworks/vnet/subnets/training",
+    "aks": "/subscriptions/s/resourceGroups/rg/providers/Microsoft.Network/virtualNetworks/vnet/subnets/aks",
+}
+
+settings = load_settings()
+ctx = StackContext(
+    names=Names("ml-platform", "test", settings.name_prefix),
+    location=settings.location,
+    tags={"environment": "test"},
+    protect=False,
+    resource_group_name="rg-test",
+    subscription_id="00000000-0000-0000-0000-000000000000",
+    tenant_id="11111111-1111-1111-1111-111111111111",
+)
+Compute(
+    "compute",
+    ctx,
+    settings.compute,
+    workspace_name="mlw-test",
+    role_scopes=JobRoleScopes(storage_account_id="/storage", registry_id="/registry"),
+    training_subnet_id=SUBNETS["training"],
+    aks_subnet_id=SUBNETS["aks"],
+    logs_id="/subscriptions/s/resourceGroups/rg/providers/Microsoft.OperationalInsights/workspaces/log",
+)

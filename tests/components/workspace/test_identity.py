@@ -1,0 +1,119 @@
+"""The workspace identity: system-assigned by default, user-assigned with its roles BEFORE the workspace."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from components.core.roles import BUILTIN_ROLES
+from components.workspace.identity import ENDPOINT_APPROVER, USER_ASSIGNED_ROLES
+from tests.planning import Resources, plan
+
+ROLE_NAMES = {guid: name for name, guid in BUILTIN_ROLES.items()}
+
+
+def identity_grants(res: Resources, principal_id: str) -> dict[tuple[str, str], dict[str, Any]]:
+    """(scope, role name) -> assignment, for one principal."""
+    return {
+        (a["inputs"]["scope"], ROLE_NAMES[a["inputs"]["roleDefinitionId"].rsplit("/", 1)[-1]]): a
+        for a in res.of_type("authorization:RoleAssignment")
+        if a["inputs"]["principalId"] == principal_id
+    }
+
+
+def test_user_assigned_identity_is_the_workspace_primary_identity(stack_plans: dict[str, Resources]) -> None:
+    for stack in ("staging", "prod"):
+        res = stack_plans[stack]
+        uai = res.named("mlp-workspace-identity")
+        ws = res.one("machinelearningservices:Workspace")["inputs"]
+        assert ws["identity"]["type"] == "UserAssigned"
+        # first the workspace's own identity; prod adds its customer key's identity (test_network_protection)
+        assert ws["identity"]["userAssignedIdentities"][0] == uai["outputs"]["id"]
+        assert ws["primaryUserAssignedIdentity"] == uai["outputs"]["id"]
+        assert uai["inputs"]["resourceName"] == f"id-mlw-mlp-{stack}"
+        assert uai["inputs"]["tags"]["environment"] == stack
+        assert res.plan.outputs["workspaceIdentity"] == {
+            "type": "UserAssigned",
+            "principalId": uai["outputs"]["principalId"],
+        }
+
+
+def test_user_assigned_identity_gets_microsofts_roles_before_the_workspace(stack_plans: dict[str, Resources]) -> None:
+    res = stack_plans["prod"]
+    principal_id = res.named("mlp-workspace-identity")["outputs"]["principalId"]
+    ws = res.one("machinelearningservices:Workspace")
+    scopes = {
+        "storage": res.named("mlp-workspace-storage")["outputs"]["id"],
+        "keyvault": res.one("keyvault:Vault")["outputs"]["id"],
+        "registry": res.one("containerregistry:Registry")["outputs"]["id"],
+        "appinsights": res.one("applicationinsights:Component")["outputs"]["id"],
+    }
+    grants = identity_grants(res, principal_id)
+    approvals = {(scopes[target], ENDPOINT_APPROVER) for target in ("storage", "keyvault", "registry")}
+    before = {(scopes[target], role) for target, roles in USER_ASSIGNED_ROLES.items() for role in roles}
+    assert before == {
+        (scopes["storage"], "Contributor"),
+        (scopes["storage"], "Storage Blob Data Contributor"),
+        (scopes["storage"], "Storage File Data Privileged Contributor"),
+        (scopes["keyvault"], "Contributor"),
+        (scopes["keyvault"], "Key Vault Administrator"),
+        (scopes["registry"], "Contributor"),
+        (scopes["registry"], "AcrPull"),
+        (scopes["registry"], "AcrPush"),
+        (scopes["appinsights"], "Contributor"),
+    }
+    lakes = {(lake["outputs"]["id"], ENDPOINT_APPROVER) for lake in res.of_type("storage:StorageAccount")}
+    lakes -= {(scopes["storage"], ENDPOINT_APPROVER)}
+    assert lakes  # prod has a data lake behind a managed-network rule
+    assert set(grants) == before | approvals | lakes | {(ws["outputs"]["id"], "Contributor")}
+    # every role Microsoft lists, and the approvals its managed network needs, are in place before
+    # Azure ML starts creating the workspace
+    for key in before | approvals:
+        assert grants[key]["urn"] in ws["dependencies"], key
+        assert grants[key]["inputs"]["principalType"] == "ServicePrincipal"
+    # its Contributor on the workspace can only follow the workspace
+    after = grants[(ws["outputs"]["id"], "Contributor")]
+    assert ws["urn"] in after["dependencies"]
+
+
+def test_system_assigned_identity_stays_the_default_with_its_storage_roles_after(
+    stack_plans: dict[str, Resources],
+) -> None:
+    res = stack_plans["dev"]
+    ws = res.one("machinelearningservices:Workspace")
+    assert ws["inputs"]["identity"] == {"type": "SystemAssigned"}
+    assert "primaryUserAssignedIdentity" not in ws["inputs"]
+    assert [r["name"] for r in res.of_type("managedidentity:UserAssignedIdentity")] == ["mlp-compute-identity"]
+    grants = identity_grants(res, ws["outputs"]["identity"]["principalId"])
+    storage = res.named("mlp-workspace-storage")["outputs"]["id"]
+    assert set(grants) == {
+        (storage, "Storage Blob Data Contributor"),
+        (storage, "Storage File Data Privileged Contributor"),
+    }
+    assert all(ws["urn"] in a["dependencies"] for a in grants.values())
+
+
+def test_managed_network_rules_wait_for_the_identity_to_approve_their_endpoints(
+    stack_plans: dict[str, Resources],
+) -> None:
+    res = stack_plans["prod"]
+    principal_id = res.named("mlp-workspace-identity")["outputs"]["principalId"]
+    approvals = {
+        scope: grant for (scope, role), grant in identity_grants(res, principal_id).items() if role == ENDPOINT_APPROVER
+    }
+    rules = res.of_type("machinelearningservices:ManagedNetworkSettingsRule")
+    lake_rules = [r for r in rules if r["inputs"]["properties"]["type"] == "PrivateEndpoint"]
+    assert lake_rules
+    # the chain's head waits for every approval on a rule's target; the rest follow the chain
+    head = next(r for r in rules if not any(d in {x["urn"] for x in rules} for d in r["dependencies"]))
+    for rule in lake_rules:
+        target = rule["inputs"]["properties"]["destination"]["serviceResourceId"]
+        assert approvals[target]["urn"] in head["dependencies"], target
+
+
+def test_no_endpoint_approvals_without_a_managed_network() -> None:
+    # a user-assigned identity in a stack without the managed network approves nothing
+    res = Resources(plan("dev", {"workspace": {"identity": "UserAssigned"}}))
+    principal_id = res.named("mlp-workspace-identity")["outputs"]["principalId"]
+    roles = {role for (_, role) in identity_grants(res, principal_id)}
+    assert "Key Vault Administrator" in roles  # the identity and its usual roles are there
+    assert ENDPOINT_APPROVER not in roles
