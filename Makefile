@@ -49,8 +49,9 @@ unit: venv            ## pytest -n 2
 
 test: lint typecheck unit   ## everything CI runs
 
-docs: venv            ## regenerate docs/settings.md and the access model in docs/data-and-access.md
+docs: venv            ## regenerate docs/settings.md, the access model in docs/data-and-access.md, the policy configs and catalogue
 	$(PY) -m tools.docs
+	$(PY) -m tools.policy_config
 
 bench: venv           ## wall time per stack plan, test suite time, peak memory
 	$(PY) -m tools.bench

@@ -2,7 +2,7 @@
 
 The CLI executes this directory as a script (runpy.run_path), which puts policies/ itself on
 sys.path: the rules are imported as the top-level package `rules`. PolicyPack starts a gRPC
-server and blocks, so no other module may construct it (offline.py runs the same rules).
+server and blocks, so no other module may construct it (the offline plan, tools/plan/policy.py, runs the same rules).
 """
 
 from pulumi_policy import PolicyPack

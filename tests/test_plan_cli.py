@@ -9,7 +9,7 @@ import pytest
 import yaml
 
 from tools.plan.__main__ import main as plan_main
-from tools.plan.__main__ import policy_config_for
+from tools.plan.policy import policy_config_for
 from tools.plan.stackfile import available_stacks, stack_file
 
 

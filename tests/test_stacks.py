@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from policies.offline import evaluate
 from tests.conftest import STACKS
 from tests.planning import Resources, plan
+from tools.plan.policy import evaluate
 
 STATEFUL = (
     "machinelearningservices:Workspace",

@@ -5,25 +5,20 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from typing import Any
 
-from pulumi_policy import PolicyResource
-
-from .catalog import AKS_CLUSTER, AKS_POOL, AZUREML_EXTENSION_TYPE, K8S_EXTENSION
-from .graph import Finding, Stack, stack_policy
-from .helpers import (
+from .lib.catalog import AKS_CLUSTER, AKS_POOL, AZUREML_EXTENSION_TYPE, K8S_EXTENSION
+from .lib.props import MISSING, as_list, expect, fmt, key_ci, peek, read, same
+from .lib.rule import (
     ADVISORY,
     MANDATORY,
-    MISSING,
+    Levels,
     Param,
+    Report,
     Resource,
-    as_list,
+    Stack,
+    Tiers,
     boolean,
-    expect,
-    fmt,
-    key_ci,
-    peek,
-    read,
-    resource_policy,
-    same,
+    resource_rule,
+    stack_rule,
     string_list,
 )
 
@@ -43,14 +38,14 @@ def _entra_rbac(r: Resource) -> Iterator[str]:
     yield from r.expect("enableRBAC", True)
 
 
-AKS_01 = resource_policy(
+AKS_01 = resource_rule(
     rule_id="AKS-01",
     slug="cluster-entra-rbac",
     summary="AKS clusters use managed Entra ID integration with Azure RBAC and Kubernetes RBAC.",
     sources="CKV_AZURE_141/5, AzP 993c2fcd, 450d2877, AZU-0042",
     types=[AKS_CLUSTER],
-    checks=[_entra_rbac],
-    level=MANDATORY,
+    check=_entra_rbac,
+    levels=Levels(dev=MANDATORY, staging=MANDATORY, prod=MANDATORY),
 )
 
 # Explicit exception: the Azure ML extension (Microsoft.AzureML.Kubernetes) needs the cluster's
@@ -60,35 +55,34 @@ AKS_01 = resource_policy(
 AZUREML_LOCAL_ACCOUNTS_EXCEPTION = "the Azure ML extension needs local accounts on the clusters it is installed on"
 
 
-def _local_accounts(stack: Stack) -> Iterator[Finding]:
+def _local_accounts(stack: Stack) -> Iterator[Report]:
     attached: set[str] = set()
 
-    def collect(extension: PolicyResource) -> None:
-        if same(read(extension.props, "extensionType"), AZUREML_EXTENSION_TYPE):
+    def collect(extension: Resource) -> None:
+        if same(extension.get("extensionType"), AZUREML_EXTENSION_TYPE):
             attached.update(c.urn for c in stack.parent(extension, "clusterName", [AKS_CLUSTER]))
 
     complete = stack.index(stack.of_type(K8S_EXTENSION), collect)
 
-    def check(cluster: PolicyResource) -> Iterator[Finding]:
+    def check(cluster: Resource) -> Iterator[str]:
         if cluster.urn in attached:
             return  # AZUREML_LOCAL_ACCOUNTS_EXCEPTION
         problems = list(expect(cluster.props, "disableLocalAccounts", True))
         if problems and not complete:
             raise stack.undecided(cluster, "whether the Azure ML extension is installed")
-        for message in problems:
-            yield message, cluster.urn
+        yield from problems
 
     yield from stack.each(stack.of_type(AKS_CLUSTER), check)
 
 
-AKS_01_LOCAL_ACCOUNTS = stack_policy(
+AKS_01_LOCAL_ACCOUNTS = stack_rule(
     rule_id="AKS-01",
     slug="local-accounts-disabled",
     summary="AKS clusters disable local accounts, except clusters that carry the Azure ML "
     "extension (it needs them: explicit exception).",
     sources="CKV_AZURE_141/5, AzP 993c2fcd, 450d2877, AZU-0042",
     check=_local_accounts,
-    level=MANDATORY,
+    levels=Levels(dev=MANDATORY, staging=MANDATORY, prod=MANDATORY),
 )
 
 
@@ -106,14 +100,14 @@ def _api_server(r: Resource) -> Iterator[str]:
     yield from r.expect("apiServerAccessProfile.disableRunCommand", True)
 
 
-AKS_02 = resource_policy(
+AKS_02 = resource_rule(
     rule_id="AKS-02",
     slug="cluster-api-server-restricted",
     summary="AKS API servers are private or limited to authorized IP ranges, and run command is disabled.",
     sources="CKV_AZURE_115/6, AzP 0e246bcf, AZU-0041",
     types=[AKS_CLUSTER],
-    checks=[_api_server],
-    level=MANDATORY,
+    check=_api_server,
+    levels=Levels(dev=ADVISORY, staging=MANDATORY, prod=MANDATORY),
 )
 
 
@@ -136,14 +130,14 @@ def _node_pools(r: Resource) -> Iterator[str]:
             yield f"agentPoolProfiles[{index}] ({fmt(label)}): {message}"
 
 
-AKS_03 = resource_policy(
+AKS_03 = resource_rule(
     rule_id="AKS-03",
     slug="node-pools-hardened",
     summary="AKS node pools have no public IPs, encrypt at host and disable SSH.",
     sources="CKV_AZURE_143/227, AzP 41425d9f",
     types=[AKS_CLUSTER, AKS_POOL],
-    checks=[_node_pools],
-    level=MANDATORY,
+    check=_node_pools,
+    levels=Levels(dev=ADVISORY, staging=MANDATORY, prod=MANDATORY),
 )
 
 
@@ -154,18 +148,19 @@ def _network_policy(r: Resource) -> Iterator[str]:
     yield from r.expect_in("networkProfile.networkPolicy", list(r.config["allowedNetworkPolicies"]))
 
 
-AKS_04 = resource_policy(
+AKS_04 = resource_rule(
     rule_id="AKS-04",
     slug="cluster-network-policy",
     summary="AKS clusters enforce Kubernetes network policies (azure, calico or cilium).",
     sources="CKV_AZURE_7, AzP 46238e2f, AZU-0043",
     types=[AKS_CLUSTER],
-    checks=[_network_policy],
-    level=MANDATORY,
+    check=_network_policy,
+    levels=Levels(dev=ADVISORY, staging=MANDATORY, prod=MANDATORY),
     params=[
         Param(
             "allowedNetworkPolicies",
-            string_list(["azure", "calico", "cilium"], "Accepted networkProfile.networkPolicy values."),
+            string_list("Accepted networkProfile.networkPolicy values."),
+            default=["azure", "calico", "cilium"],
         )
     ],
 )
@@ -183,14 +178,14 @@ def _policy_monitoring_defender(r: Resource) -> Iterator[str]:
     yield from r.expect("securityProfile.defender.securityMonitoring.enabled", True)
 
 
-AKS_05 = resource_policy(
+AKS_05 = resource_rule(
     rule_id="AKS-05",
     slug="cluster-policy-monitoring-defender",
     summary="AKS clusters run the Azure Policy add-on, monitoring (omsagent or azureMonitorProfile) and Defender.",
     sources="CKV_AZURE_116/4, AzP 0a15ec92, a1840de2",
     types=[AKS_CLUSTER],
-    checks=[_policy_monitoring_defender],
-    level=MANDATORY,
+    check=_policy_monitoring_defender,
+    levels=Levels(dev=ADVISORY, staging=MANDATORY, prod=MANDATORY),
 )
 
 
@@ -210,15 +205,15 @@ def _identity_and_upgrades(r: Resource) -> Iterator[str]:
     yield from r.expect_not("autoUpgradeProfile.upgradeChannel", "none")
 
 
-AKS_06 = resource_policy(
+AKS_06 = resource_rule(
     rule_id="AKS-06",
     slug="cluster-identity-and-upgrades",
     summary="AKS clusters use a managed identity (no service principal), workload identity "
     "with the OIDC issuer, and an auto-upgrade channel.",
     sources="AzP da6e2401, 2cc2e023, CKV_AZURE_171",
     types=[AKS_CLUSTER],
-    checks=[_identity_and_upgrades],
-    level=MANDATORY,
+    check=_identity_and_upgrades,
+    levels=Levels(dev=ADVISORY, staging=MANDATORY, prod=MANDATORY),
 )
 
 
@@ -232,17 +227,24 @@ def _tier_and_addons(r: Resource) -> Iterator[str]:
         yield from r.expect_not(addon(r.props, name), True)
 
 
-AKS_07 = resource_policy(
+AKS_07 = resource_rule(
     rule_id="AKS-07",
     slug="cluster-tier-and-addons",
     summary="AKS clusters use the Standard tier where the stack requires it (prod) and do not "
     "enable the dashboard or HTTP application routing add-ons.",
     sources="CKV_AZURE_170/246/8",
     types=[AKS_CLUSTER],
-    checks=[_tier_and_addons],
-    level=ADVISORY,
-    params=[Param("requireStandardTier", boolean(True, "sku.tier must be Standard or Premium."))],
+    check=_tier_and_addons,
+    levels=Levels(dev=ADVISORY, staging=ADVISORY, prod=ADVISORY),
+    params=[
+        Param(
+            "requireStandardTier",
+            boolean("sku.tier must be Standard or Premium."),
+            # cost, not posture: staging keeps dev's Free tier at prod's level
+            tiers=Tiers(dev=False, staging=False, prod=True),
+        )
+    ],
 )
 
 
-POLICIES = [AKS_01, AKS_01_LOCAL_ACCOUNTS, AKS_02, AKS_03, AKS_04, AKS_05, AKS_06, AKS_07]
+RULES = [AKS_01, AKS_01_LOCAL_ACCOUNTS, AKS_02, AKS_03, AKS_04, AKS_05, AKS_06, AKS_07]

@@ -4,20 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from .catalog import KEY_VAULT, KV_KEY, KV_SECRET
-from .helpers import (
-    ADVISORY,
-    MANDATORY,
-    MISSING,
-    Param,
-    Resource,
-    as_list,
-    boolean,
-    fmt,
-    integer,
-    resource_policy,
-    same,
-)
+from .lib.catalog import KEY_VAULT, KV_KEY, KV_SECRET
+from .lib.props import MISSING, as_list, fmt, same
+from .lib.rule import ADVISORY, MANDATORY, Levels, Param, Resource, Tiers, boolean, integer, resource_rule
 
 # --- KV-01 -------------------------------------------------------------------------------
 
@@ -26,14 +15,19 @@ def _purge_protection(r: Resource) -> Iterator[str]:
     yield from r.expect("properties.enablePurgeProtection", True, "note: it can never be turned off again")
 
 
-KV_01 = resource_policy(
+KV_01 = resource_rule(
     rule_id="KV-01",
     slug="key-vault-purge-protection",
     summary="Key vaults enable purge protection.",
     sources="CKV_AZURE_110/42, AzP 0b60c0b2, AZU-0016",
     types=[KEY_VAULT],
-    checks=[_purge_protection],
-    level=MANDATORY,
+    check=_purge_protection,
+    levels=Levels(
+        dev=ADVISORY,
+        staging=ADVISORY,
+        prod=MANDATORY,
+        why="purge protection blocks tearing staging down and re-creating it (the names stay taken)",
+    ),
 )
 
 
@@ -48,16 +42,16 @@ def _soft_delete(r: Resource) -> Iterator[str]:
         yield f"properties.softDeleteRetentionInDays is {fmt(days)}; keep at least {minimum}"
 
 
-KV_02 = resource_policy(
+KV_02 = resource_rule(
     rule_id="KV-02",
     slug="key-vault-soft-delete-retention",
     summary="Key vaults keep soft delete on with a retention of at least the configured days "
     "(Azure: 7 to 90, default 90).",
     sources="CKV_AZURE_111, AzP 1e66c121",
     types=[KEY_VAULT],
-    checks=[_soft_delete],
-    level=MANDATORY,
-    params=[Param("minRetentionDays", integer(7, "Shortest soft-delete retention, in days.", 7))],
+    check=_soft_delete,
+    levels=Levels(dev=MANDATORY, staging=MANDATORY, prod=MANDATORY),
+    params=[Param("minRetentionDays", integer("Shortest soft-delete retention, in days.", 7), default=7)],
 )
 
 
@@ -74,14 +68,14 @@ def _rbac(r: Resource) -> Iterator[str]:
         )
 
 
-KV_03 = resource_policy(
+KV_03 = resource_rule(
     rule_id="KV-03",
     slug="key-vault-rbac-authorization",
     summary="Key vaults use RBAC authorization and carry no access policies.",
     sources="AzP 12d4fa5e",
     types=[KEY_VAULT],
-    checks=[_rbac],
-    level=MANDATORY,
+    check=_rbac,
+    levels=Levels(dev=ADVISORY, staging=MANDATORY, prod=MANDATORY),
 )
 
 
@@ -101,14 +95,14 @@ def _vault_network(r: Resource) -> Iterator[str]:
         )
 
 
-KV_04 = resource_policy(
+KV_04 = resource_rule(
     rule_id="KV-04",
     slug="key-vault-network-restricted",
     summary="Key vaults disable public network access or deny by default.",
     sources="CKV_AZURE_189/109, AzP 405c5871, 55615ac9, AZU-0013",
     types=[KEY_VAULT],
-    checks=[_vault_network],
-    level=MANDATORY,
+    check=_vault_network,
+    levels=Levels(dev=ADVISORY, staging=MANDATORY, prod=MANDATORY),
 )
 
 
@@ -131,17 +125,24 @@ def _secret_and_key_hygiene(r: Resource) -> Iterator[str]:
         yield from r.expect_in("properties.kty", ["RSA-HSM", "EC-HSM"], "HSM-backed keys; needs a Premium vault")
 
 
-KV_05 = resource_policy(
+KV_05 = resource_rule(
     rule_id="KV-05",
     slug="key-vault-secret-and-key-hygiene",
     summary="Secrets have an expiry and a content type; keys have an expiry and, where the "
     "stack requires it (prod), are HSM-backed.",
     sources="CKV_AZURE_41/114/40/112, AzP 98728c90, 152b15f7",
     types=[KV_SECRET, KV_KEY],
-    checks=[_secret_and_key_hygiene],
-    level=ADVISORY,
-    params=[Param("requireHsmKeys", boolean(False, "Keys must be RSA-HSM or EC-HSM."))],
+    check=_secret_and_key_hygiene,
+    levels=Levels(dev=ADVISORY, staging=ADVISORY, prod=ADVISORY),
+    params=[
+        Param(
+            "requireHsmKeys",
+            boolean("Keys must be RSA-HSM or EC-HSM."),
+            # cost, not posture: HSM keys need a Premium vault, which only prod pays for
+            tiers=Tiers(dev=False, staging=False, prod=True),
+        )
+    ],
 )
 
 
-POLICIES = [KV_01, KV_02, KV_03, KV_04, KV_05]
+RULES = [KV_01, KV_02, KV_03, KV_04, KV_05]

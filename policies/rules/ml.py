@@ -1,13 +1,12 @@
-"""Azure Machine Learning rules: workspace, compute, datastores (ML-01..ML-13)."""
+"""Azure Machine Learning rules: workspace, compute, datastores (ML-01..ML-13), and the
+workspace's associated resources belonging to the stack (STK-09)."""
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterator
 
-from pulumi_policy import PolicyResource
-
-from .catalog import (
+from .lib.catalog import (
     AZUREML_EXTENSION_TYPE,
     K8S_EXTENSION,
     MANAGED_NETWORK_ON,
@@ -15,22 +14,24 @@ from .catalog import (
     ML_DATASTORE,
     ML_WORKSPACE,
     STORAGE_ACCOUNT,
+    WORKSPACE_ASSOCIATED,
 )
-from .graph import Finding, Stack, stack_policy
-from .helpers import (
+from .lib.props import MISSING, UNKNOWN, flag, fmt, key_ci, one_of, read, same
+from .lib.rule import (
     ADVISORY,
     MANDATORY,
-    MISSING,
+    Levels,
     Param,
+    Report,
     Resource,
-    flag,
-    fmt,
+    Stack,
+    Tiers,
+    boolean,
     integer,
-    key_ci,
-    one_of,
-    read,
-    resource_policy,
-    same,
+    not_configured,
+    resource_rule,
+    stack_rule,
+    string,
     string_list,
 )
 from .storage import network_exposure
@@ -55,43 +56,40 @@ def _workspace_not_public(r: Resource) -> Iterator[str]:
     yield from r.expect_not("allowPublicAccessWhenBehindVnet", True)
 
 
-ML_01 = resource_policy(
+ML_01 = resource_rule(
     rule_id="ML-01",
     slug="workspace-public-network-disabled",
     summary="Azure ML workspaces set publicNetworkAccess to Disabled and do not allow public "
     "access when behind a VNet.",
     sources="CKV_AZURE_144, CKV2_AZURE_49, AzP 438c38d2, PSR Azure.ML.PublicAccess",
     types=[ML_WORKSPACE],
-    checks=[_workspace_not_public],
-    level=MANDATORY,
+    check=_workspace_not_public,
+    levels=Levels(dev=ADVISORY, staging=MANDATORY, prod=MANDATORY),
 )
 
 
 # --- ML-02 (stack: the customer-VNet alternative needs the private endpoints) ---------------
 
 
-def _managed_network(stack: Stack) -> Iterator[Finding]:
+def _managed_network(stack: Stack) -> Iterator[Report]:
     allowed = list(stack.config["allowedIsolationModes"])
 
-    def check(ws: PolicyResource) -> Iterator[Finding]:
-        mode = read(ws.props, "managedNetwork.isolationMode")
+    def check(ws: Resource) -> Iterator[str]:
+        mode = ws.get("managedNetwork.isolationMode")
         if mode is not MISSING and one_of(mode, allowed):
             return
         managed_off = mode is MISSING or same(mode, "Disabled")
         if managed_off and "amlworkspace" in stack.private_endpoint_groups(ws):
             return  # customer VNet: the workspace is reached through its private endpoint
         yield (
-            (
-                f"managedNetwork.isolationMode is {fmt(mode)}; use one of {fmt(allowed)}, or a "
-                "customer VNet with an 'amlworkspace' private endpoint"
-            ),
-            ws.urn,
+            f"managedNetwork.isolationMode is {fmt(mode)}; use one of {fmt(allowed)}, or a "
+            "customer VNet with an 'amlworkspace' private endpoint"
         )
 
     yield from stack.each(stack.of_type(ML_WORKSPACE), check)
 
 
-ML_02 = stack_policy(
+ML_02 = stack_rule(
     rule_id="ML-02",
     slug="workspace-managed-network-isolated",
     summary="Azure ML workspaces use a managed network in an allowed isolation mode (prod: "
@@ -99,11 +97,16 @@ ML_02 = stack_policy(
     "allowed modes are set per stack), or a customer VNet with private endpoints.",
     sources="AzP 6ddb1705, CKV_AZURE_243",
     check=_managed_network,
-    level=MANDATORY,
+    levels=Levels(dev=ADVISORY, staging=MANDATORY, prod=MANDATORY),
     params=[
         Param(
             "allowedIsolationModes",
-            string_list(["AllowOnlyApprovedOutbound"], "Managed-network isolation modes accepted in this stack."),
+            string_list("Managed-network isolation modes accepted in this stack."),
+            tiers=Tiers(
+                dev=["AllowOnlyApprovedOutbound", "AllowInternetOutbound"],
+                staging=["AllowOnlyApprovedOutbound"],
+                prod=["AllowOnlyApprovedOutbound"],
+            ),
         )
     ],
 )
@@ -118,15 +121,15 @@ def _workspace_cmk(r: Resource) -> Iterator[str]:
     yield from r.expect_set("encryption.keyVaultProperties.keyIdentifier")
 
 
-ML_03 = resource_policy(
+ML_03 = resource_rule(
     rule_id="ML-03",
     slug="workspace-customer-managed-key",
     summary="Azure ML workspaces encrypt with a customer-managed key (encryption.status Enabled "
     "with a key vault id and key identifier).",
     sources="AzP ba769a63, 7f40cee6",
     types=[ML_WORKSPACE],
-    checks=[_workspace_cmk],
-    level=ADVISORY,
+    check=_workspace_cmk,
+    levels=Levels(dev=ADVISORY, staging=ADVISORY, prod=ADVISORY),
 )
 
 
@@ -140,64 +143,57 @@ def _workspace_uami(r: Resource) -> Iterator[str]:
     yield from r.expect_set("primaryUserAssignedIdentity")
 
 
-ML_04 = resource_policy(
+ML_04 = resource_rule(
     rule_id="ML-04",
     slug="workspace-user-assigned-identity",
     summary="Azure ML workspaces use a user-assigned identity set as primaryUserAssignedIdentity.",
     sources="AzP 5f0c7d88, PSR Azure.ML.UserManagedIdentity",
     types=[ML_WORKSPACE],
-    checks=[_workspace_uami],
-    level=ADVISORY,
+    check=_workspace_uami,
+    levels=Levels(dev=ADVISORY, staging=ADVISORY, prod=ADVISORY),
 )
 
 
 # --- ML-05 (stack: needs the linked storage account) --------------------------------------
 
 
-def _hbi(stack: Stack) -> Iterator[Finding]:
+def _hbi(stack: Stack) -> Iterator[Report]:
     tag = str(stack.config["classificationTag"])
     sensitive = list(stack.config["sensitiveClassifications"])
 
-    def check(ws: PolicyResource) -> Iterator[Finding]:
-        tags = read(ws.props, "tags")
+    def check(ws: Resource) -> Iterator[Report]:
+        tags = ws.get("tags")
         classification = read(tags, [key_ci(tags, tag)])
-        hbi = read(ws.props, "hbiWorkspace")
+        hbi = ws.get("hbiWorkspace")
         if classification is not MISSING and one_of(classification, sensitive) and hbi is not True:
-            yield ((f"tags.{tag} is {fmt(classification)} (sensitive data); set hbiWorkspace to true"), ws.urn)
+            yield f"tags.{tag} is {fmt(classification)} (sensitive data); set hbiWorkspace to true"
         if hbi is True:
             for account in stack.refs(ws, "storageAccount", [STORAGE_ACCOUNT]):
                 problems = network_exposure(account.props)
-                if read(account.props, "allowBlobPublicAccess") is not False:
+                if account.get("allowBlobPublicAccess") is not False:
                     problems.append("allowBlobPublicAccess is not false")
                 for problem in problems:
-                    yield (
-                        (f"HBI workspace {ws.name} links storage account {account.name}, which is public: {problem}"),
-                        account.urn,
+                    yield account.finding(
+                        f"HBI workspace {ws.name} links storage account {account.name}, which is public: {problem}"
                     )
 
     yield from stack.each(stack.of_type(ML_WORKSPACE), check)
 
 
-ML_05 = stack_policy(
+ML_05 = stack_rule(
     rule_id="ML-05",
     slug="hbi-workspace-for-sensitive-data",
     summary="Workspaces holding sensitive data (by their data-classification tag) set "
     "hbiWorkspace; an HBI workspace's storage account is not public.",
     sources="CKV2_AZURE_50",
     check=_hbi,
-    level=ADVISORY,
+    levels=Levels(dev=ADVISORY, staging=ADVISORY, prod=ADVISORY),
     params=[
-        Param(
-            "classificationTag",
-            {
-                "type": "string",
-                "default": "dataClassification",
-                "description": "Tag that carries the data classification.",
-            },
-        ),
+        Param("classificationTag", string("Tag that carries the data classification."), default="dataClassification"),
         Param(
             "sensitiveClassifications",
-            string_list(["confidential", "restricted"], "Classification values that count as sensitive."),
+            string_list("Classification values that count as sensitive."),
+            default=["confidential", "restricted"],
         ),
     ],
 )
@@ -213,15 +209,15 @@ def _workspace_identity_datastores(r: Resource) -> Iterator[str]:
     yield from r.expect_not("v1LegacyMode", True, "v1 mode blocks the v2 API and CLI")
 
 
-ML_06 = resource_policy(
+ML_06 = resource_rule(
     rule_id="ML-06",
     slug="workspace-identity-datastore-auth",
     summary="Azure ML workspaces reach their system datastores with identity "
     "(systemDatastoresAuthMode Identity) and do not enable v1LegacyMode.",
     sources="custom (AzP e413671a audits the opposite: do not adopt)",
     types=[ML_WORKSPACE],
-    checks=[_workspace_identity_datastores],
-    level=MANDATORY,
+    check=_workspace_identity_datastores,
+    levels=Levels(dev=ADVISORY, staging=MANDATORY, prod=MANDATORY),
 )
 
 
@@ -233,14 +229,14 @@ def _compute_local_auth(r: Resource) -> Iterator[str]:
         yield from r.expect("properties.disableLocalAuth", True)
 
 
-ML_07 = resource_policy(
+ML_07 = resource_rule(
     rule_id="ML-07",
     slug="compute-local-auth-disabled",
     summary="Azure ML compute (AmlCompute, ComputeInstance, Kubernetes) disables local authentication.",
     sources="CKV_AZURE_142, AzP e96a9a5f, a6f9a2d0, PSR Azure.ML.DisableLocalAuth",
     types=[ML_COMPUTE],
-    checks=[_compute_local_auth],
-    level=MANDATORY,
+    check=_compute_local_auth,
+    levels=Levels(dev=ADVISORY, staging=MANDATORY, prod=MANDATORY),
 )
 
 
@@ -260,48 +256,44 @@ def _compute_no_public_access(r: Resource) -> Iterator[str]:
         yield from r.expect("properties.properties.sshSettings.sshPublicAccess", "Disabled")
 
 
-ML_08 = resource_policy(
+ML_08 = resource_rule(
     rule_id="ML-08",
     slug="compute-no-public-ip-or-ssh",
     summary="Compute clusters have no node public IP and no public SSH port; compute instances disable public SSH.",
     sources="custom (no external id)",
     types=[ML_COMPUTE],
-    checks=[_compute_no_public_access],
-    level=MANDATORY,
+    check=_compute_no_public_access,
+    levels=Levels(dev=ADVISORY, staging=MANDATORY, prod=MANDATORY),
 )
 
 
 # --- ML-09 (stack: needs the workspace's managed network) ---------------------------------
 
 
-def _compute_network(stack: Stack) -> Iterator[Finding]:
-    def check(compute: PolicyResource) -> Iterator[Finding]:
-        kind = read(compute.props, "properties.computeType")
-        if not one_of(kind, (AML_COMPUTE, COMPUTE_INSTANCE)):
+def _compute_network(stack: Stack) -> Iterator[Report]:
+    def check(compute: Resource) -> Iterator[str]:
+        if not one_of(compute_type(compute), (AML_COMPUTE, COMPUTE_INSTANCE)):
             return
-        if read(compute.props, "properties.properties.subnet.id") is not MISSING:
+        if compute.get("properties.properties.subnet.id") is not MISSING:
             return
         for ws in stack.parent(compute, "workspaceName", [ML_WORKSPACE]):
-            if one_of(read(ws.props, "managedNetwork.isolationMode"), MANAGED_NETWORK_ON):
+            if one_of(ws.get("managedNetwork.isolationMode"), MANAGED_NETWORK_ON):
                 return  # managed network on: AML places the compute in the managed VNet
         yield (
-            (
-                "properties.properties.subnet.id is not set and the workspace has no managed "
-                "network; put the compute in a subnet"
-            ),
-            compute.urn,
+            "properties.properties.subnet.id is not set and the workspace has no managed "
+            "network; put the compute in a subnet"
         )
 
     yield from stack.each(stack.of_type(ML_COMPUTE), check)
 
 
-ML_09 = stack_policy(
+ML_09 = stack_rule(
     rule_id="ML-09",
     slug="compute-in-vnet-or-managed-network",
     summary="Compute clusters and instances sit in a customer subnet unless their workspace's managed network is on.",
     sources="AzP 7804b5c7, PSR Azure.ML.ComputeVnet",
     check=_compute_network,
-    level=MANDATORY,
+    levels=Levels(dev=ADVISORY, staging=MANDATORY, prod=MANDATORY),
 )
 
 
@@ -312,7 +304,10 @@ def _cluster_scale(r: Resource) -> Iterator[str]:
     if not same(compute_type(r), AML_COMPUTE):
         return
     yield from r.expect("properties.properties.scaleSettings.minNodeCount", 0, "idle clusters must scale to zero")
-    cap = int(r.config["maxNodesPerCluster"])
+    cap = r.config.get("maxNodesPerCluster")
+    if cap is None:
+        yield not_configured("maxNodesPerCluster")
+        return
     most = r.get("properties.properties.scaleSettings.maxNodeCount")
     if most is MISSING:
         yield "properties.properties.scaleSettings.maxNodeCount is not set"
@@ -320,15 +315,23 @@ def _cluster_scale(r: Resource) -> Iterator[str]:
         yield (f"properties.properties.scaleSettings.maxNodeCount is {fmt(most)}; the cap for this stack is {cap}")
 
 
-ML_10 = resource_policy(
+ML_10 = resource_rule(
     rule_id="ML-10",
     slug="compute-scale-to-zero-and-capped",
     summary="Compute clusters scale to zero (minNodeCount 0) and keep maxNodeCount within the stack's per-cluster cap.",
     sources="CKV_AZURE_150, WAF cost",
     types=[ML_COMPUTE],
-    checks=[_cluster_scale],
-    level=ADVISORY,
-    params=[Param("maxNodesPerCluster", integer(4, "Largest maxNodeCount of one cluster.", 1))],
+    check=_cluster_scale,
+    levels=Levels(
+        dev=MANDATORY, staging=MANDATORY, prod=ADVISORY, why="staging clusters scale to zero and stay small like dev"
+    ),
+    params=[
+        Param(
+            "maxNodesPerCluster",
+            integer("Largest maxNodeCount of one cluster.", 1),
+            setting="compute.maxNodesPerCluster",
+        )
+    ],
 )
 
 
@@ -348,14 +351,14 @@ def _instance_idle_shutdown(r: Resource) -> Iterator[str]:
         )
 
 
-ML_11 = resource_policy(
+ML_11 = resource_rule(
     rule_id="ML-11",
     slug="compute-instance-idle-shutdown",
     summary="Compute instances shut down when idle (idleTimeBeforeShutdown set).",
     sources="AzP 679ddf89, PSR Azure.ML.ComputeIdleShutdown",
     types=[ML_COMPUTE],
-    checks=[_instance_idle_shutdown],
-    level=MANDATORY,
+    check=_instance_idle_shutdown,
+    levels=Levels(dev=MANDATORY, staging=MANDATORY, prod=MANDATORY),
 )
 
 
@@ -386,15 +389,15 @@ def _kubernetes_compute(r: Resource) -> Iterator[str]:
             )
 
 
-ML_12 = resource_policy(
+ML_12 = resource_rule(
     rule_id="ML-12",
     slug="kubernetes-compute-secure",
     summary="Kubernetes compute disables local auth; the Azure ML extension does not allow "
     "insecure connections and keeps its inference router on an internal load balancer.",
     sources="custom",
     types=[ML_COMPUTE, K8S_EXTENSION],
-    checks=[_kubernetes_compute],
-    level=MANDATORY,
+    check=_kubernetes_compute,
+    levels=Levels(dev=ADVISORY, staging=MANDATORY, prod=MANDATORY),
 )
 
 
@@ -416,15 +419,61 @@ def _datastore_identity(r: Resource) -> Iterator[str]:
         )
 
 
-ML_13 = resource_policy(
+ML_13 = resource_rule(
     rule_id="ML-13",
     slug="datastore-identity-based",
     summary="Blob and ADLS Gen2 datastores are identity-based (credentialsType None).",
     sources="custom",
     types=[ML_DATASTORE],
-    checks=[_datastore_identity],
-    level=MANDATORY,
+    check=_datastore_identity,
+    levels=Levels(dev=ADVISORY, staging=MANDATORY, prod=MANDATORY),
 )
 
 
-POLICIES = [ML_01, ML_02, ML_03, ML_04, ML_05, ML_06, ML_07, ML_08, ML_09, ML_10, ML_11, ML_12, ML_13]
+# --- STK-09 ------------------------------------------------------------------------------
+
+# Explicit exception: a hub project (kind Project) uses its hub's associated resources.
+PROJECT_EXCEPTION = "a Project workspace uses the associated resources of its hub"
+
+
+def _associated_in_stack(stack: Stack) -> Iterator[Report]:
+    registry_required = bool(stack.config["requireContainerRegistry"])
+
+    def check(ws: Resource) -> Iterator[str]:
+        if same(ws.get("kind"), "Project"):
+            return  # PROJECT_EXCEPTION
+        for prop, kind, label in WORKSPACE_ASSOCIATED:
+            value = ws.peek(prop)
+            if value is MISSING:
+                if prop != "containerRegistry" or registry_required:
+                    yield (
+                        f"{prop} is not set; the stack must create and harden the {label} "
+                        "(Azure ML would otherwise create an unmanaged one)"
+                    )
+                continue
+            if not stack.refs(ws, prop, [kind]):
+                shown = "an unknown id" if value is UNKNOWN else fmt(value)
+                yield f"{prop} is {shown}, not a {label} of this stack: it escapes the stack's rules"
+
+    yield from stack.each(stack.of_type(ML_WORKSPACE), check)
+
+
+STK_09 = stack_rule(
+    rule_id="STK-09",
+    slug="workspace-associated-resources-in-stack",
+    summary="A workspace's storage account, key vault, Application Insights and container "
+    "registry are resources of this stack (so the pack's rules judge them).",
+    sources="custom stack rule",
+    check=_associated_in_stack,
+    levels=Levels(dev=MANDATORY, staging=MANDATORY, prod=MANDATORY),
+    params=[
+        Param(
+            "requireContainerRegistry",
+            boolean("The workspace must name a container registry of the stack."),
+            default=True,
+        )
+    ],
+)
+
+
+RULES = [ML_01, ML_02, ML_03, ML_04, ML_05, ML_06, ML_07, ML_08, ML_09, ML_10, ML_11, ML_12, ML_13, STK_09]

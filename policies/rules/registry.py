@@ -4,17 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from .catalog import REGISTRY
-from .helpers import (
-    ADVISORY,
-    MANDATORY,
-    Param,
-    Resource,
-    boolean,
-    fmt,
-    resource_policy,
-    same,
-)
+from .lib.catalog import REGISTRY
+from .lib.props import fmt, same
+from .lib.rule import ADVISORY, MANDATORY, Levels, Param, Resource, Tiers, boolean, resource_rule
 
 # --- CR-01 -------------------------------------------------------------------------------
 
@@ -26,14 +18,14 @@ def _no_admin_or_anonymous(r: Resource) -> Iterator[str]:
     yield from r.expect("anonymousPullEnabled", False)
 
 
-CR_01 = resource_policy(
+CR_01 = resource_rule(
     rule_id="CR-01",
     slug="registry-admin-and-anonymous-pull-disabled",
     summary="Container registries disable the admin user and anonymous pull.",
     sources="CKV_AZURE_137/138, AzP dc921057, 9f2dea28",
     types=[REGISTRY],
-    checks=[_no_admin_or_anonymous],
-    level=MANDATORY,
+    check=_no_admin_or_anonymous,
+    levels=Levels(dev=MANDATORY, staging=MANDATORY, prod=MANDATORY),
 )
 
 
@@ -52,16 +44,22 @@ def _registry_network(r: Resource) -> Iterator[str]:
         yield from r.expect("sku.name", "Premium", "private endpoints need Premium")
 
 
-CR_02 = resource_policy(
+CR_02 = resource_rule(
     rule_id="CR-02",
     slug="registry-network-restricted-premium",
     summary="Container registries disable public network access or deny by default; where the "
     "stack requires it (prod), the SKU is Premium.",
     sources="CKV_AZURE_139/163, AzP 0fdf0491, bd560fc0",
     types=[REGISTRY],
-    checks=[_registry_network],
-    level=MANDATORY,
-    params=[Param("requirePremium", boolean(True, "The registry SKU must be Premium."))],
+    check=_registry_network,
+    levels=Levels(dev=ADVISORY, staging=MANDATORY, prod=MANDATORY),
+    params=[
+        Param(
+            "requirePremium",
+            boolean("The registry SKU must be Premium."),
+            tiers=Tiers(dev=False, staging=True, prod=True),
+        )
+    ],
 )
 
 
@@ -73,14 +71,14 @@ def _no_export_no_arm_tokens(r: Resource) -> Iterator[str]:
     yield from r.expect("policies.azureADAuthenticationAsArmPolicy.status", "disabled")
 
 
-CR_03 = resource_policy(
+CR_03 = resource_rule(
     rule_id="CR-03",
     slug="registry-export-and-arm-tokens-disabled",
     summary="Container registries disable artifact export and ARM-audience Entra tokens.",
     sources="AzP 524b0254, 42781ec6",
     types=[REGISTRY],
-    checks=[_no_export_no_arm_tokens],
-    level=ADVISORY,
+    check=_no_export_no_arm_tokens,
+    levels=Levels(dev=ADVISORY, staging=ADVISORY, prod=ADVISORY),
 )
 
 
@@ -93,15 +91,15 @@ def _quarantine_retention_zones(r: Resource) -> Iterator[str]:
     yield from r.expect("zoneRedundancy", "Enabled")
 
 
-CR_04 = resource_policy(
+CR_04 = resource_rule(
     rule_id="CR-04",
     slug="registry-quarantine-retention-zone-redundancy",
     summary="Container registries enable quarantine, untagged-manifest retention and zone redundancy.",
     sources="CKV_AZURE_166/167/233",
     types=[REGISTRY],
-    checks=[_quarantine_retention_zones],
-    level=ADVISORY,
+    check=_quarantine_retention_zones,
+    levels=Levels(dev=ADVISORY, staging=ADVISORY, prod=ADVISORY),
 )
 
 
-POLICIES = [CR_01, CR_02, CR_03, CR_04]
+RULES = [CR_01, CR_02, CR_03, CR_04]

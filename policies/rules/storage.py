@@ -5,24 +5,9 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from typing import Any
 
-from pulumi_policy import PolicyResource
-
-from .catalog import BLOB_CONTAINER, BLOB_SERVICE, ML_WORKSPACE, STORAGE_ACCOUNT
-from .graph import Finding, Stack, stack_policy
-from .helpers import (
-    ADVISORY,
-    MANDATORY,
-    MISSING,
-    Param,
-    Resource,
-    expect,
-    fmt,
-    integer,
-    one_of,
-    read,
-    resource_policy,
-    same,
-)
+from .lib.catalog import BLOB_CONTAINER, BLOB_SERVICE, ML_WORKSPACE, STORAGE_ACCOUNT
+from .lib.props import MISSING, expect, fmt, one_of, read, same
+from .lib.rule import ADVISORY, MANDATORY, Levels, Param, Report, Resource, Stack, integer, resource_rule, stack_rule
 
 GEO_REDUNDANT_SKUS = (
     "Standard_GRS",
@@ -69,14 +54,14 @@ def _no_shared_key(r: Resource) -> Iterator[str]:
     yield from r.expect("allowSharedKeyAccess", False, "Entra ID authorization only")
 
 
-ST_01 = resource_policy(
+ST_01 = resource_rule(
     rule_id="ST-01",
     slug="storage-shared-key-disabled",
     summary="Storage accounts disable shared-key access (allowSharedKeyAccess false).",
     sources="CKV2_AZURE_40, AzP 8c6a50c6",
     types=[STORAGE_ACCOUNT],
-    checks=[_no_shared_key],
-    level=MANDATORY,
+    check=_no_shared_key,
+    levels=Levels(dev=ADVISORY, staging=MANDATORY, prod=MANDATORY),
 )
 
 
@@ -88,14 +73,14 @@ def _https_tls(r: Resource) -> Iterator[str]:
     yield from r.expect_in("minimumTlsVersion", ["TLS1_2", "TLS1_3"], "the Azure default is TLS 1.0")
 
 
-ST_02 = resource_policy(
+ST_02 = resource_rule(
     rule_id="ST-02",
     slug="storage-https-tls12",
     summary="Storage accounts accept HTTPS only with TLS 1.2 or later.",
     sources="CKV_AZURE_3/44, AzP 404c3081, fe83a0eb, AZU-0008/0011",
     types=[STORAGE_ACCOUNT],
-    checks=[_https_tls],
-    level=MANDATORY,
+    check=_https_tls,
+    levels=Levels(dev=MANDATORY, staging=MANDATORY, prod=MANDATORY),
 )
 
 
@@ -111,14 +96,14 @@ def _no_public_blobs(r: Resource) -> Iterator[str]:
     yield from r.expect("publicAccess", "None")
 
 
-ST_03 = resource_policy(
+ST_03 = resource_rule(
     rule_id="ST-03",
     slug="storage-no-public-blob-access",
     summary="Storage accounts disallow public blob access and containers are private (publicAccess None).",
     sources="CKV_AZURE_190, CKV2_AZURE_47, AzP 4fa4b6c0, AZU-0007",
     types=[STORAGE_ACCOUNT, BLOB_CONTAINER],
-    checks=[_no_public_blobs],
-    level=MANDATORY,
+    check=_no_public_blobs,
+    levels=Levels(dev=MANDATORY, staging=MANDATORY, prod=MANDATORY),
 )
 
 
@@ -129,14 +114,14 @@ def _network_restricted(r: Resource) -> Iterator[str]:
     yield from network_exposure(r.props)
 
 
-ST_04 = resource_policy(
+ST_04 = resource_rule(
     rule_id="ST-04",
     slug="storage-network-restricted",
     summary="Storage accounts disable public network access, or deny by default with the AzureServices bypass.",
     sources="CKV_AZURE_59/35/36, AzP b2982f36, 34c877ad, AZU-0012",
     types=[STORAGE_ACCOUNT],
-    checks=[_network_restricted],
-    level=MANDATORY,
+    check=_network_restricted,
+    levels=Levels(dev=ADVISORY, staging=MANDATORY, prod=MANDATORY),
 )
 
 
@@ -148,14 +133,14 @@ def _no_cross_tenant_or_local_users(r: Resource) -> Iterator[str]:
     yield from r.expect("isLocalUserEnabled", False, "no SFTP/local-user credentials")
 
 
-ST_05 = resource_policy(
+ST_05 = resource_rule(
     rule_id="ST-05",
     slug="storage-no-cross-tenant-replication-or-local-users",
     summary="Storage accounts disable cross-tenant replication and local users.",
     sources="AzP 92a89a79, CKV_AZURE_244",
     types=[STORAGE_ACCOUNT],
-    checks=[_no_cross_tenant_or_local_users],
-    level=MANDATORY,
+    check=_no_cross_tenant_or_local_users,
+    levels=Levels(dev=MANDATORY, staging=MANDATORY, prod=MANDATORY),
 )
 
 
@@ -166,14 +151,19 @@ def _geo_redundant(r: Resource) -> Iterator[str]:
     yield from r.expect_in("sku.name", list(GEO_REDUNDANT_SKUS))
 
 
-ST_06 = resource_policy(
+ST_06 = resource_rule(
     rule_id="ST-06",
     slug="storage-geo-redundant",
     summary="Storage accounts use a geo-redundant SKU (GRS, RAGRS, GZRS, RAGZRS).",
     sources="CKV_AZURE_206, AzP bf045164",
     types=[STORAGE_ACCOUNT],
-    checks=[_geo_redundant],
-    level=MANDATORY,
+    check=_geo_redundant,
+    levels=Levels(
+        dev=ADVISORY,
+        staging=ADVISORY,
+        prod=MANDATORY,
+        why="geo-redundancy doubles storage cost; staging data is reproducible",
+    ),
 )
 
 
@@ -186,31 +176,28 @@ FILE_STORAGE_EXCEPTION = "FileStorage accounts have no blob service"
 HNS_VERSIONING_EXCEPTION = "blob versioning is not supported on hierarchical-namespace accounts"
 
 
-def _blob_recovery(stack: Stack) -> Iterator[Finding]:
+def _blob_recovery(stack: Stack) -> Iterator[Report]:
     minimum = int(stack.config["minRetentionDays"])
-    owners: dict[int, list[PolicyResource]] = {}
+    owners: dict[int, list[Resource]] = {}
 
-    def locate(service: PolicyResource) -> None:
+    def locate(service: Resource) -> None:
         owners[id(service)] = stack.parent(service, "accountName", [STORAGE_ACCOUNT])
 
     services = stack.of_type(BLOB_SERVICE)
     complete = stack.index(services, locate)
 
-    def check(account: PolicyResource) -> Iterator[Finding]:
-        if same(read(account.props, "kind"), "FileStorage"):
+    def check(account: Resource) -> Iterator[Report]:
+        if same(account.get("kind"), "FileStorage"):
             return  # FILE_STORAGE_EXCEPTION
         mine = [s for s in services if any(o is account for o in owners.get(id(s), []))]
         if not mine and not complete:
             raise stack.undecided(account, "its blob service properties")
         if not mine:
-            yield (
-                ("no BlobServiceProperties for this account: blob and container soft delete and versioning are off"),
-                account.urn,
-            )
-        versioning = read(account.props, "isHnsEnabled") is not True  # HNS_VERSIONING_EXCEPTION
+            yield "no BlobServiceProperties for this account: blob and container soft delete and versioning are off"
+        versioning = account.get("isHnsEnabled") is not True  # HNS_VERSIONING_EXCEPTION
         for service in mine:
             for problem in _recovery_problems(service.props, minimum, versioning):
-                yield problem, service.urn
+                yield service.finding(problem)
 
     yield from stack.each(stack.of_type(STORAGE_ACCOUNT), check)
 
@@ -225,14 +212,14 @@ def _recovery_problems(props: Mapping[str, Any], minimum: int, versioning: bool 
         yield from expect(props, "isVersioningEnabled", True)
 
 
-ST_07 = stack_policy(
+ST_07 = stack_rule(
     rule_id="ST-07",
     slug="blob-soft-delete-and-versioning",
     summary="Every storage account has blob service properties with blob and container soft delete and versioning on.",
     sources="CKV2_AZURE_38, AzP c36a325b, AZU-0056",
     check=_blob_recovery,
-    level=MANDATORY,
-    params=[Param("minRetentionDays", integer(7, "Shortest soft-delete retention, in days.", 1))],
+    levels=Levels(dev=ADVISORY, staging=MANDATORY, prod=MANDATORY),
+    params=[Param("minRetentionDays", integer("Shortest soft-delete retention, in days.", 1), default=7)],
 )
 
 
@@ -249,52 +236,49 @@ def _infrastructure_encryption(r: Resource) -> Iterator[str]:
         )
 
 
-ST_08 = resource_policy(
+ST_08 = resource_rule(
     rule_id="ST-08",
     slug="storage-infrastructure-encryption-or-cmk",
     summary="Storage accounts use infrastructure (double) encryption or a customer-managed key.",
     sources="CKV2_AZURE_1, AzP 6fac406b, 4733ea7b",
     types=[STORAGE_ACCOUNT],
-    checks=[_infrastructure_encryption],
-    level=ADVISORY,
+    check=_infrastructure_encryption,
+    levels=Levels(dev=ADVISORY, staging=ADVISORY, prod=ADVISORY),
 )
 
 
 # --- ST-09 (stack: only the workspace's default storage account is concerned) -------------
 
 
-def _default_storage(stack: Stack) -> Iterator[Finding]:
-    def check(ws: PolicyResource) -> Iterator[Finding]:
+def _default_storage(stack: Stack) -> Iterator[Report]:
+    def check(ws: Resource) -> Iterator[Report]:
         for account in stack.refs(ws, "storageAccount", [STORAGE_ACCOUNT]):
-            sku = read(account.props, "sku.name")
-            kind = read(account.props, "kind")
+            sku = account.get("sku.name")
+            kind = account.get("kind")
             if isinstance(sku, str) and sku.casefold().startswith("premium"):
-                yield f"sku.name is {fmt(sku)}; a workspace's default storage cannot be premium", account.urn
+                yield account.finding(f"sku.name is {fmt(sku)}; a workspace's default storage cannot be premium")
             if one_of(kind, NON_DEFAULT_KINDS):
-                yield f"kind is {fmt(kind)}; a workspace's default storage must be StorageV2", account.urn
-            if read(account.props, "isHnsEnabled") is True:
-                yield (
-                    (
-                        "isHnsEnabled is true; a workspace's default storage cannot have a "
-                        "hierarchical namespace (attach ADLS Gen2 as an extra datastore)"
-                    ),
-                    account.urn,
+                yield account.finding(f"kind is {fmt(kind)}; a workspace's default storage must be StorageV2")
+            if account.get("isHnsEnabled") is True:
+                yield account.finding(
+                    "isHnsEnabled is true; a workspace's default storage cannot have a "
+                    "hierarchical namespace (attach ADLS Gen2 as an extra datastore)"
                 )
 
     yield from stack.each(stack.of_type(ML_WORKSPACE), check)
 
 
-ST_09 = stack_policy(
+ST_09 = stack_rule(
     rule_id="ST-09",
     slug="workspace-default-storage-compatible",
     summary="A workspace's default storage account is not premium and has no hierarchical "
     "namespace (Azure ML requirement).",
     sources="Azure ML docs",
     check=_default_storage,
-    level=MANDATORY,
+    levels=Levels(dev=MANDATORY, staging=MANDATORY, prod=MANDATORY),
 )
 
 
-POLICIES = [ST_01, ST_02, ST_03, ST_04, ST_05, ST_06, ST_07, ST_08, ST_09]
+RULES = [ST_01, ST_02, ST_03, ST_04, ST_05, ST_06, ST_07, ST_08, ST_09]
 
-__all__ = ["POLICIES", "network_exposure"]
+__all__ = ["RULES", "network_exposure"]

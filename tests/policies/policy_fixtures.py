@@ -18,9 +18,10 @@ from pulumi_policy import (
     ResourceValidationArgs,
     StackValidationArgs,
 )
-from pulumi_policy.proxy import unknown_checking_proxy
 
-from policies.offline import _engine_value, stack_resources
+from policies.rules import ALL_POLICIES
+from tools.plan.compat import unknown_checking_proxy
+from tools.plan.policy import _engine_value, stack_resources
 
 Record = dict[str, Any]
 
@@ -141,20 +142,56 @@ def _diagnostics(target_name: str, target_kind: str, target_id: str) -> Record:
     )
 
 
-def _assignment(
-    name: str, principal: str, principal_type: str, role: str, scope: str, scope_ref: str | None = None
+def assignment(
+    name: str,
+    principal: str,
+    principal_type: str | None,
+    role: str,
+    scope: str = WS_ID,
+    scope_ref: str | None = None,
 ) -> Record:
+    """A role assignment of `role` (a GUID or a definition id); principalType left out when None."""
+    inputs = {"principalId": principal, "roleDefinitionId": role if role.startswith("/") else role_id(role)}
+    if principal_type:
+        inputs["principalType"] = principal_type
+    inputs["scope"] = scope
     return record(
         T_RA,
         name,
-        {
-            "principalId": principal,
-            "principalType": principal_type,
-            "roleDefinitionId": role if role.startswith("/") else role_id(role),
-            "scope": scope,
-        },
+        inputs,
         f"{scope}/providers/Microsoft.Authorization/roleAssignments/{name}",
         refs={"scope": [scope_ref]} if scope_ref else None,
+    )
+
+
+def storage_account(name: str, **props: Any) -> Record:
+    """A StorageV2 account of the resource group (beside the secure platform's own)."""
+    return record(
+        T_SA,
+        name,
+        common(**{"accountName": name, "kind": "StorageV2", **props}),
+        f"{RG_ID}/providers/Microsoft.Storage/storageAccounts/{name}",
+    )
+
+
+def outbound_rule(name: str, target: str = "stlake", rule_type: str = "PrivateEndpoint") -> Record:
+    """A managed-network outbound rule created as its own resource (ManagedNetworkSettingsRule)."""
+    target_id = f"{RG_ID}/providers/Microsoft.Storage/storageAccounts/{target}"
+    return record(
+        T_OUTBOUND,
+        name,
+        {
+            "ruleName": name,
+            "workspaceName": "mlw-mlp-prod",
+            "resourceGroupName": RG,
+            "properties": {
+                "type": rule_type,
+                "category": "UserDefined",
+                "destination": {"serviceResourceId": target_id, "subresourceTarget": "blob"},
+            },
+        },
+        f"{WS_ID}/outboundRules/{name}",
+        refs={"workspaceName": [urn(T_WS, "mlw-mlp-prod")], "properties": [urn(T_SA, target)]},
     )
 
 
@@ -533,9 +570,9 @@ def secure_platform() -> list[Record]:
             },
             f"{SUB}/providers/Microsoft.Authorization/roleDefinitions/3f1c9a2e-5b7d-4c8e-9a0b-1c2d3e4f5a6b",
         ),
-        _assignment("ra-ds-ws", "group-data-scientists", "Group", ROLE_DS, WS_ID, ws_urn),
-        _assignment("ra-ds-blob", "group-data-scientists", "Group", ROLE_BLOB_READER, SA_ID, sa_urn),
-        _assignment(
+        assignment("ra-ds-ws", "group-data-scientists", "Group", ROLE_DS, WS_ID, ws_urn),
+        assignment("ra-ds-blob", "group-data-scientists", "Group", ROLE_BLOB_READER, SA_ID, sa_urn),
+        assignment(
             "ra-ds-jobs",
             "group-data-scientists",
             "Group",
@@ -543,9 +580,9 @@ def secure_platform() -> list[Record]:
             WS_ID,
             ws_urn,
         ),
-        _assignment("ra-admins-compute", "group-ml-admins", "Group", ROLE_COMPUTE_OPERATOR, WS_ID, ws_urn),
-        _assignment("ra-uai-ws", "uai-principal", "ServicePrincipal", ROLE_CONTRIBUTOR, WS_ID, ws_urn),
-        _assignment("ra-uai-blob", "uai-principal", "ServicePrincipal", ROLE_BLOB_CONTRIBUTOR, SA_ID, sa_urn),
+        assignment("ra-admins-compute", "group-ml-admins", "Group", ROLE_COMPUTE_OPERATOR, WS_ID, ws_urn),
+        assignment("ra-uai-ws", "uai-principal", "ServicePrincipal", ROLE_CONTRIBUTOR, WS_ID, ws_urn),
+        assignment("ra-uai-blob", "uai-principal", "ServicePrincipal", ROLE_BLOB_CONTRIBUTOR, SA_ID, sa_urn),
         _diagnostics("mlw-mlp-prod", T_WS, WS_ID),
         _diagnostics("kv-mlp-prod", T_KV, KV_ID),
         _diagnostics("crmlpprod", T_ACR, ACR_ID),
@@ -596,6 +633,11 @@ def mutate(records: list[Record], name: str, path: str, value: Any) -> list[Reco
     return changed
 
 
+def merged(base: dict[str, Any], **changes: Any) -> dict[str, Any]:
+    """Props `base` with top-level keys replaced (for the resource cases)."""
+    return {**base, **changes}
+
+
 def without(records: list[Record], *names: str) -> list[Record]:
     return [copy.deepcopy(r) for r in records if r["name"] not in names]
 
@@ -628,9 +670,53 @@ def run_stack(
 
 
 def by_name(name: str) -> Policy:
-    from policies.rules import ALL_POLICIES
-
     return next(p for p in ALL_POLICIES if p.name == name)
 
 
-Mutation = Callable[[list[Record]], list[Record]]
+# --- changes: functions of the records, for the stack cases ---------------------------------
+
+Change = Callable[[list[Record]], list[Record]]
+
+
+def change(name: str, path: str, value: Any) -> Change:
+    return lambda records: mutate(records, name, path, value)
+
+
+def unprotect(name: str) -> Change:
+    def apply(records: list[Record]) -> list[Record]:
+        changed = copy.deepcopy(records)
+        find(changed, name)["protect"] = False
+        return changed
+
+    return apply
+
+
+def add(*extra: Record) -> Change:
+    return lambda records: [*copy.deepcopy(records), *extra]
+
+
+def drop(*names: str) -> Change:
+    return lambda records: without(records, *names)
+
+
+def no_refs(name: str, prop: str) -> Change:
+    """Forget the property dependencies the engine recorded for one input of a resource."""
+
+    def apply(records: list[Record]) -> list[Record]:
+        changed = copy.deepcopy(records)
+        find(changed, name)["propertyDependencies"].pop(prop, None)
+        return changed
+
+    return apply
+
+
+def chain(*changes: Change) -> Change:
+    def apply(records: list[Record]) -> list[Record]:
+        for step in changes:
+            records = step(records)
+        return records
+
+    return apply
+
+
+NO_MANAGED_NETWORK = change("mlw-mlp-prod", "managedNetwork.isolationMode", "Disabled")

@@ -5,7 +5,8 @@ from __future__ import annotations
 import copy
 
 import pytest
-from policy_fixtures import (
+
+from tests.policies.policy_fixtures import (
     DELETE,
     RG_ID,
     ROLE_OWNER,
@@ -20,9 +21,8 @@ from policy_fixtures import (
     run_resource,
     secure_platform,
 )
-from pulumi_policy.proxy import UnknownValueError
-
-from policies.offline import (
+from tools.plan.compat import UnknownValueError
+from tools.plan.policy import (
     Verdict,
     evaluate,
     format_table,

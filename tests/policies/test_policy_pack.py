@@ -11,37 +11,41 @@ import sys
 from pathlib import Path
 
 import yaml
-from policy_checklist import LEVELS, RESOURCE_ROWS
-from pulumi_policy import Policy, StackValidationPolicy
+from pulumi_policy import Policy
 
 import policies.rules
-from policies.rules import ALL_POLICIES, RULE_MODULES
+from policies.rules import ALL_POLICIES, ALL_RULES, FAMILIES, RULE_MODULES
+from policies.rules.lib.rule import Rule
+from tests.policies.rule_cases import SERVICES, ResourceCase, StackCase
 
 PACK = Path(policies.rules.__file__).resolve().parents[1]
-NAME = re.compile(r"^(ml|st|kv|cr|aks|mon|iam|stk)-\d{2}(-[a-z0-9]+)+$")
+NAME = re.compile(rf"^({'|'.join(f.lower() for f in FAMILIES)})-\d{{2}}(-[a-z0-9]+)+$")
 
 
 def rule_id(policy: Policy) -> str:
     return policy.description.split(":", 1)[0]
 
 
-def test_all_policies_is_every_policy_defined_in_the_rule_modules() -> None:
-    found: list[Policy] = []
+def test_all_rules_is_every_rule_defined_in_the_rule_modules() -> None:
+    found: list[Rule] = []
     for info in pkgutil.iter_modules(policies.rules.__path__):
         module = importlib.import_module(f"policies.rules.{info.name}")
-        found += [v for v in vars(module).values() if isinstance(v, Policy)]
-    assert {id(p) for p in found} == {id(p) for p in ALL_POLICIES}
-    assert len(ALL_POLICIES) == len({id(p) for p in ALL_POLICIES})
-    assert [m.__name__.rsplit(".", 1)[-1] for m in RULE_MODULES] == [
-        "ml",
-        "storage",
-        "keyvault",
-        "registry",
-        "aks",
-        "monitoring",
-        "iam",
-        "stack",
-    ]
+        found += [v for v in vars(module).values() if isinstance(v, Rule)]
+    assert {id(r) for r in found} == {id(r) for r in ALL_RULES}
+    assert len(ALL_RULES) == len({id(r) for r in ALL_RULES})
+    assert [r.policy for r in ALL_RULES] == ALL_POLICIES
+    assert sorted(m.__name__.rsplit(".", 1)[-1] for m in RULE_MODULES) == sorted(
+        info.name for info in pkgutil.iter_modules(policies.rules.__path__) if not info.ispkg
+    )
+
+
+def test_rules_are_listed_in_checklist_order_whichever_module_holds_them() -> None:
+    ids = [r.rule_id for r in ALL_RULES]
+    families = list(dict.fromkeys(i.split("-")[0] for i in ids))
+    assert families == list(FAMILIES)
+    assert ids == sorted(ids, key=lambda i: (FAMILIES.index(i.split("-")[0]), int(i.split("-")[1])))
+    # STK-06 lives in iam.py, yet is listed after STK-05 (stack.py) and before STK-07 (network.py)
+    assert ids.index("STK-05") < ids.index("STK-06") < ids.index("STK-07")
 
 
 def test_names_are_unique_kebab_case_and_prefixed_by_their_checklist_id() -> None:
@@ -52,36 +56,55 @@ def test_names_are_unique_kebab_case_and_prefixed_by_their_checklist_id() -> Non
         assert policy.name.startswith(rule_id(policy).lower() + "-"), policy.name
 
 
-def test_every_checklist_row_is_covered() -> None:
-    assert {rule_id(p) for p in ALL_POLICIES} == set(LEVELS)
+def test_each_service_test_module_lists_the_checklist_rows_of_its_rules() -> None:
+    for rules, tests in SERVICES:
+        assert set(tests.CHECKLIST) == {r.rule_id for r in rules.RULES}, tests.__name__
 
 
 def test_descriptions_cite_id_and_sources_exactly_as_the_checklist() -> None:
-    for policy in ALL_POLICIES:
-        rid = rule_id(policy)
-        if rid in RESOURCE_ROWS:
-            assert policy.description.endswith(f"Sources: {RESOURCE_ROWS[rid][0]}."), policy.name
-        else:
-            assert isinstance(policy, StackValidationPolicy), policy.name
-            assert policy.description.endswith("Sources: custom stack rule."), policy.name
+    for rules, tests in SERVICES:
+        for rule in rules.RULES:
+            sources = tests.CHECKLIST[rule.rule_id]
+            assert rule.policy.description == f"{rule.rule_id}: {rule.summary} Sources: {sources}.", rule.name
+            if rule.rule_id.startswith("STK-"):  # the checklist's stack rules have no external source
+                assert (rule.is_stack_rule, sources) == (True, "custom stack rule"), rule.name
+
+
+def test_every_rule_has_a_passing_and_a_failing_case_in_its_service_tests() -> None:
+    for rules, tests in SERVICES:
+        names = {r.name for r in rules.RULES}
+        assert {c.policy for c in tests.CASES} <= names, f"{tests.__name__} has cases of other modules' rules"
+        for rule in rules.RULES:
+            mine = [c for c in tests.CASES if c.policy == rule.name]
+            kind = StackCase if rule.is_stack_rule else ResourceCase
+            assert all(isinstance(c, kind) for c in mine), rule.name
+            assert any(c.fails_with is None for c in mine), f"{rule.name}: no passing case"
+            assert any(c.fails_with is not None for c in mine), f"{rule.name}: no failing case"
 
 
 def test_each_rule_defaults_to_its_prod_level() -> None:
-    for policy in ALL_POLICIES:
-        prod = LEVELS[rule_id(policy)][0]
-        assert policy.enforcement_level is not None
-        assert policy.enforcement_level.value == {"M": "mandatory", "A": "advisory"}[prod]
+    for rule in ALL_RULES:
+        assert rule.policy.enforcement_level == rule.levels.prod, rule.name
 
 
-def test_every_parameter_has_a_default_valid_for_its_schema() -> None:
+def test_a_rule_explains_each_staging_level_that_differs_from_prod() -> None:
+    for rule in ALL_RULES:
+        assert bool(rule.levels.why) == (rule.levels.staging != rule.levels.prod), rule.name
+
+
+def test_every_parameter_default_is_valid_for_its_schema_and_only_settings_have_none() -> None:
     import jsonschema
 
-    for policy in ALL_POLICIES:
-        if policy.config_schema is None:
-            continue
-        for name, schema in policy.config_schema.properties.items():
-            assert "default" in schema, f"{policy.name}.{name}"
-            jsonschema.validate(schema["default"], schema)
+    for rule in ALL_RULES:
+        schema = rule.policy.config_schema
+        assert (schema is None) == (not rule.params), rule.name
+        for param in rule.params:
+            full = schema.properties[param.name] if schema else {}
+            assert ("default" in full) == (param.setting is None), f"{rule.name}.{param.name}"
+            if "default" in full:
+                jsonschema.validate(full["default"], full)
+            for _tier, value in param.tiers.items() if param.tiers else ():
+                jsonschema.validate(value, full)
 
 
 def test_main_only_builds_the_pack_from_all_policies() -> None:
@@ -114,19 +137,84 @@ def test_no_other_module_constructs_the_pack() -> None:
                 assert name != "PolicyPack", path
 
 
-def test_the_pack_imports_nothing_from_the_project() -> None:
-    # What the CLI runs (__main__ and rules/) may only use what policies/requirements.txt
-    # installs; offline.py runs in the project's dev environment and may use jsonschema.
-    runtime = {"pulumi_policy", "__future__"} | set(sys.stdlib_module_names)
+# What the CLI runs may only use what policies/requirements.txt installs, and the pack itself.
+RUNTIME = {"pulumi_policy", "__future__"} | set(sys.stdlib_module_names)
+
+
+def outside_imports(path: Path, pack: Path) -> list[str]:
+    """The imports of a pack file that reach outside the pack (or that work only one way).
+
+    The CLI runs the pack with `pack` on sys.path (the rules are the top-level package `rules`),
+    the offline plan imports it as `policies.rules`: so __main__.py imports `rules` absolutely,
+    and everything under rules/ imports the pack relatively, never above rules/.
+    """
+    parts = path.relative_to(pack).parts
+    in_rules = parts[0] == "rules"
+    depth = len(parts) - 1  # packages between the pack and the file: rules/lib/x.py -> 2
+    found = []
+    for node in ast.walk(ast.parse(path.read_text())):
+        if isinstance(node, ast.ImportFrom) and node.level:
+            if not in_rules or node.level > depth:
+                found.append(f"{'.' * node.level}{node.module or ''} (above rules/)")
+        elif isinstance(node, ast.ImportFrom) and node.module:
+            top = node.module.split(".")[0]
+            if top not in RUNTIME and not (top == "rules" and not in_rules):
+                found.append(node.module)
+        elif isinstance(node, ast.Import):
+            found += [a.name for a in node.names if a.name.split(".")[0] not in RUNTIME]
+        elif isinstance(node, ast.Call) and getattr(node.func, "attr", getattr(node.func, "id", "")) in (
+            "import_module",
+            "__import__",
+        ):
+            found.append("a dynamic import")
+    return found
+
+
+def test_the_pack_imports_nothing_outside_itself() -> None:
+    files = [p for p in PACK.rglob("*.py") if p != PACK / "__init__.py"]  # (that one: offline only)
+    assert {p.relative_to(PACK).parts[0] for p in files} == {"__main__.py", "rules"}
+    offenders = {str(p.relative_to(PACK)): outside_imports(p, PACK) for p in files}
+    assert {k: v for k, v in offenders.items() if v} == {}
+
+
+def test_only_props_reads_pulumi_policys_internals() -> None:
+    # The pack's one fence: pulumi_policy.proxy (unknown values) is read in lib/props.py only,
+    # and nothing in the pack uses a private name of pulumi_policy.
+    users = {}
     for path in PACK.rglob("*.py"):
-        allowed = runtime | ({"jsonschema"} if path.name == "offline.py" else set())
         for node in ast.walk(ast.parse(path.read_text())):
-            if isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
-                top = node.module.split(".")[0]
-                assert top in allowed | {"rules"}, f"{path}: {node.module}"
-            elif isinstance(node, ast.Import):
-                for alias in node.names:
-                    assert alias.name.split(".")[0] in allowed, f"{path}: {alias.name}"
+            if isinstance(node, ast.ImportFrom) and (node.module or "").startswith("pulumi_policy"):
+                assert not any(a.name.startswith("_") for a in node.names), path
+                if node.module != "pulumi_policy":
+                    users.setdefault(str(path.relative_to(PACK)), set()).add(node.module)
+    assert users == {"rules/lib/props.py": {"pulumi_policy.proxy"}}
+
+
+def test_the_import_check_catches_what_would_break_the_standalone_pack(tmp_path: Path) -> None:
+    (tmp_path / "rules" / "lib").mkdir(parents=True)
+    bad = tmp_path / "rules" / "lib" / "bad.py"
+    bad.write_text(
+        "import yaml\n"
+        "from components.settings.tiers import TIER_DEFAULTS\n"
+        "from tools.plan import compat\n"
+        "from ...tools import x\n"
+        "from rules.lib import props\n"
+        "from . import props as ok\n"
+        "from .. import ml as fine\n"
+        "import importlib\n"
+        "importlib.import_module('components')\n"
+    )
+    assert outside_imports(bad, tmp_path) == [
+        "yaml",
+        "components.settings.tiers",
+        "tools.plan",
+        "...tools (above rules/)",
+        "rules.lib",
+        "a dynamic import",
+    ]
+    main = tmp_path / "__main__.py"
+    main.write_text("from rules import ALL_POLICIES\nfrom .rules import x\n")
+    assert outside_imports(main, tmp_path) == [".rules (above rules/)"]
 
 
 def test_the_cli_entry_point_registers_every_rule(tmp_path: Path) -> None:
@@ -138,7 +226,7 @@ def test_the_cli_entry_point_registers_every_rule(tmp_path: Path) -> None:
         "class Recorder:\n"
         "    def __init__(self, name, policies, enforcement_level=None, **_):\n"
         "        print(name, enforcement_level.value)\n"
-        "        print('\\n'.join(p.name for p in policies))\n"
+        "        print('\\n'.join(f'{p.name} {p.enforcement_level.value}' for p in policies))\n"
         "pulumi_policy.PolicyPack = Recorder\n"
         "runpy.run_path(sys.argv[1], run_name='__main__')\n"
     )
@@ -146,7 +234,7 @@ def test_the_cli_entry_point_registers_every_rule(tmp_path: Path) -> None:
         [sys.executable, str(probe), str(PACK)], capture_output=True, text=True, check=True, cwd=tmp_path
     ).stdout.split()
     assert out[:2] == ["azure-ml-platform", "mandatory"]
-    assert out[2:] == [p.name for p in ALL_POLICIES]
+    assert out[2:] == [word for r in ALL_RULES for word in (r.name, r.levels.prod.value)]
 
 
 def test_policy_project_file_declares_the_python_runtime() -> None:
@@ -156,23 +244,3 @@ def test_policy_project_file_declares_the_python_runtime() -> None:
     assert project["description"]
     requirements = (PACK / "requirements.txt").read_text().split()
     assert {r.split("==")[0] for r in requirements if "==" in r} == {"pulumi", "pulumi-policy"}
-
-
-def test_the_readme_lists_every_rule_with_its_levels() -> None:
-    from policies.offline import resolve_enforcement
-
-    readme = (PACK / "README.md").read_text()
-    short = {"mandatory": "M", "advisory": "A", "disabled": "-"}
-    levels = {s: resolve_enforcement(s) for s in ("prod", "staging", "dev")}
-    for policy in ALL_POLICIES:
-        row = next(
-            (
-                line
-                for line in readme.splitlines()
-                if f"`{policy.name}`" in line and line.startswith(f"| {rule_id(policy)} |")
-            ),
-            None,
-        )
-        assert row is not None, policy.name
-        cells = [c.strip() for c in row.strip("|").split("|")]
-        assert cells[-3:] == [short[levels[s][policy.name]] for s in ("prod", "staging", "dev")]

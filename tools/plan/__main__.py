@@ -35,10 +35,10 @@ def main(argv: list[str] | None = None) -> int:
 
     # Imported after argument parsing so `--help` stays instant.
     from components.settings import SettingsError
-    from policies.offline import evaluate, has_mandatory_failures, summarize
 
     from .engine import run_program
     from .graph import to_dot, to_mermaid
+    from .policy import evaluate, has_mandatory_failures, policy_config_for, summarize
     from .render import summary_lines, tree_lines
 
     try:
@@ -82,15 +82,6 @@ def main(argv: list[str] | None = None) -> int:
         print("\nerror: mandatory policies failed (see the table above)", file=sys.stderr)
         return 1
     return 0
-
-
-def policy_config_for(stack: str, tier: str | None) -> Path:
-    """A stack's own policy config, else its tier's: a team's new stack needs no new file."""
-    folder = ROOT / "policies" / "config"
-    for candidate in (folder / f"{stack}.json", folder / f"{tier}.json"):
-        if candidate.exists():
-            return candidate
-    raise FileNotFoundError(f"no policy config {folder / (stack + '.json')} nor one for tier '{tier}'")
 
 
 if __name__ == "__main__":

@@ -13,14 +13,11 @@ from typing import Any
 
 import pulumi
 from google.protobuf import json_format
-from pulumi.runtime import mocks as pulumi_mocks
-from pulumi.runtime import settings as pulumi_settings
-from pulumi.runtime.config import set_all_config
-from pulumi.runtime.stack import run_pulumi_func
-from pulumi.runtime.sync_await import _sync_await
+from pulumi.runtime import get_root_resource, set_all_config
 
+from .compat import MockMonitor, reset_root_resource, run_pulumi_func, sync_await, without_sdk_type_aliases
 from .mocks import PlanMocks
-from .stackfile import ROOT, StackConfig
+from .stackfile import ROOT, SECRET_PLACEHOLDER, StackConfig
 from .tree import children_by_parent
 
 # Pulumi's wire signatures for values that are not plain data.
@@ -29,6 +26,8 @@ _SECRET = "1b47061264138c4ac30d75fd1eb44270"
 _RESOURCE_REF = "5cf8f73096256a8f31e491e813e4eb8e"
 _OUTPUT = "d0e6a833031e9bbcd3f4e8bde6ca49a4"
 _UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9"
+# How plan records write a value unknown at plan time (secrets: SECRET_PLACEHOLDER).
+UNKNOWN_MARKER = "[unknown]"
 
 
 @dataclass
@@ -47,24 +46,24 @@ def plain(value: Any) -> Any:
     if isinstance(value, dict):
         sig = value.get(_SIG)
         if sig == _SECRET:
-            return "[secret]"
+            return SECRET_PLACEHOLDER
         if sig == _RESOURCE_REF:
             return value.get("urn")
         if sig == _OUTPUT:
             if value.get("secret"):
-                return "[secret]"
-            return plain(value["value"]) if "value" in value else "[unknown]"
+                return SECRET_PLACEHOLDER
+            return plain(value["value"]) if "value" in value else UNKNOWN_MARKER
         return {k: plain(v) for k, v in value.items()}
     if isinstance(value, list):
         return [plain(v) for v in value]
     if value == _UNKNOWN:
-        return "[unknown]"
+        return UNKNOWN_MARKER
     if isinstance(value, float) and value.is_integer():
         return int(value)  # protobuf Structs carry every number as a double
     return value
 
 
-class RecordingMonitor(pulumi_mocks.MockMonitor):
+class RecordingMonitor(MockMonitor):
     """The mock monitor, keeping what `pulumi preview` would show: options and dependencies too."""
 
     def __init__(self, mocks: pulumi.runtime.Mocks) -> None:
@@ -99,38 +98,6 @@ class RecordingMonitor(pulumi_mocks.MockMonitor):
         return response
 
 
-def _is_sdk_type_alias(alias: Any) -> bool:
-    return (
-        isinstance(alias, pulumi.Alias)
-        and isinstance(alias.type_, str)
-        and alias.type_.startswith("azure-native:")
-        and alias.name is ...
-        and alias.parent is ...
-        and alias.stack is ...
-        and alias.project is ...
-    )
-
-
-@contextmanager
-def _without_sdk_type_aliases() -> Iterator[None]:
-    """azure-native gives every resource one alias per past API version (60+ for network types) so
-    that state written by older SDKs migrates. A mock run has no state, the plan records no
-    aliases, and computing their URNs was most of the cost of planning network resources: drop
-    them for the run. Aliases the program sets itself are kept."""
-    original = pulumi.ResourceOptions.merge
-
-    def merge(opts1: pulumi.ResourceOptions | None, opts2: pulumi.ResourceOptions | None) -> pulumi.ResourceOptions:
-        if opts2 is not None and opts2.aliases and all(_is_sdk_type_alias(a) for a in opts2.aliases):
-            opts2 = pulumi.ResourceOptions()
-        return original(opts1, opts2)
-
-    pulumi.ResourceOptions.merge = staticmethod(merge)  # type: ignore[method-assign]
-    try:
-        yield
-    finally:
-        pulumi.ResourceOptions.merge = staticmethod(original)  # type: ignore[method-assign]
-
-
 @contextmanager
 def _in_directory(path: Path) -> Iterator[None]:
     previous = Path.cwd()
@@ -149,7 +116,7 @@ def run_program(
     asyncio.set_event_loop(loop)
     try:
         monitor = monitor or RecordingMonitor(PlanMocks())
-        pulumi_settings.ROOT.set(None)
+        reset_root_resource()
         set_all_config(dict(config.values), list(config.secret_keys))
         pulumi.runtime.set_mocks(
             PlanMocks(), project=config.project, stack=config.stack, preview=False, monitor=monitor
@@ -158,13 +125,13 @@ def run_program(
 
         async def program_then_outputs() -> None:
             runpy.run_path(str(program), run_name="__main__")
-            root = pulumi_settings.get_root_resource()
+            root = get_root_resource()
             outputs = getattr(root, "outputs", {}) or {}
             for key, value in outputs.items():
                 resolved[key] = await _resolve(value)
 
-        with _in_directory(program.parent), _without_sdk_type_aliases():
-            _sync_await(run_pulumi_func(program_then_outputs))
+        with _in_directory(program.parent), without_sdk_type_aliases():
+            sync_await(run_pulumi_func(program_then_outputs))
         # the root stack is recorded like every resource (set_mocks registers it), so it is the tree's root
         return Plan(config.project, config.stack, tree_order(monitor.records), resolved)
     finally:
@@ -190,5 +157,5 @@ def tree_order(records: list[dict[str, Any]]) -> list[dict[str, Any]]:
 async def _resolve(value: Any) -> Any:
     output = pulumi.Output.from_input(value)
     if await output.is_secret():
-        return "[secret]"
+        return SECRET_PLACEHOLDER
     return plain(await output.future())

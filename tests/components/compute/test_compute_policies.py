@@ -7,8 +7,8 @@ from typing import Any
 
 import pytest
 
-from policies.offline import Verdict, evaluate
 from tests.planning import Resources, plan
+from tools.plan.policy import Verdict, evaluate
 
 INFERENCE_ON = {"compute": {"inference": {"enabled": True}}}
 

@@ -8,10 +8,10 @@ from typing import Any
 import pytest
 
 from components.settings import SettingsError
-from policies.offline import evaluate
 from tests.conftest import STACKS
 from tests.planning import Resources, config_for, file_share, stack_values
 from tools.plan.engine import run_program
+from tools.plan.policy import evaluate
 from tools.plan.stackfile import StackConfig
 
 SAS = "sv=2024-11-04&ss=f&srt=sco&sp=rl&sig=NOT-A-REAL-SIGNATURE-0123456789"

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from policies.offline import evaluate
 from tests.planning import Resources, plan
+from tools.plan.policy import evaluate
 
 
 @pytest.fixture(scope="module")

@@ -9,10 +9,10 @@ import pytest
 from components.settings import SettingsError, StackSettings, validate_settings
 from components.settings.compute import duration_seconds
 from components.settings.tiers import deep_merge
-from policies.offline import config_path_for, load_config
 from policies.rules.stack import CPU_VM_SIZES, GPU_VM_SIZES
 from tests.conftest import STACKS
 from tests.planning import stack_values
+from tools.plan.policy import config_path_for, load_config
 
 MINIMAL = {
     "location": "westeurope",

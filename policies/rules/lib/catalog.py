@@ -71,6 +71,14 @@ PRIVILEGED_ROLES = frozenset(
 COMPUTE_WRITE_ROLES = frozenset({ROLE_AZUREML_COMPUTE_OPERATOR, ROLE_OWNER, ROLE_CONTRIBUTOR})
 COMPUTE_WRITE_ACTION = "Microsoft.MachineLearningServices/workspaces/computes/write"
 
+# The workspace's associated resources: its input, their type, a label.
+WORKSPACE_ASSOCIATED = (
+    ("storageAccount", STORAGE_ACCOUNT, "storage account"),
+    ("keyVault", KEY_VAULT, "key vault"),
+    ("applicationInsights", APP_INSIGHTS, "Application Insights component"),
+    ("containerRegistry", REGISTRY, "container registry"),
+)
+
 # The Azure ML cluster extension that attaches AKS as Kubernetes compute.
 AZUREML_EXTENSION_TYPE = "Microsoft.AzureML.Kubernetes"
 

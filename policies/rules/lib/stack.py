@@ -14,14 +14,7 @@ import re
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from typing import Any
 
-from pulumi_policy import (
-    EnforcementLevel,
-    PolicyResource,
-    ReportViolation,
-    StackValidationArgs,
-    StackValidationPolicy,
-)
-from pulumi_policy.proxy import UnknownValueError
+from pulumi_policy import PolicyResource
 
 from .catalog import (
     BLOB_SERVICE,
@@ -30,24 +23,8 @@ from .catalog import (
     RESOURCE_GROUP,
     STORAGE_ACCOUNT,
 )
-from .helpers import (
-    UNKNOWN,
-    Guard,
-    Param,
-    as_list,
-    base_type,
-    config_schema,
-    describe,
-    effective_config,
-    keys,
-    peek,
-    policy_name,
-    read,
-    unknown_error,
-)
-
-Finding = tuple[str, str | None]
-"""A violation message and the URN of the resource it is about (None: the whole stack)."""
+from .props import UNKNOWN, UnknownValueError, as_list, known_str, peek, read, unknown, unknown_error
+from .view import Finding, Guard, Report, Resource
 
 _RG_IN_ID = re.compile(r"/resourcegroups/([^/]+)", re.IGNORECASE)
 _DIAG_IN_ID = re.compile(r"/providers/microsoft\.insights/diagnosticsettings/[^/]+$", re.IGNORECASE)
@@ -57,32 +34,41 @@ def _norm(arm_id: str) -> str:
     return arm_id.rstrip("/").casefold()
 
 
-def known_str(value: Any) -> str | None:
-    return value if isinstance(value, str) and value and value is not UNKNOWN else None
-
-
 class Stack:
-    """What a stack check sees: the resources, the rule's effective config and lookups."""
+    """What a stack check sees: every resource (as the same Resource view a resource rule gets),
+    the rule's effective config, and lookups between resources."""
 
     def __init__(self, resources: Sequence[PolicyResource], config: Mapping[str, Any]) -> None:
-        self.resources = list(resources)
         self.config = config
         self.guard = Guard()
+        # one view per resource, so lookups hand back the very objects `of_type` lists
+        views = {
+            id(r): Resource(
+                r.resource_type, r.name, r.urn, r.props, config, self.guard, label=r.name, protect=r.opts.protect
+            )
+            for r in resources
+        }
+        for r in resources:
+            views[id(r)].property_dependencies = {
+                prop: [views[id(d)] for d in deps if id(d) in views]
+                for prop, deps in (r.property_dependencies or {}).items()
+            }
+        self.resources = [views[id(r)] for r in resources]
 
     # --- selection -----------------------------------------------------------------------
 
-    def of_type(self, *types: str) -> list[PolicyResource]:
+    def of_type(self, *types: str) -> list[Resource]:
         wanted = set(types)
-        return [r for r in self.resources if base_type(r.resource_type) in wanted]
+        return [r for r in self.resources if r.type in wanted]
 
-    def each(
-        self, resources: Iterable[PolicyResource], check: Callable[[PolicyResource], Iterable[Finding]]
-    ) -> Iterator[Finding]:
-        """Run `check` per resource; an unknown value skips that resource only (a note)."""
+    def each(self, resources: Iterable[Resource], check: Callable[[Resource], Iterable[Report]]) -> Iterator[Finding]:
+        """Run `check` per resource (its plain messages are about that resource); an unknown
+        value skips that resource only (a note)."""
         for resource in resources:
-            yield from self.guard.run(check(resource), label=resource.name)
+            for item in self.guard.run(check(resource), label=resource.name):
+                yield item if isinstance(item, Finding) else resource.finding(item)
 
-    def index(self, resources: Iterable[PolicyResource], record: Callable[[PolicyResource], None]) -> bool:
+    def index(self, resources: Iterable[Resource], record: Callable[[Resource], None]) -> bool:
         """Run `record` per resource to build a lookup (which settings target what...).
 
         Returns False when some resource could not be read (noted): the lookup is then
@@ -93,35 +79,33 @@ class Stack:
             try:
                 record(resource)
             except UnknownValueError as err:
-                self.guard.unknown.append(f"{resource.name}: {err.message}")
+                self.guard.note(err, resource.name)
                 complete = False
         return complete
 
     @staticmethod
-    def undecided(resource: PolicyResource, what: str) -> UnknownValueError:
-        err = unknown_error("", "")
-        err.message = f"{resource.name}: {what} can't be told while some references are unknown"
-        return err
+    def undecided(resource: Resource, what: str) -> UnknownValueError:
+        return unknown(f"{resource.name}: {what} can't be told while some references are unknown")
 
     # --- identity ------------------------------------------------------------------------
 
     @staticmethod
-    def arm_id(resource: PolicyResource) -> str | None:
-        return known_str(peek(resource.props, "id"))
+    def arm_id(resource: Resource) -> str | None:
+        return known_str(resource.peek("id"))
 
     @staticmethod
-    def azure_name(resource: PolicyResource) -> str | None:
-        name = known_str(peek(resource.props, "name"))
+    def azure_name(resource: Resource) -> str | None:
+        name = known_str(resource.peek("name"))
         if name:
             return name
-        name_input = NAME_INPUT.get(base_type(resource.resource_type))
-        return known_str(peek(resource.props, name_input)) if name_input else None
+        name_input = NAME_INPUT.get(resource.type)
+        return known_str(resource.peek(name_input)) if name_input else None
 
-    def _deps(self, resource: PolicyResource, prop: str, types: Sequence[str]) -> list[PolicyResource]:
-        deps = resource.property_dependencies.get(prop, []) if resource.property_dependencies else []
-        return [d for d in deps if base_type(d.resource_type) in types]
+    @staticmethod
+    def _deps(resource: Resource, prop: str, types: Sequence[str]) -> list[Resource]:
+        return [d for d in resource.property_dependencies.get(prop, []) if d.type in types]
 
-    def by_arm_id(self, value: str, types: Sequence[str], *, prefix: bool = False) -> list[PolicyResource]:
+    def by_arm_id(self, value: str, types: Sequence[str], *, prefix: bool = False) -> list[Resource]:
         """Resources of `types` whose id is `value` (or, with prefix, a parent of it)."""
         wanted = _norm(value)
         found = []
@@ -143,20 +127,20 @@ class Stack:
 
     def refs(
         self,
-        resource: PolicyResource,
+        resource: Resource,
         prop: str,
         types: Sequence[str],
         path: str | None = None,
         *,
         prefix: bool = False,
-    ) -> list[PolicyResource]:
+    ) -> list[Resource]:
         """Resources of `types` that `prop` (an ARM id input, read at `path`) refers to.
 
         A known value is matched on ids (or names); only an unknown one falls back on the
         property dependencies. [] when unset or pointing outside the stack; raises
         UnknownValueError when neither can tell.
         """
-        value = peek(resource.props, path or prop)
+        value = resource.peek(path or prop)
         text = known_str(value)
         if text:
             return self.by_arm_id(text, types, prefix=prefix)
@@ -167,7 +151,7 @@ class Stack:
             raise unknown_error(path or prop)
         return []
 
-    def parent(self, child: PolicyResource, name_prop: str, types: Sequence[str]) -> list[PolicyResource]:
+    def parent(self, child: Resource, name_prop: str, types: Sequence[str]) -> list[Resource]:
         """The resource(s) of `types` that `child` is nested under (compute -> workspace...).
 
         Found by the property dependency of the parent-name input, by the child's ARM id
@@ -182,7 +166,7 @@ class Stack:
             by_id = [p for p in by_id if self.arm_id(p)]
             if by_id:
                 return by_id
-        name = peek(child.props, name_prop)
+        name = child.peek(name_prop)
         if known_str(name):
             child_rg = self.rg_name(child)
             return [
@@ -195,9 +179,9 @@ class Stack:
             raise unknown_error(name_prop)
         return []
 
-    def rg_name(self, resource: PolicyResource) -> str | None:
+    def rg_name(self, resource: Resource) -> str | None:
         """The resource group name of a resource, lower-cased, if it can be told."""
-        if base_type(resource.resource_type) == RESOURCE_GROUP:
+        if resource.type == RESOURCE_GROUP:
             own = self.azure_name(resource)
             return own.casefold() if own else None
         deps = self._deps(resource, "resourceGroupName", [RESOURCE_GROUP])
@@ -209,10 +193,10 @@ class Stack:
         match = _RG_IN_ID.search(rid) if rid else None
         if match:
             return match.group(1).casefold()
-        direct = known_str(peek(resource.props, "resourceGroupName"))
+        direct = known_str(resource.peek("resourceGroupName"))
         return direct.casefold() if direct else None
 
-    def resource_group(self, resource: PolicyResource) -> PolicyResource | None:
+    def resource_group(self, resource: Resource) -> Resource | None:
         deps = self._deps(resource, "resourceGroupName", [RESOURCE_GROUP])
         if deps:
             return deps[0]
@@ -224,13 +208,13 @@ class Stack:
                 return group
         return None
 
-    def diagnostic_target(self, setting: PolicyResource, types: Sequence[str]) -> list[PolicyResource]:
+    def diagnostic_target(self, setting: Resource, types: Sequence[str]) -> list[Resource]:
         """The resource a diagnostic setting is attached to (its `resourceUri`).
 
         `resourceUri` is an input only; in the CLI the setting's own id, which starts with the
         target's id, stands in for it. Sub-resources (blobServices/default) map to the account.
         """
-        uri = known_str(peek(setting.props, "resourceUri"))
+        uri = known_str(setting.peek("resourceUri"))
         if uri is None:
             own = self.arm_id(setting)
             if own and _DIAG_IN_ID.search(own):
@@ -244,15 +228,11 @@ class Stack:
                 deps += self.parent(service, "accountName", [STORAGE_ACCOUNT])
         if deps:
             return deps
-        if peek(setting.props, "resourceUri") is UNKNOWN:
+        if setting.peek("resourceUri") is UNKNOWN:
             raise unknown_error("resourceUri")
         return []
 
-    @staticmethod
-    def has_key(resource: PolicyResource, key: str) -> bool:
-        return key in keys(resource.props)
-
-    def points_to(self, value: Any, target: PolicyResource) -> bool:
+    def points_to(self, value: Any, target: Resource) -> bool:
         """Whether an ARM id value designates `target` (by id, or by name before it has one)."""
         text = known_str(value)
         if text is None:
@@ -263,14 +243,14 @@ class Stack:
         name = self.azure_name(target)
         return bool(name) and _norm(text).rsplit("/", 1)[-1] == str(name).casefold()
 
-    def private_endpoint_groups(self, target: PolicyResource) -> set[str]:
+    def private_endpoint_groups(self, target: Resource) -> set[str]:
         """Sub-resources (groupIds, lower-cased) that private endpoints in the stack open to
         `target`: e.g. {"blob", "file"} for a storage account."""
         groups: set[str] = set()
         for endpoint in self.of_type(PRIVATE_ENDPOINT):
             for prop in ("privateLinkServiceConnections", "manualPrivateLinkServiceConnections"):
-                deps = self._deps(endpoint, prop, [base_type(target.resource_type)])
-                for connection in as_list(read(endpoint.props, prop)):
+                deps = self._deps(endpoint, prop, [target.type])
+                for connection in as_list(endpoint.get(prop)):
                     service = peek(connection, "privateLinkServiceId")
                     hit = self.points_to(service, target) or (
                         known_str(service) is None and any(d is target for d in deps)
@@ -278,33 +258,3 @@ class Stack:
                     if hit:
                         groups.update(g.casefold() for g in as_list(read(connection, "groupIds")) if isinstance(g, str))
         return groups
-
-
-def stack_policy(
-    *,
-    rule_id: str,
-    slug: str,
-    summary: str,
-    sources: str,
-    check: Callable[[Stack], Iterable[Finding]],
-    level: EnforcementLevel,
-    params: Sequence[Param] = (),
-) -> StackValidationPolicy:
-    """A StackValidationPolicy running `check` over the whole stack."""
-
-    def validate(args: StackValidationArgs, report: ReportViolation) -> None:
-        stack = Stack(args.resources, effective_config(params, args.get_config()))
-        for message, urn in stack.guard.run(check(stack)):
-            report(message, urn)
-        stack.guard.finish()
-
-    return StackValidationPolicy(
-        name=policy_name(rule_id, slug),
-        description=describe(rule_id, summary, sources),
-        validate=validate,
-        enforcement_level=level,
-        config_schema=config_schema(params),
-    )
-
-
-__all__ = ["Finding", "Stack", "known_str", "stack_policy"]

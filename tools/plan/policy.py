@@ -1,4 +1,4 @@
-"""Run the pack's very rule objects offline, on plan records, with a stack's config file.
+"""Run the policy pack's very rule objects offline, on plan records, with a stack's config file.
 
 No gRPC server and no Pulumi CLI: this module builds the ResourceValidationArgs and
 StackValidationArgs the CLI would build, resolves enforcement levels and parameters like the
@@ -35,19 +35,15 @@ from pulumi_policy import (
     StackValidationArgs,
     StackValidationPolicy,
 )
-from pulumi_policy.policy import (
-    _NotApplicableError,  # what args.not_applicable() raises
-)
-from pulumi_policy.proxy import (
-    UNKNOWN_STRING_VALUE,
-    UnknownValueError,
-    unknown_checking_proxy,
-)
 
-from .rules import ALL_POLICIES, PACK_ENFORCEMENT_LEVEL
-from .rules.helpers import OFFLINE_UNKNOWN, effective_config
+from policies.rules import ALL_POLICIES, PACK_ENFORCEMENT_LEVEL
+from policies.rules.lib.params import effective_config
 
-CONFIG_DIR = Path(__file__).resolve().parent / "config"
+from .compat import UNKNOWN_STRING_VALUE, NotApplicableError, UnknownValueError, unknown_checking_proxy
+from .engine import UNKNOWN_MARKER
+from .stackfile import ROOT
+
+CONFIG_DIR = ROOT / "policies" / "config"
 
 Level = Literal["mandatory", "advisory", "disabled"]
 Kind = Literal["violation", "note"]
@@ -78,6 +74,14 @@ class PolicySettings:
 def config_path_for(stack: str) -> Path:
     """The convention shared with CI: policies/config/<stack>.json."""
     return CONFIG_DIR / f"{stack}.json"
+
+
+def policy_config_for(stack: str, tier: str | None) -> Path:
+    """A stack's own policy config, else its tier's: a team's new stack needs no new file."""
+    for candidate in (config_path_for(stack), config_path_for(str(tier))):
+        if candidate.exists():
+            return candidate
+    raise FileNotFoundError(f"no policy config {config_path_for(stack)} nor one for tier '{tier}'")
 
 
 def load_config(path: Path) -> dict[str, Any]:
@@ -151,7 +155,7 @@ def _level(level: EnforcementLevel) -> Level:
 def _engine_value(value: Any) -> Any:
     """Offline unknown markers become the engine's sentinels, so reading one raises in the
     rules exactly as in `pulumi preview`."""
-    if isinstance(value, str) and value == OFFLINE_UNKNOWN:
+    if isinstance(value, str) and value == UNKNOWN_MARKER:
         return UNKNOWN_STRING_VALUE
     if isinstance(value, dict):
         return {k: _engine_value(v) for k, v in value.items()}
@@ -170,7 +174,7 @@ def _stack_props(record: Mapping[str, Any]) -> Mapping[str, Any]:
     # keeping a known input where the output is unknown.
     merged = dict(record.get("inputs") or {})
     for key, value in (record.get("outputs") or {}).items():
-        if value == OFFLINE_UNKNOWN and key in merged:
+        if value == UNKNOWN_MARKER and key in merged:
             continue
         merged[key] = value
     return _props(merged)
@@ -288,7 +292,7 @@ def evaluate(resources: list[dict[str, Any]], stack: str, config_path: Path | No
                     _run(policy, args, lambda message, _urn=None, urn=urn: add(message, urn))
                 except UnknownValueError as err:
                     add(err.message, urn, "note")
-                except _NotApplicableError as err:
+                except NotApplicableError as err:
                     add(f"not applicable: {err.reason or 'policy does not apply'}", urn, "note")
         elif isinstance(policy, StackValidationPolicy):
             graph = graph if graph is not None else stack_resources(records)
@@ -297,7 +301,7 @@ def evaluate(resources: list[dict[str, Any]], stack: str, config_path: Path | No
                 _run(policy, stack_args, lambda message, urn=None: add(message, urn))
             except UnknownValueError as err:
                 add(err.message, None, "note")
-            except _NotApplicableError as err:
+            except NotApplicableError as err:
                 add(f"not applicable: {err.reason or 'policy does not apply'}", None, "note")
     return verdicts
 

@@ -1,24 +1,15 @@
-"""Shared machinery of the rules: reading props, unknown values, parameters and reporting.
+"""Reading a resource's properties: absent and unknown values, Azure's comparisons, the checks.
 
-Every rule module builds its policies with `resource_policy` (here) or `stack_policy`
-(graph.py), so the behaviour on unknown values and the wording of descriptions is the same
-everywhere and lives in one place.
+The one module of the pack that uses pulumi_policy's proxy (its unknown-value sentinels and
+error): reading an unknown value raises UnknownValueError exactly like the CLI's proxy does in
+`pulumi preview`, and the rule runner (rule.py) turns that into a note, never a violation.
 """
 
 from __future__ import annotations
 
-import copy
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
-from typing import Any, NoReturn, TypeVar
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from typing import Any
 
-from pulumi_policy import (
-    EnforcementLevel,
-    PolicyConfigSchema,
-    ReportViolation,
-    ResourceValidationArgs,
-    ResourceValidationPolicy,
-)
 from pulumi_policy.proxy import (
     UNKNOWN_ARCHIVE_VALUE,
     UNKNOWN_ARRAY_VALUE,
@@ -29,10 +20,6 @@ from pulumi_policy.proxy import (
     UNKNOWN_STRING_VALUE,
     UnknownValueError,
 )
-
-# The offline plan records write unknown values and secrets as these markers.
-OFFLINE_UNKNOWN = "[unknown]"
-OFFLINE_SECRET = "[secret]"
 
 _ENGINE_UNKNOWNS = frozenset(
     {
@@ -45,9 +32,6 @@ _ENGINE_UNKNOWNS = frozenset(
         UNKNOWN_STRING_VALUE,
     }
 )
-
-MANDATORY = EnforcementLevel.MANDATORY
-ADVISORY = EnforcementLevel.ADVISORY
 
 
 class _Missing:
@@ -75,10 +59,11 @@ PropPath = str | Sequence[str | int]
 
 
 def is_unknown(value: Any) -> bool:
-    """True for the engine's preview sentinels, the offline marker and the UNKNOWN object."""
+    """True for the engine's preview sentinels (the offline evaluator hands the rules those too)
+    and the UNKNOWN object."""
     if value is UNKNOWN:
         return True
-    return isinstance(value, str) and (value == OFFLINE_UNKNOWN or value in _ENGINE_UNKNOWNS)
+    return isinstance(value, str) and value in _ENGINE_UNKNOWNS
 
 
 def _parts(path: PropPath) -> list[str | int]:
@@ -91,12 +76,17 @@ def _dotted(parts: Sequence[str | int]) -> str:
     return ".".join(str(p) for p in parts)
 
 
-def unknown_error(parts: Sequence[str | int] | str, what: str = "value") -> UnknownValueError:
+def unknown(message: str, where: str = "") -> UnknownValueError:
     """An UnknownValueError like the one pulumi_policy's proxy raises, with a readable message."""
-    where = parts if isinstance(parts, str) else _dotted(parts)
     err = UnknownValueError(UNKNOWN_STRING_VALUE, [where])
-    err.message = f"{what} at .{where} can't be known during preview"
+    err.message = message
     return err
+
+
+def unknown_error(parts: Sequence[str | int] | str, what: str = "value") -> UnknownValueError:
+    """The error for reading an unknown value at `parts` (what the proxy raises, readable)."""
+    where = parts if isinstance(parts, str) else _dotted(parts)
+    return unknown(f"{what} at .{where} can't be known during preview", where)
 
 
 def read(props: Any, path: PropPath) -> Any:
@@ -138,6 +128,11 @@ def peek(props: Any, path: PropPath) -> Any:
         return read(props, path)
     except UnknownValueError:
         return UNKNOWN
+
+
+def known_str(value: Any) -> str | None:
+    """A string value that is set and known, else None."""
+    return value if isinstance(value, str) and value and not is_unknown(value) else None
 
 
 def keys(value: Any) -> list[str]:
@@ -260,178 +255,3 @@ def base_type(resource_type: str) -> str:
     if len(parts) == 3 and "/" in parts[1]:
         parts[1] = parts[1].split("/", 1)[0]
     return ":".join(parts)
-
-
-# --- parameters --------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Param:
-    """A rule parameter: its JSON schema, which must carry the default the CLI fills in."""
-
-    name: str
-    schema: Mapping[str, Any]
-
-    def __post_init__(self) -> None:
-        if "default" not in self.schema:
-            raise ValueError(f"parameter {self.name} needs a default")
-
-
-def string_list(default: Sequence[str], description: str) -> dict[str, Any]:
-    return {"type": "array", "items": {"type": "string"}, "default": list(default), "description": description}
-
-
-def integer(default: int, description: str, minimum: int = 0) -> dict[str, Any]:
-    return {"type": "integer", "minimum": minimum, "default": default, "description": description}
-
-
-def boolean(default: bool, description: str) -> dict[str, Any]:
-    return {"type": "boolean", "default": default, "description": description}
-
-
-def config_schema(params: Sequence[Param]) -> PolicyConfigSchema | None:
-    if not params:
-        return None
-    return PolicyConfigSchema(properties={p.name: dict(p.schema) for p in params})
-
-
-def _plain(value: Any) -> Any:
-    # The CLI hands numbers over as floats (protobuf Struct); keep whole numbers integral.
-    if isinstance(value, float) and value.is_integer():
-        return int(value)
-    if isinstance(value, Mapping):
-        return {k: _plain(value[k]) for k in value}
-    if isinstance(value, (list, tuple)):
-        return [_plain(v) for v in value]
-    return value
-
-
-def effective_config(params: Sequence[Param], given: Mapping[str, Any]) -> dict[str, Any]:
-    """Schema defaults overlaid with the configured values, as the CLI reconciles them."""
-    config = {p.name: copy.deepcopy(p.schema["default"]) for p in params}
-    for key in given:
-        config[key] = _plain(given[key])
-    return config
-
-
-# --- descriptions ------------------------------------------------------------------------
-
-
-def describe(rule_id: str, summary: str, sources: str) -> str:
-    return f"{rule_id}: {summary} Sources: {sources}."
-
-
-def policy_name(rule_id: str, slug: str) -> str:
-    return f"{rule_id.lower()}-{slug}"
-
-
-# --- running checks ----------------------------------------------------------------------
-
-T = TypeVar("T")
-
-
-class Guard:
-    """Runs checks so that an unknown value skips only the check that read it.
-
-    The skipped checks are re-raised together as one UnknownValueError once every check has
-    run: the CLI turns that into its "can't run policy during preview" advisory diagnostic and
-    the offline evaluator into a note, so an unknown value never becomes a violation.
-    """
-
-    def __init__(self) -> None:
-        self.unknown: list[str] = []
-
-    def run(self, results: Iterable[T], label: str | None = None) -> Iterator[T]:
-        try:
-            yield from results
-        except UnknownValueError as err:
-            self.unknown.append(f"{label}: {err.message}" if label else err.message)
-
-    def finish(self) -> None:
-        if self.unknown:
-            err = unknown_error("", "")
-            err.message = "; ".join(dict.fromkeys(self.unknown))
-            raise err
-
-
-@dataclass(frozen=True)
-class Resource:
-    """What a resource check sees: the inputs (camelCase) and the rule's effective config."""
-
-    type: str
-    name: str
-    urn: str
-    props: Mapping[str, Any]
-    config: Mapping[str, Any]
-    args: ResourceValidationArgs
-    guard: Guard
-
-    def get(self, path: PropPath) -> Any:
-        return read(self.props, path)
-
-    # The expect* methods skip (and note) only the property that is unknown, so the other
-    # properties a check looks at are still judged.
-    def check(self, messages: Iterable[str]) -> Iterator[str]:
-        return self.guard.run(messages)
-
-    def expect(self, path: PropPath, expected: Any, why: str = "") -> Iterator[str]:
-        return self.check(expect(self.props, path, expected, why))
-
-    def expect_not(self, path: PropPath, forbidden: Any, why: str = "") -> Iterator[str]:
-        return self.check(expect_not(self.props, path, forbidden, why))
-
-    def expect_in(self, path: PropPath, allowed: Sequence[Any], why: str = "") -> Iterator[str]:
-        return self.check(expect_in(self.props, path, allowed, why))
-
-    def expect_set(self, path: PropPath, why: str = "") -> Iterator[str]:
-        return self.check(expect_set(self.props, path, why))
-
-    def exempt(self, reason: str) -> NoReturn:
-        """Declare the rule not applicable to this resource, with the reason (an explicit
-        exception: the CLI lists it as not applicable, the offline evaluator as a note)."""
-        self.args.not_applicable(reason)
-        raise AssertionError("not_applicable returned")  # pragma: no cover
-
-
-ResourceCheck = Callable[[Resource], Iterable[str]]
-
-
-def resource_policy(
-    *,
-    rule_id: str,
-    slug: str,
-    summary: str,
-    sources: str,
-    types: Iterable[str],
-    checks: Sequence[ResourceCheck],
-    level: EnforcementLevel,
-    params: Sequence[Param] = (),
-) -> ResourceValidationPolicy:
-    """A ResourceValidationPolicy that runs `checks` on resources of the given types."""
-    wanted = frozenset(types)
-
-    def validate(args: ResourceValidationArgs, report: ReportViolation) -> None:
-        if base_type(args.resource_type) not in wanted:
-            return
-        guard = Guard()
-        resource = Resource(
-            type=base_type(args.resource_type),
-            name=args.name,
-            urn=args.urn,
-            props=args.props,
-            config=effective_config(params, args.get_config()),
-            args=args,
-            guard=guard,
-        )
-        for check in checks:
-            for message in guard.run(check(resource)):
-                report(message, None)
-        guard.finish()
-
-    return ResourceValidationPolicy(
-        name=policy_name(rule_id, slug),
-        description=describe(rule_id, summary, sources),
-        validate=validate,
-        enforcement_level=level,
-        config_schema=config_schema(params),
-    )

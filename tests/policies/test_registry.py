@@ -1,0 +1,120 @@
+"""Container registry rules (CR-01..CR-04).
+
+Each rule: a compliant case passes, a non-compliant case fails and says why (rule_cases.py);
+its checklist row and the SDK names it reads are listed here too."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.policies.policy_fixtures import (
+    T_ACR,
+    merged,
+)
+from tests.policies.rule_cases import Case, ResourceCase, case_id
+
+# The policy checklist's rows for these rules (shared/reference/policy-checklist.md): the
+# sources each rule must cite, exactly as listed.
+CHECKLIST = {
+    "CR-01": "CKV_AZURE_137/138, AzP dc921057, 9f2dea28",
+    "CR-02": "CKV_AZURE_139/163, AzP 0fdf0491, bd560fc0",
+    "CR-03": "AzP 524b0254, 42781ec6",
+    "CR-04": "CKV_AZURE_166/167/233",
+}
+
+
+# (SDK module, input class, the wire names these rules read), checked against the installed SDK.
+READ = [
+    (
+        "containerregistry",
+        "RegistryArgs",
+        {
+            "adminUserEnabled",
+            "anonymousPullEnabled",
+            "publicNetworkAccess",
+            "networkRuleSet",
+            "sku",
+            "policies",
+            "zoneRedundancy",
+            "registryName",
+        },
+    ),
+    ("containerregistry", "NetworkRuleSetArgs", {"defaultAction"}),
+    (
+        "containerregistry",
+        "PoliciesArgs",
+        {"exportPolicy", "azureADAuthenticationAsArmPolicy", "quarantinePolicy", "retentionPolicy"},
+    ),
+    ("containerregistry", "ExportPolicyArgs", {"status"}),
+]
+
+
+ACR_OK = {
+    "adminUserEnabled": False,
+    "anonymousPullEnabled": False,
+    "sku": {"name": "Premium"},
+    "publicNetworkAccess": "Disabled",
+    "zoneRedundancy": "Enabled",
+    "policies": {
+        "exportPolicy": {"status": "disabled"},
+        "azureADAuthenticationAsArmPolicy": {"status": "disabled"},
+        "quarantinePolicy": {"status": "enabled"},
+        "retentionPolicy": {"status": "enabled", "days": 7},
+    },
+}
+
+
+CASES: list[Case] = [
+    ResourceCase("cr-01-registry-admin-and-anonymous-pull-disabled", T_ACR, ACR_OK, None),
+    ResourceCase(
+        "cr-01-registry-admin-and-anonymous-pull-disabled",
+        T_ACR,
+        merged(ACR_OK, adminUserEnabled=True),
+        "adminUserEnabled is true",
+    ),
+    ResourceCase(
+        "cr-01-registry-admin-and-anonymous-pull-disabled",
+        T_ACR,
+        merged(ACR_OK, anonymousPullEnabled=True),
+        "anonymousPullEnabled is true",
+    ),
+    ResourceCase("cr-02-registry-network-restricted-premium", T_ACR, ACR_OK, None),
+    ResourceCase(
+        "cr-02-registry-network-restricted-premium",
+        T_ACR,
+        merged(ACR_OK, publicNetworkAccess="Enabled"),
+        "deny by default",
+    ),
+    ResourceCase(
+        "cr-02-registry-network-restricted-premium",
+        T_ACR,
+        merged(ACR_OK, sku={"name": "Standard"}),
+        'sku.name is "Standard"',
+    ),
+    ResourceCase(
+        "cr-02-registry-network-restricted-premium",
+        T_ACR,
+        merged(ACR_OK, sku={"name": "Standard"}),
+        None,
+        {"requirePremium": False},
+    ),
+    ResourceCase("cr-03-registry-export-and-arm-tokens-disabled", T_ACR, ACR_OK, None),
+    ResourceCase(
+        "cr-03-registry-export-and-arm-tokens-disabled",
+        T_ACR,
+        merged(ACR_OK, policies={"azureADAuthenticationAsArmPolicy": {"status": "disabled"}}),
+        "exportPolicy.status is not set",
+    ),
+    ResourceCase("cr-04-registry-quarantine-retention-zone-redundancy", T_ACR, ACR_OK, None),
+    ResourceCase(
+        "cr-04-registry-quarantine-retention-zone-redundancy",
+        T_ACR,
+        merged(ACR_OK, zoneRedundancy="Disabled"),
+        'zoneRedundancy is "Disabled"',
+    ),
+]
+
+
+@pytest.mark.parametrize("case", CASES, ids=case_id)
+def test_rule(case: Case) -> None:
+    case.check()
