@@ -26,6 +26,7 @@ ROOT = Path(__file__).resolve().parents[1]
 # Each generated file (relative to the repository root) and the blocks it holds.
 GENERATED: dict[str, tuple[str, ...]] = {
     "docs/settings.md": ("settings-reference",),
+    "docs/compute.md": ("compute-tiers",),
     "docs/data-and-access.md": ("access-model",),
 }
 TIERS = ("dev", "staging", "prod")
@@ -137,8 +138,9 @@ def replace_block(text: str, name: str, content: str) -> str:
 
 def generators() -> dict[str, Callable[[], str]]:
     from tools.access_table import access_model  # plans grants from the stack files: only when rendering
+    from tools.compute_table import compute_tiers
 
-    return {"settings-reference": reference, "access-model": access_model}
+    return {"settings-reference": reference, "access-model": access_model, "compute-tiers": compute_tiers}
 
 
 def render(text: str, blocks: tuple[str, ...], contents: dict[str, str]) -> str:
