@@ -1,6 +1,7 @@
 """Regenerate the generated blocks of the docs: the settings reference (from the settings models and
-the tier defaults) in docs/settings.md, and the access model (from the stack files,
-tools/access_table.py) in docs/data-and-access.md.
+the tier defaults) in docs/settings.md, the access model (from the stack files,
+tools/access_table.py) in docs/data-and-access.md, and the users' journeys (from their
+definitions, tools/journey_table.py) in docs/offline-plan.md.
 
 `python -m tools.docs` rewrites each block between its markers; `--check` exits 1 and names every
 file that is out of date, without writing (the tests run the same comparison).
@@ -28,6 +29,7 @@ GENERATED: dict[str, tuple[str, ...]] = {
     "docs/settings.md": ("settings-reference",),
     "docs/compute.md": ("compute-tiers",),
     "docs/data-and-access.md": ("access-model",),
+    "docs/offline-plan.md": ("journeys",),
 }
 TIERS = ("dev", "staging", "prod")
 _MISSING = object()
@@ -139,8 +141,14 @@ def replace_block(text: str, name: str, content: str) -> str:
 def generators() -> dict[str, Callable[[], str]]:
     from tools.access_table import access_model  # plans grants from the stack files: only when rendering
     from tools.compute_table import compute_tiers
+    from tools.journey_table import journey_table
 
-    return {"settings-reference": reference, "access-model": access_model, "compute-tiers": compute_tiers}
+    return {
+        "settings-reference": reference,
+        "access-model": access_model,
+        "compute-tiers": compute_tiers,
+        "journeys": journey_table,
+    }
 
 
 def render(text: str, blocks: tuple[str, ...], contents: dict[str, str]) -> str:

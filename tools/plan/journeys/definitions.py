@@ -353,6 +353,29 @@ OPEN_STUDIO = Journey(
     ),
 )
 
+READ_DATASTORES = Journey(
+    key="J5",
+    title="a job on cpu-cluster reads and writes the datastores its compute identity is granted",
+    actors="Azure ML",
+    claimed_when="compute identity granted datastores",
+    steps=(
+        role(
+            "compute identity",
+            "the datastore grant",
+            on="compute's datastores",
+            source=IDENTITY + "#access-data-for-training-jobs-on-compute-using-managed-identity",
+            why="a job reads the datastore as the compute's managed identity",
+        ),
+        path(
+            "pipeline compute nodes",
+            "the datastore's endpoint",
+            on="compute's datastores",
+            source=MANAGED_NETWORK + "#limitations",
+            why="'you can't use an FQDN rule to access Azure Storage Accounts. You must use a private endpoint'",
+        ),
+    ),
+)
+
 # In the order they are listed: J2 refers to J3's result (the evaluator checks J3 first when asked).# fmt: on
 
-JOURNEYS: tuple[Journey, ...] = (SUBMIT_PIPELINE, DEPLOY_MODEL, BUILD_IMAGE, OPEN_STUDIO)
+JOURNEYS: tuple[Journey, ...] = (SUBMIT_PIPELINE, DEPLOY_MODEL, BUILD_IMAGE, OPEN_STUDIO, READ_DATASTORES)

@@ -220,14 +220,20 @@ class PlanFacts:
     def access_principals(self) -> dict[str, AccessPrincipal]:
         """The access settings' principals by key, from the `accessGrants` export (without the
         platform's own identities), with their workspace roles and datastore grants."""
+        return {p.key: p for p in self._grantees() if p.object_id.lower() not in self.platform_principal_ids}
+
+    def data_grants_of(self, object_id: str | None) -> list[DataGrant]:
+        """The datastores `accessGrants` says a principal (a compute identity too) is granted."""
+        found = [p for p in self._grantees() if object_id and p.object_id.lower() == object_id.lower()]
+        return [grant for principal in found for grant in principal.data]
+
+    def _grantees(self) -> list[AccessPrincipal]:
         stores = self.outputs.get("datastores") or {}
         datastore_records = {str(self.inputs(r).get("name")): r for r in self.of_type(DATASTORE)}
         principals: dict[str, AccessPrincipal] = {}
         for grant in self.outputs.get("accessGrants") or []:
-            object_id = str(grant.get("objectId", ""))
-            if object_id.lower() in self.platform_principal_ids:
-                continue
             key = str(grant.get("principal"))
+            object_id = str(grant.get("objectId", ""))
             principal = principals.setdefault(key, AccessPrincipal(key, object_id, str(grant.get("principalType"))))
             if grant.get("scopeKind") == "workspace":
                 principal.workspace_roles.add(str(grant.get("role")))
@@ -235,4 +241,4 @@ class PlanFacts:
                 for name, store in stores.items():
                     if f"{store.get('account')}/{store.get('container')}" == grant.get("target"):
                         principal.data.append(DataGrant(name, str(grant.get("role")), datastore_records.get(name)))
-        return principals
+        return list(principals.values())

@@ -7,7 +7,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from .definitions import PACKAGE_HOSTS, PIPELINE_COMPUTE
-from .facts import AccessPrincipal, PlanFacts, Principal, Record, arm_parent, last_segment
+from .facts import AccessPrincipal, DataGrant, PlanFacts, Principal, Record, arm_parent, last_segment
 from .paths import Vantage, aks_vantage, compute_vantage, public_access
 
 PEOPLE = ("Group", "User")
@@ -129,7 +129,15 @@ def _not_public(facts: PlanFacts) -> tuple[bool, str]:
     return False, "the registry and the default storage are public: Azure ML builds images serverless"
 
 
+def _compute_has_datastores(facts: PlanFacts) -> tuple[bool, str]:
+    names = [t.label.removeprefix("datastore ") for t in _compute_datastores(facts)]
+    if not names:
+        return False, "the compute identity is granted no datastore (computeAccess)"
+    return True, f"the compute identity is granted datastores (computeAccess): {', '.join(names)}"
+
+
 WHEN: dict[str, Callable[[PlanFacts], tuple[bool, str]]] = {
+    "compute identity granted datastores": _compute_has_datastores,
     "identity-based default storage": _identity_based_default_storage,
     "managed network": _managed_network,
     "Kubernetes compute": _kubernetes,
@@ -233,8 +241,17 @@ def _datastore_account(facts: PlanFacts, datastore: Record | None) -> tuple[str 
 
 
 def _actor_datastores(facts: PlanFacts, actor: Actor) -> list[Target]:
+    return _datastore_targets(facts, actor.principal.data if actor.principal else [])
+
+
+def _compute_datastores(facts: PlanFacts) -> list[Target]:
+    identity = who_principal(facts, "compute identity", Actor(None))
+    return _datastore_targets(facts, facts.data_grants_of(identity.object_id if identity else None))
+
+
+def _datastore_targets(facts: PlanFacts, grants: Iterable[DataGrant]) -> list[Target]:
     targets = []
-    for grant in actor.principal.data if actor.principal else []:
+    for grant in grants:
         account_id, scope, group = _datastore_account(facts, grant.record)
         if account_id is None or scope is None:
             targets.append(
@@ -293,6 +310,8 @@ def on_targets(facts: PlanFacts, on: str, actor: Actor) -> list[Target]:
         return _endpoints_of_accounts(facts, [facts.id_of(storage)] if storage else [])
     if on == "actor's datastores":
         return _actor_datastores(facts, actor)
+    if on == "compute's datastores":
+        return _compute_datastores(facts)
     if on == "actor's datastore private endpoints":
         return _endpoints_of_accounts(facts, [account_of(t) for t in _actor_datastores(facts, actor) if t.arm_id])
     if on == "actor's workspace-identity datastores":
