@@ -170,21 +170,24 @@ def _image_build_compute(facts: PlanFacts) -> Record | None:
     return facts.computes.get(str(name)) if name else None
 
 
+def _kubernetes_identity(facts: PlanFacts, actor: Actor) -> Principal | None:
+    compute = _kubernetes_compute(facts)
+    return facts.identity_of(compute, "compute", f"compute identity of {facts.inputs(compute).get('computeName')}")
+
+
+PRINCIPALS: dict[str, Callable[[PlanFacts, Actor], Principal | None]] = {
+    "actor": lambda facts, actor: Principal(actor.label, actor.principal.object_id) if actor.principal else None,
+    "workspace identity": lambda facts, actor: facts.identity_of(facts.workspace, "workspace", "workspace identity"),
+    "compute identity": lambda facts, actor: facts.identity_of(
+        facts.computes.get(PIPELINE_COMPUTE), "compute", f"compute identity of {PIPELINE_COMPUTE}"
+    ),
+    "Kubernetes compute identity": _kubernetes_identity,
+    "AKS cluster identity": lambda facts, actor: facts.identity_of(_aks(facts), "aks", "AKS cluster identity"),
+}
+
+
 def who_principal(facts: PlanFacts, who: str, actor: Actor) -> Principal | None:
-    if who == "actor":
-        return Principal(actor.label, actor.principal.object_id) if actor.principal else None
-    if who == "workspace identity":
-        return facts.identity_of(facts.workspace, "workspace", "workspace identity")
-    if who == "compute identity":
-        cluster = facts.computes.get(PIPELINE_COMPUTE)
-        return facts.identity_of(cluster, "compute", f"compute identity of {PIPELINE_COMPUTE}")
-    if who == "Kubernetes compute identity":
-        compute = _kubernetes_compute(facts)
-        name = facts.inputs(compute).get("computeName")
-        return facts.identity_of(compute, "compute", f"compute identity of {name}")
-    if who == "AKS cluster identity":
-        return facts.identity_of(_aks(facts), "aks", "AKS cluster identity")
-    raise KeyError(f"unknown principal {who!r}")
+    return PRINCIPALS[who](facts, actor)
 
 
 def _workspace_endpoint_vnet(facts: PlanFacts) -> str | None:
@@ -195,23 +198,31 @@ def _workspace_endpoint_vnet(facts: PlanFacts) -> str | None:
     return None
 
 
+def _browser(facts: PlanFacts, actor: Actor) -> Vantage:
+    return Vantage(f"{actor.label}'s browser", "client", studio=True, same_vnet_as=_workspace_endpoint_vnet(facts))
+
+
+def _image_build_nodes(facts: PlanFacts, actor: Actor) -> Vantage:
+    compute = _image_build_compute(facts)
+    label = f"image build compute {facts.workspace_input('imageBuildCompute') or '(none)'} nodes"
+    if compute is None:
+        return Vantage(label, "none", reason="the workspace names no image build compute of the plan")
+    return compute_vantage(facts, compute, label)
+
+
+VANTAGES: dict[str, Callable[[PlanFacts, Actor], Vantage]] = {
+    "actor's client": lambda facts, actor: Vantage(f"{actor.label}'s client", "client"),
+    "actor's browser": _browser,
+    "pipeline compute nodes": lambda facts, actor: compute_vantage(
+        facts, facts.computes.get(PIPELINE_COMPUTE), f"{PIPELINE_COMPUTE} nodes"
+    ),
+    "image build compute nodes": _image_build_nodes,
+    "AKS nodes": lambda facts, actor: aks_vantage(facts, _aks(facts), "AKS nodes"),
+}
+
+
 def who_vantage(facts: PlanFacts, who: str, actor: Actor) -> Vantage:
-    if who == "actor's client":
-        return Vantage(f"{actor.label}'s client", "client")
-    if who == "actor's browser":
-        return Vantage(f"{actor.label}'s browser", "client", studio=True, same_vnet_as=_workspace_endpoint_vnet(facts))
-    if who == "pipeline compute nodes":
-        return compute_vantage(facts, facts.computes.get(PIPELINE_COMPUTE), f"{PIPELINE_COMPUTE} nodes")
-    if who == "image build compute nodes":
-        compute = _image_build_compute(facts)
-        name = facts.workspace_input("imageBuildCompute")
-        vantage = compute_vantage(facts, compute, f"image build compute {name or '(none)'} nodes")
-        if compute is None:
-            return Vantage(vantage.label, "none", reason="the workspace names no image build compute of the plan")
-        return vantage
-    if who == "AKS nodes":
-        return aks_vantage(facts, _aks(facts), "AKS nodes")
-    raise KeyError(f"unknown vantage {who!r}")
+    return VANTAGES[who](facts, actor)
 
 
 # --- on: targets ---------------------------------------------------------------------------
@@ -284,43 +295,26 @@ def _endpoints_of_accounts(facts: PlanFacts, account_ids: Iterable[str]) -> list
     return targets
 
 
-def on_targets(facts: PlanFacts, on: str, actor: Actor) -> list[Target]:
-    if on == "workspace":
-        return _resource(facts, facts.workspace, "workspace", "workspace", associated=True)
-    if on == "default storage":
-        return _resource(facts, facts.associated("storageAccount"), "default storage", on, associated=True)
-    if on == "registry":
-        return _resource(facts, facts.associated("containerRegistry"), "registry", on, associated=True)
-    if on == "AKS cluster":
-        return _resource(facts, _aks(facts), "AKS cluster", on, associated=False)
-    if on == "AKS subnet":
-        subnet = _aks_subnet(facts)
-        return [Target(f"subnet {last_segment(subnet)}", subnet, kind=on)] if subnet else []
-    if on == "pipeline compute":
-        record = facts.computes.get(PIPELINE_COMPUTE)
-        return _resource(facts, record, "compute", on, associated=False)
-    if on == "image build compute":
-        name = facts.workspace_input("imageBuildCompute")
-        record = _image_build_compute(facts)
-        if record is None:
-            return [Target(f"image build compute {name or '(none)'}", missing="no image build compute in the plan")]
-        return _resource(facts, record, "compute", on, associated=False)
-    if on == "default storage private endpoints":
-        storage = facts.associated("storageAccount")
-        return _endpoints_of_accounts(facts, [facts.id_of(storage)] if storage else [])
-    if on == "actor's datastores":
-        return _actor_datastores(facts, actor)
-    if on == "compute's datastores":
-        return _compute_datastores(facts)
-    if on == "actor's datastore private endpoints":
-        return _endpoints_of_accounts(facts, [account_of(t) for t in _actor_datastores(facts, actor) if t.arm_id])
-    if on == "actor's workspace-identity datastores":
-        return _workspace_identity_datastores(facts, actor)
-    if on == "mcr.microsoft.com":
-        return [Target(on, host=on)]
-    if on == "package hosts":
-        return [Target(host, host=host) for host in PACKAGE_HOSTS]
-    raise KeyError(f"unknown target {on!r}")
+def _aks_subnet_target(facts: PlanFacts, actor: Actor) -> list[Target]:
+    subnet = _aks_subnet(facts)
+    return [Target(f"subnet {last_segment(subnet)}", subnet, kind="AKS subnet")] if subnet else []
+
+
+def _image_build_target(facts: PlanFacts, actor: Actor) -> list[Target]:
+    record = _image_build_compute(facts)
+    if record is None:
+        name = facts.workspace_input("imageBuildCompute") or "(none)"
+        return [Target(f"image build compute {name}", missing="no image build compute in the plan")]
+    return _resource(facts, record, "compute", "image build compute", associated=False)
+
+
+def _default_storage_endpoints(facts: PlanFacts, actor: Actor) -> list[Target]:
+    storage = facts.associated("storageAccount")
+    return _endpoints_of_accounts(facts, [facts.id_of(storage)] if storage else [])
+
+
+def _actor_datastore_endpoints(facts: PlanFacts, actor: Actor) -> list[Target]:
+    return _endpoints_of_accounts(facts, [account_of(t) for t in _actor_datastores(facts, actor) if t.arm_id])
 
 
 def _workspace_identity_datastores(facts: PlanFacts, actor: Actor) -> list[Target]:
@@ -334,3 +328,31 @@ def _workspace_identity_datastores(facts: PlanFacts, actor: Actor) -> list[Targe
         if account_id and uses_workspace_identity and account_id.lower() != default_id:
             targets.append(Target(f"account {last_segment(account_id)}", account_id, record=facts.record(account_id)))
     return targets
+
+
+TARGETS: dict[str, Callable[[PlanFacts, Actor], list[Target]]] = {
+    "workspace": lambda facts, actor: _resource(facts, facts.workspace, "workspace", "workspace", associated=True),
+    "default storage": lambda facts, actor: _resource(
+        facts, facts.associated("storageAccount"), "default storage", "default storage", associated=True
+    ),
+    "registry": lambda facts, actor: _resource(
+        facts, facts.associated("containerRegistry"), "registry", "registry", associated=True
+    ),
+    "AKS cluster": lambda facts, actor: _resource(facts, _aks(facts), "AKS cluster", "AKS cluster", associated=False),
+    "AKS subnet": _aks_subnet_target,
+    "pipeline compute": lambda facts, actor: _resource(
+        facts, facts.computes.get(PIPELINE_COMPUTE), "compute", "pipeline compute", associated=False
+    ),
+    "image build compute": _image_build_target,
+    "default storage private endpoints": _default_storage_endpoints,
+    "actor's datastores": _actor_datastores,
+    "compute's datastores": lambda facts, actor: _compute_datastores(facts),
+    "actor's datastore private endpoints": _actor_datastore_endpoints,
+    "actor's workspace-identity datastores": _workspace_identity_datastores,
+    "mcr.microsoft.com": lambda facts, actor: [Target("mcr.microsoft.com", host="mcr.microsoft.com")],
+    "package hosts": lambda facts, actor: [Target(host, host=host) for host in PACKAGE_HOSTS],
+}
+
+
+def on_targets(facts: PlanFacts, on: str, actor: Actor) -> list[Target]:
+    return TARGETS[on](facts, actor)
