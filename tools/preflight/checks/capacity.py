@@ -37,8 +37,6 @@ from azure.core.exceptions import ResourceNotFoundError
 from ..report import Finding
 from .facts import Facts, capability, sku_zones
 
-_RESTRICTED = "NotAvailableForSubscription"
-
 
 def vm_sizes(facts: Facts) -> list[Finding]:
     needs, skus = facts.needs, facts.skus()
@@ -86,7 +84,7 @@ def vm_sizes(facts: Facts) -> list[Finding]:
 def _restrictions(sku: Any, location: str, zones: set[str]) -> list[str]:
     problems = []
     for restriction in sku.restrictions or []:
-        reason = str(restriction.reason_code or "")
+        reason = str(getattr(restriction.reason_code, "value", restriction.reason_code) or "")
         if restriction.type == "Location":
             problems.append(f"restricted in {location} for this subscription ({reason})")
         elif restriction.type == "Zone":
