@@ -22,10 +22,8 @@ PIPELINE_PYTHON = ROOT / ".venv-pipeline" / "bin" / "python"
 PIPELINE = ROOT / "examples" / "pipeline-job.yml"
 
 
-@pytest.fixture(scope="module")
-def ran(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
+def run_locally(out: Path) -> dict[str, Any]:
     assert PIPELINE_PYTHON.exists(), "no .venv-pipeline: run `make pipeline-local` (make test builds it)"
-    out = tmp_path_factory.mktemp("pipeline-local")
     done = subprocess.run(
         [str(PIPELINE_PYTHON), str(ROOT / "tools" / "pipeline_local.py"), "--out", str(out)],
         cwd=ROOT,
@@ -38,7 +36,15 @@ def ran(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     return {"out": out, "report": json.loads((out / "report.json").read_text()), "stdout": done.stdout}
 
 
-def test_the_sample_request_is_scored_one_number_per_row(ran: dict[str, Any]) -> None:
+def test_the_pipeline_runs_here_and_its_model_scores_the_sample_request(tmp_path: Path) -> None:
+    """One run (it takes seconds: MLflow's import and its pip-requirement inference), three views."""
+    ran = run_locally(tmp_path)
+    scored_one_number_per_row(ran)
+    each_job_ran_its_own_command(ran)
+    the_jobs_wrote_their_outputs_and_an_mlflow_model(ran)
+
+
+def scored_one_number_per_row(ran: dict[str, Any]) -> None:
     rows = json.loads((ROOT / "examples" / "endpoints" / "sample-request.json").read_text())["data"]
     scores = ran["report"]["scores"]
     assert isinstance(scores, list)
@@ -47,7 +53,7 @@ def test_the_sample_request_is_scored_one_number_per_row(ran: dict[str, Any]) ->
     assert json.dumps(scores) in ran["stdout"]
 
 
-def test_each_job_ran_its_own_command_from_the_pipeline_file(ran: dict[str, Any]) -> None:
+def each_job_ran_its_own_command(ran: dict[str, Any]) -> None:
     jobs = yaml.safe_load(PIPELINE.read_text())["jobs"]
     report = ran["report"]["jobs"]
     assert [j["job"] for j in report] == ["transform_job", "train_job"]  # train takes transform's output
@@ -61,7 +67,7 @@ def test_each_job_ran_its_own_command_from_the_pipeline_file(ran: dict[str, Any]
         assert Path(job["argv"][0]) == PIPELINE_PYTHON.absolute()
 
 
-def test_the_jobs_write_their_outputs_and_an_mlflow_model(ran: dict[str, Any]) -> None:
+def the_jobs_wrote_their_outputs_and_an_mlflow_model(ran: dict[str, Any]) -> None:
     out: Path = ran["out"]
     raw = (ROOT / "examples" / "data" / "taxi-trips.csv").read_text().splitlines()
     transformed = (out / "transform_job" / "transformed_data" / "trips.csv").read_text().splitlines()
