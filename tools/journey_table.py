@@ -16,7 +16,7 @@ def journey_table() -> str:
         "|---|---|---|---|---|---|---|---|---|",
     ]
     for journey in JOURNEYS:
-        claimed = journey.claimed_when or journey.actors
+        claimed = " and ".join(c for c in (journey.needed_when, journey.claimed_when) if c) or journey.actors
         for number, step in enumerate(journey.steps, 1):
             needs = step.needs + (f" (read-only: {step.needs_read_only})" if step.needs_read_only else "")
             if step.kind == "path":

@@ -62,7 +62,8 @@ def test_the_package_hosts_are_those_of_the_inference_environment() -> None:
 def test_every_word_of_the_definitions_is_known_to_the_evaluator() -> None:
     for journey in JOURNEYS:
         assert journey.actors in vocabulary.ACTORS, journey.key
-        assert journey.claimed_when is None or journey.claimed_when in vocabulary.WHEN, journey.key
+        for condition in (journey.needed_when, journey.claimed_when):
+            assert condition is None or condition in vocabulary.WHEN, journey.key
         for step in journey.steps:
             where = (journey.key, step.needs, step.on)
             assert step.when is None or step.when in vocabulary.WHEN, where

@@ -10,7 +10,7 @@ import pytest
 
 from tests.planning import Resources, plan
 
-from .helpers import changed, journey, journeys, named, step
+from .helpers import PACKAGE_RULES, changed, journey, journeys, named, step
 
 OTHER_VNET = (
     "/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg-hub"
@@ -18,11 +18,6 @@ OTHER_VNET = (
 )
 CLIENT = "dataScientists's client"
 NODES = "cpu-cluster nodes"
-PACKAGE_RULES = {
-    "conda": {"type": "FQDN", "destination": "*.anaconda.org"},
-    "pypi": {"type": "FQDN", "destination": "pypi.org"},
-    "pythonhosted": {"type": "FQDN", "destination": "files.pythonhosted.org"},
-}
 
 
 def _close(inputs: dict[str, Any]) -> None:

@@ -10,14 +10,15 @@ import pytest
 
 from tests.planning import Resources, plan
 
-from .helpers import changed, journey, journeys, named, step
+from .helpers import PACKAGE_RULES, changed, journey, journeys, named, step
 
 
 @pytest.fixture(scope="module")
 def prod_builds() -> dict[str, Resources]:
     """Prod building images on its CPU cluster, and on its GPU cluster."""
+    egress = {"managed": {"outboundRules": PACKAGE_RULES}}
     return {
-        name: Resources(plan("prod", {"network": {"imageBuildCompute": name}}))
+        name: Resources(plan("prod", {"network": {"imageBuildCompute": name, **egress}}))
         for name in ("cpu-cluster", "gpu-cluster")
     }
 
@@ -95,3 +96,24 @@ def test_the_pipeline_needs_cpu_cluster_with_a_managed_identity(stack_plans: dic
     assert not step(after, "a managed identity", "compute cpu-cluster").ok
     # and the compute identity's grants then belong to no one the job runs as
     assert not any(s.ok for s in after.steps if s.who.startswith("compute identity"))
+
+
+def test_deploying_needs_the_image_build_only_where_the_registry_is_private(
+    stack_plans: dict[str, Resources], prod_builds: dict[str, Resources]
+) -> None:
+    """A public registry and storage: Azure ML builds serverless (how-to-secure-workspace-vnet), so
+    J2 does not need J3; a private one without package egress cannot build the deployments'
+    environment (image + conda file); with egress and a CPU build compute it can."""
+    public = step(journey(journeys(stack_plans["dev"]), "J2"), "J3 holds", "registry")
+    assert public.ok
+    assert public.detail.startswith("J3 is not needed: the registry and the default storage are public")
+    no_egress = journey(journeys(stack_plans["prod"]), "J3")
+    assert not no_egress.claimed
+    assert "needed (" in no_egress.claim
+    assert "no FQDN rule to a package index" in no_egress.claim
+    blocked = step(journey(journeys(stack_plans["prod"]), "J2"), "J3 holds", "registry")
+    assert not blocked.ok
+    assert blocked.detail.startswith("J3 is needed but not claimed")
+    built = journeys(prod_builds["cpu-cluster"])
+    assert journey(built, "J3").claimed
+    assert step(journey(built, "J2"), "J3 holds", "registry").ok == bool(journey(built, "J3").ok)

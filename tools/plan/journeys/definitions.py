@@ -208,7 +208,8 @@ BUILD_IMAGE = Journey(
     key="J3",
     title="build an environment image where the registry is private",
     actors="Azure ML",
-    claimed_when="registry or default storage not public",
+    needed_when="registry or default storage not public",
+    claimed_when="package egress for image builds",
     steps=(
         setting(
             "imageBuildCompute names a compute of the plan",
@@ -357,7 +358,7 @@ READ_DATASTORES = Journey(
     key="J5",
     title="a job on cpu-cluster reads and writes the datastores its compute identity is granted",
     actors="Azure ML",
-    claimed_when="compute identity granted datastores",
+    needed_when="compute identity granted datastores",
     steps=(
         role(
             "compute identity",

@@ -33,10 +33,16 @@ class _Evaluation:
     def _evaluate(self, journey: Journey) -> list[JourneyResult]:
         name = f"{journey.key} {journey.title}"
         actors, why = ACTORS[journey.actors](self.facts)
-        if journey.claimed_when is not None:
-            claimed, why = WHEN[journey.claimed_when](self.facts)
-            if not claimed:
+        if journey.needed_when is not None:
+            needed, why = WHEN[journey.needed_when](self.facts)
+            if not needed:
                 return [JourneyResult(journey.key, name, None, False, f"not claimed: {why}")]
+        if journey.claimed_when is not None:
+            claimed, reason = WHEN[journey.claimed_when](self.facts)
+            if not claimed:
+                needed = f"needed ({why}), but " if journey.needed_when is not None else ""
+                return [JourneyResult(journey.key, name, None, False, f"not claimed: {needed}{reason}")]
+            why = f"{why}; {reason}" if journey.needed_when is not None else reason
         if not actors:
             return [JourneyResult(journey.key, name, None, False, f"not claimed: {why}")]
         results = []
@@ -86,14 +92,16 @@ class _Evaluation:
         return results
 
     def _after(self, step: Step) -> StepResult:
+        journey = self.journeys[step.needs]
         others = self.journey(step.needs)
-        other = others[0]
-        if not other.claimed:
-            outcome = Outcome(True, f"{step.needs} {other.claim}")
+        needed = journey.needed_when is None or WHEN[journey.needed_when](self.facts)[0]
+        if not needed:
+            outcome = Outcome(True, f"{step.needs} is not needed: {others[0].claim.removeprefix('not claimed: ')}")
+        elif not others[0].claimed:
+            outcome = Outcome(False, f"{step.needs} is needed but {others[0].claim}")
         else:
             broken = [r for r in others if not r.ok]
-            detail = f"{step.needs} holds" if not broken else f"{step.needs} is broken"
-            outcome = Outcome(not broken, detail)
+            outcome = Outcome(not broken, f"{step.needs} is broken" if broken else f"{step.needs} holds")
         return _result(step, step.who, f"{step.needs} holds", step.on, outcome)
 
     def all(self) -> list[JourneyResult]:

@@ -6,7 +6,8 @@ that says so:
 - `path`: a network path from `who` (a client, a compute's nodes) to `on` (`needs`: the
   private-link group, e.g. `blob`, or a host name);
 - `setting`: a property the journey depends on (`needs` names it, the evaluator knows each one);
-- `journey`: another journey holds (or is not needed, because the stack does not claim it).
+- `journey`: another journey holds where it is needed (a journey the stack needs but does not
+  claim, such as building an image without package egress, fails the step).
 
 `who` and `on` are words of a small vocabulary (the evaluator's WHO and ON tables) that the
 evaluator resolves against the plan records; `when` names a condition under which the step applies.
@@ -41,7 +42,9 @@ class Journey:
     # who walks it: a word of the evaluator's ACTORS table (one journey per actor found)
     actors: str
     steps: tuple[Step, ...]
-    # a condition (the evaluator's WHEN table) under which the stack claims the journey at all
+    # conditions (the evaluator's WHEN table): when the journey is needed at all, and when the stack
+    # claims it can do it (a journey needed but not claimed fails the steps that depend on it)
+    needed_when: str | None = None
     claimed_when: str | None = None
 
 
@@ -126,5 +129,5 @@ def setting(needs: str, *, on: str, source: str, why: str, who: str = "Azure ML"
 
 
 def after(journey: str, *, on: str, source: str, why: str) -> Step:
-    """Another journey holds where the stack claims it."""
+    """Another journey holds, or is not needed here."""
     return Step("journey", "Azure ML", journey, on, source, why)

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
+from .azure import fqdn_covers
 from .definitions import PACKAGE_HOSTS, PIPELINE_COMPUTE
 from .facts import AccessPrincipal, DataGrant, PlanFacts, Principal, Record, arm_parent, last_segment
 from .paths import Vantage, aks_vantage, compute_vantage, public_access
@@ -136,7 +137,24 @@ def _compute_has_datastores(facts: PlanFacts) -> tuple[bool, str]:
     return True, f"the compute identity is granted datastores (computeAccess): {', '.join(names)}"
 
 
+def _package_egress(facts: PlanFacts) -> tuple[bool, str]:
+    if facts.isolation_mode != "AllowOnlyApprovedOutbound":
+        return True, "the build compute's outbound is not limited to approved rules"
+    rules = [
+        str(rule.get("destination"))
+        for rule, _ in facts.outbound_rules()
+        if rule.get("type") == "FQDN" and any(fqdn_covers(str(rule.get("destination", "")), h) for h in PACKAGE_HOSTS)
+    ]
+    if rules:
+        return True, f"FQDN outbound rules to package indexes ({', '.join(sorted(rules))})"
+    return False, (
+        "approved outbound only and no FQDN rule to a package index (network.managed.packageEgress none): "
+        "this workspace builds no environment with conda or pip packages"
+    )
+
+
 WHEN: dict[str, Callable[[PlanFacts], tuple[bool, str]]] = {
+    "package egress for image builds": _package_egress,
     "compute identity granted datastores": _compute_has_datastores,
     "identity-based default storage": _identity_based_default_storage,
     "managed network": _managed_network,
