@@ -1,6 +1,6 @@
 """Which journeys a stack claims follows from its own settings (read here with the settings
 models; the evaluator reads them from the plan): J1 for every person with AzureML Data Scientist,
-J2 for each pipeline holding it (else its people), J3 where the registry is not public and image
+J2 for each pipeline holding it (else its people), J3 where the registry is private and image
 builds may reach the package indexes, J4 for every
 person with a workspace role and datastore grants, J5 where the compute identity has datastores."""
 
@@ -29,7 +29,8 @@ def expected_claims(stack: str) -> set[tuple[str, str | None]]:
     managed = settings.network.managed
     approved_only = settings.network.mode == "managed" and managed.isolation_mode == "AllowOnlyApprovedOutbound"
     package_rules = [r for r in managed.outbound_rules.values() if r.type == "FQDN"]
-    if (access.resources == "Disabled" or access.ip_ranges) and (not approved_only or package_rules):
+    private = access.resources == "Disabled" or bool(access.ip_ranges) or approved_only
+    if private and (not approved_only or package_rules):
         claims.add(("J3", None))
     claims |= {("J4", k) for k in people if principals[k].datastores and ({DS, "Reader"} & set(principals[k].roles))}
     if any(d.compute_level for d in settings.data.datastores.values()):

@@ -208,7 +208,7 @@ BUILD_IMAGE = Journey(
     key="J3",
     title="build an environment image where the registry is private",
     actors="Azure ML",
-    needed_when="registry or default storage not public",
+    needed_when="registry or default storage private",
     claimed_when="package egress for image builds",
     steps=(
         setting(

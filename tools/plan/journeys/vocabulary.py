@@ -119,12 +119,18 @@ def _aks_in_subnet(facts: PlanFacts) -> tuple[bool, str]:
     return _aks_subnet(facts) is not None, "the AKS nodes are in a subnet of the stack"
 
 
-def _not_public(facts: PlanFacts) -> tuple[bool, str]:
+def _private_registry(facts: PlanFacts) -> tuple[bool, str]:
+    """Serverless image builds work "only when the workspace-dependent resources such as Storage
+    Account or Container Registry aren't under any network restriction" (how-to-secure-workspace-vnet);
+    approved outbound only flags them private: "the storage, key vault, and container registry used
+    by the workspace are flagged as private" (how-to-managed-network)."""
     closed = []
     for key, label in (("containerRegistry", "registry"), ("storageAccount", "default storage")):
         record = facts.associated(key)
         if record is not None and public_access(record) != "open":
             closed.append(f"the {label} {last_segment(facts.id_of(record))} is {public_access(record)}")
+    if facts.isolation_mode == "AllowOnlyApprovedOutbound":
+        closed.append("the managed network (approved outbound only) flags the registry and storage private")
     if closed:
         return True, "; ".join(closed) + ": Azure ML cannot build images on the registry itself"
     return False, "the registry and the default storage are public: Azure ML builds images serverless"
@@ -161,7 +167,7 @@ WHEN: dict[str, Callable[[PlanFacts], tuple[bool, str]]] = {
     "Kubernetes compute": _kubernetes,
     "Kubernetes compute with a user-assigned workspace identity": _kubernetes_user_assigned,
     "AKS in a subnet of the stack": _aks_in_subnet,
-    "registry or default storage not public": _not_public,
+    "registry or default storage private": _private_registry,
 }
 
 
