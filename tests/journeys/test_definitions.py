@@ -12,6 +12,7 @@ from tools.plan.journeys.definitions import (
     BUILD_IMAGE,
     DEPLOY_MODEL,
     JOURNEYS,
+    KUBERNETES_INSTANCE_TYPE,
     PACKAGE_HOSTS,
     PIPELINE_COMPUTE,
     SUBMIT_PIPELINE,
@@ -49,6 +50,8 @@ def test_the_deploy_journey_builds_the_environment_the_deployments_name() -> Non
         deployment = yaml.safe_load((EXAMPLES / "endpoints" / target / "deployment.yml").read_text())
         assert "conda_file" in deployment["environment"], target  # an image Azure ML builds
     assert any(s.kind == "journey" and s.needs == BUILD_IMAGE.key for s in DEPLOY_MODEL.steps)
+    kubernetes = yaml.safe_load((EXAMPLES / "endpoints" / "kubernetes" / "deployment.yml").read_text())
+    assert kubernetes["instance_type"] == KUBERNETES_INSTANCE_TYPE
 
 
 def test_the_package_hosts_are_those_of_the_inference_environment() -> None:

@@ -7,8 +7,10 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+import yaml
 
 from tests.planning import Resources, plan
+from tools.plan.journeys.evaluate import evaluate
 
 from .helpers import PACKAGE_RULES, changed, journey, journeys, named, step
 
@@ -117,3 +119,38 @@ def test_deploying_needs_the_image_build_only_where_the_registry_is_private(
     built = journeys(prod_builds["cpu-cluster"])
     assert journey(built, "J3").claimed
     assert step(journey(built, "J2"), "J3 holds", "registry").ok == bool(journey(built, "J3").ok)
+
+
+def _manifest(cpu: str, memory: str, name: str = "cpu-small") -> str:
+    resources = {"requests": {"cpu": cpu, "memory": memory}, "limits": {"cpu": cpu, "memory": memory}}
+    item = {"metadata": {"name": name}, "spec": {"resources": resources}}
+    return yaml.safe_dump({"apiVersion": "amlarc.azureml.com/v1alpha1", "kind": "InstanceTypeList", "items": [item]})
+
+
+@pytest.mark.parametrize(
+    ("manifest", "holds"),
+    [
+        (_manifest("2", "4Gi"), True),
+        (_manifest("2000m", "4G"), True),  # the edge: exactly 2 cores and 4 GB
+        (_manifest("1900m", "4Gi"), False),
+        (_manifest("2", "3900M"), False),
+        (_manifest("2", "4Gi", name="cpu-large"), False),  # not the type the deployment names
+        (None, False),
+    ],
+)
+def test_the_kubernetes_deployment_needs_its_instance_type_published_with_mlflows_minimum(
+    stack_plans: dict[str, Resources], manifest: str | None, holds: bool
+) -> None:
+    """ "An instance type is required for model deployment"; "For MLflow model deployment, the
+    resource request requires at least 2 CPU cores and 4 GB of memory" (how-to-manage-kubernetes-
+    instance-types). The types are cluster resources the stack renders (`inferenceInstanceTypes`)."""
+    res = stack_plans["prod"]
+    outputs = {k: v for k, v in res.plan.outputs.items() if k != "inferenceInstanceTypes"}
+    if manifest is not None:
+        outputs["inferenceInstanceTypes"] = manifest
+    deploy = journey(evaluate(res.records, outputs), "J2")
+    published = step(deploy, "the deployment's instance type", "output inferenceInstanceTypes")
+    assert published.ok is holds
+    if holds:
+        assert published.assumes is not None
+        assert "kubectl apply" in published.assumes

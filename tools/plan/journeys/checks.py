@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+import yaml
+
 from .azure import ROLE_IDS, ROLE_NAMES, SYSTEM_ASSIGNED_GRANTS, is_gpu_size, roles_satisfying
+from .definitions import KUBERNETES_INSTANCE_TYPE
 from .facts import PlanFacts, Principal, covers, last_segment
 from .paths import Outcome
 from .vocabulary import Target
@@ -84,7 +87,49 @@ def _quarantine_off(facts: PlanFacts, target: Target) -> Outcome:
     )
 
 
+def _cpu_cores(value: object) -> float:
+    text = str(value)
+    return float(text[:-1]) / 1000 if text.endswith("m") else float(text)
+
+
+_MEMORY_UNITS = {"Ki": 2**10, "Mi": 2**20, "Gi": 2**30, "Ti": 2**40, "K": 10**3, "M": 10**6, "G": 10**9, "T": 10**12}
+
+
+def _memory_bytes(value: object) -> float:
+    text = str(value)
+    for unit in sorted(_MEMORY_UNITS, key=len, reverse=True):
+        if text.endswith(unit):
+            return float(text[: -len(unit)]) * _MEMORY_UNITS[unit]
+    return float(text)
+
+
+def _instance_type_published(facts: PlanFacts, target: Target) -> Outcome:
+    """The deployment's instance type among the InstanceType resources the stack renders
+    (`inferenceInstanceTypes`), with MLflow's minimum request: "For MLflow model deployment, the
+    resource request requires at least 2 CPU cores and 4 GB of memory" (how-to-manage-kubernetes-instance-types)."""
+    manifest = facts.outputs.get("inferenceInstanceTypes")
+    if not isinstance(manifest, str):
+        return Outcome(False, "the stack publishes no instance types (output inferenceInstanceTypes)")
+    items = (yaml.safe_load(manifest) or {}).get("items") or []
+    found = [i for i in items if (i.get("metadata") or {}).get("name") == KUBERNETES_INSTANCE_TYPE]
+    if not found:
+        return Outcome(False, f"no instance type {KUBERNETES_INSTANCE_TYPE} in inferenceInstanceTypes")
+    requests = ((found[0].get("spec") or {}).get("resources") or {}).get("requests") or {}
+    try:
+        cpu, memory = _cpu_cores(requests.get("cpu", 0)), _memory_bytes(requests.get("memory", 0))
+    except ValueError:
+        return Outcome(False, f"{KUBERNETES_INSTANCE_TYPE} requests {requests}: not Kubernetes quantities")
+    if cpu < 2 or memory < 4 * 10**9:
+        return Outcome(False, f"{KUBERNETES_INSTANCE_TYPE} requests {requests}: under 2 CPU and 4 GB")
+    return Outcome(
+        True,
+        f"{KUBERNETES_INSTANCE_TYPE} requests {requests.get('cpu')} CPU, {requests.get('memory')}",
+        assumes="the manifest is applied to the cluster (kubectl apply: instance types are cluster resources)",
+    )
+
+
 SETTINGS: dict[str, Callable[[PlanFacts, Target], Outcome]] = {
+    "the deployment's instance type, at least 2 CPU and 4 GB": _instance_type_published,
     "a managed identity": _has_identity,
     "imageBuildCompute names a compute of the plan": _names_build_compute,
     "a CPU size": _cpu_size,

@@ -27,11 +27,14 @@ ENDPOINT_AUTH = _ML + "concept-endpoints-online-auth"
 ATTACH_KUBERNETES = _ML + "how-to-attach-kubernetes-to-workspace"
 SECURE_KUBERNETES = _ML + "how-to-secure-kubernetes-inferencing-environment"
 SECURE_WORKSPACE = _ML + "how-to-secure-workspace-vnet#enable-azure-container-registry-acr"
+INSTANCE_TYPES = _ML + "how-to-manage-kubernetes-instance-types"
 AKS_INTERNAL_LB = "https://learn.microsoft.com/azure/aks/internal-lb"
 ACR_QUARANTINE = "https://github.com/Azure/acr/blob/main/docs/preview/quarantine/readme.md"
 
 # The compute the seed's pipeline names (`compute: azureml:cpu-cluster`).
 PIPELINE_COMPUTE = "cpu-cluster"
+# The instance type the Kubernetes deployment asks for (examples/endpoints/kubernetes/deployment.yml).
+KUBERNETES_INSTANCE_TYPE = "cpu-small"
 # What an environment built from examples/environments/inference-conda.yml downloads: the
 # conda-forge channel (conda.anaconda.org, Microsoft: "*.anaconda.org ... repo data") and pip
 # packages, listed on pypi.org and downloaded from files.pythonhosted.org (PyPI's file host;
@@ -167,6 +170,13 @@ DEPLOY_MODEL = Journey(
             on="registry",
             source=ATTACH_KUBERNETES,
             why="'Grant the AcrPull role to the compute Managed Identity' to pull the model image",
+            when="Kubernetes compute",
+        ),
+        setting(
+            "the deployment's instance type, at least 2 CPU and 4 GB",
+            on="inference instance types",
+            source=INSTANCE_TYPES,
+            why="'An instance type is required for model deployment'; MLflow models need 2 CPU and 4 GB requested",
             when="Kubernetes compute",
         ),
         role(

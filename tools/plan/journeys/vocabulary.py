@@ -373,6 +373,7 @@ TARGETS: dict[str, Callable[[PlanFacts, Actor], list[Target]]] = {
     "compute's datastores": lambda facts, actor: _compute_datastores(facts),
     "actor's datastore private endpoints": _actor_datastore_endpoints,
     "actor's workspace-identity datastores": _workspace_identity_datastores,
+    "inference instance types": lambda facts, actor: [Target("output inferenceInstanceTypes")],
     "mcr.microsoft.com": lambda facts, actor: [Target("mcr.microsoft.com", host="mcr.microsoft.com")],
     "package hosts": lambda facts, actor: [Target(host, host=host) for host in PACKAGE_HOSTS],
 }
