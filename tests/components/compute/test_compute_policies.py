@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from tests.planning import Resources, plan
+from tests.planning import SCORING_TLS, Resources, plan
 from tools.plan.policy import Verdict, evaluate
 
 INFERENCE_ON = {"compute": {"inference": {"enabled": True}}}
@@ -31,7 +31,8 @@ def compute_findings(res: Resources, stack: str, *, levels: set[str]) -> list[Ve
 def test_compute_meets_every_mandatory_rule_of_its_tier(
     stack: str, overrides: dict[str, Any], stack_plans: dict[str, Resources]
 ) -> None:
-    res = Resources(plan(stack, overrides)) if overrides else stack_plans[stack]
+    # staging's cluster serves HTTPS: its certificate and key are secrets of the stack
+    res = Resources(plan(stack, overrides, secrets=SCORING_TLS)) if overrides else stack_plans[stack]
     assert compute_findings(res, stack, levels={"mandatory"}) == []
 
 
