@@ -93,6 +93,7 @@ class Platform(PlatformComponent):
             ctx,
             settings.access,
             workspace_id=self.workspace.workspace.id,
+            default_storage_id=self.workspace.storage.account.id,
             datastores=self.data.datastore_targets,
             compute_grantees=[
                 Grantee(key, principal_id, "ServicePrincipal")
