@@ -9,7 +9,7 @@ from components.compute.job_roles import JobRoleScopes, job_roles
 from components.data.datastores import datastore_target
 from components.settings import StackSettings, validate_settings
 from components.settings.loader import read_config
-from components.workspace.identity import USER_ASSIGNED_ROLES, WORKSPACE_STORAGE_ROLES
+from components.workspace.identity import USER_ASSIGNED_ROLES
 from tools.plan.stackfile import available_stacks, load_stack_config
 
 SCOPES = {"workspace": "workspace", "storage": "default storage", "container": "container", "registry": "ML registry"}
@@ -54,7 +54,8 @@ def rows(stack: str) -> list[list[str]]:
             )
         table.append([stack, identity, "ServicePrincipal", "Contributor", "workspace (right after it)"])
     else:
-        table.append([stack, identity, "ServicePrincipal", ", ".join(WORKSPACE_STORAGE_ROLES), TARGETS["storage"]])
+        # Microsoft grants a system-assigned identity its roles itself: the stack adds none of them
+        table.append([stack, identity, "ServicePrincipal", "(granted by Azure ML itself)", "associated resources"])
     return table
 
 

@@ -8,7 +8,6 @@ import pulumi
 from pulumi_azure_native import machinelearningservices as ml
 
 from components.core.component import PlatformComponent, StackContext
-from components.core.role_assignment import assign_role
 from components.core.targets import DiagnosticTarget, LockTarget, PrivateLinkTarget, storage_diagnostic_targets
 from components.network.managed_network import managed_network_args
 from components.settings.encryption import EncryptionSettings
@@ -18,7 +17,6 @@ from components.settings.workspace import KeyVaultSettings, RegistrySettings, St
 from .customer_key import CustomerManagedKey
 from .identity import (
     ENDPOINT_APPROVER,
-    WORKSPACE_STORAGE_ROLES,
     grant_workspace_identity,
     user_assigned_workspace_identity,
 )
@@ -135,32 +133,23 @@ class Workspace(PlatformComponent):
                 ignore_changes=["encryption.keyVaultProperties.keyIdentifier"] if self.cmk else None,
             ),
         )
+        self.identity_grants: list[tuple[str, str]]
         if self.identity:
             self.principal_id: pulumi.Output[str] = self.identity.principal_id
             # the workspace cannot be a scope before it exists: its own Contributor comes right after
             grant_workspace_identity(self, self.identity.identity, "workspace", self.workspace.id, "Contributor")
-            self.storage_role_assignments = [
-                self.identity.grants[("storage", role)] for role in WORKSPACE_STORAGE_ROLES
-            ]
-            self.identity_grants: list[tuple[str, str]] = [*self.identity.grants, ("workspace", "Contributor")]
+            self.identity_grants = [*self.identity.grants, ("workspace", "Contributor")]
         else:
             self.principal_id = self.workspace.identity.apply(
                 lambda identity: identity.principal_id if identity else ""
             )
-            # a system-assigned identity exists only with the workspace: its data roles follow it
-            self.storage_role_assignments = [
-                assign_role(
-                    self.child_name(f"storage-{role.lower().replace(' ', '-')}"),
-                    scope=self.storage.account.id,
-                    role=role,
-                    principal_id=self.principal_id,
-                    principal_type="ServicePrincipal",
-                    subscription_id=ctx.subscription_id,
-                    opts=self.child_opts(),
-                )
-                for role in WORKSPACE_STORAGE_ROLES
-            ]
-            self.identity_grants = [("storage", role) for role in WORKSPACE_STORAGE_ROLES]
+            # Microsoft grants a system-assigned identity its roles on the associated resources
+            # (storage: Storage Blob Data Contributor; "Role assignment creation: Managed by Microsoft",
+            # how-to-identity-based-service-authentication): the stack must not create them again
+            # (409 RoleAssignmentExists). Whether Microsoft's set includes Storage File Data Privileged
+            # Contributor is not documented ("automatically assigned the permissions it needs",
+            # how-to-disable-local-auth-storage): unverified, so the stack leaves it to Microsoft too.
+            self.identity_grants = []
         self._publish_targets()
         self.finish(
             {

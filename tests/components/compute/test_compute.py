@@ -110,7 +110,13 @@ def test_clusters_run_as_the_compute_identity_whose_roles_exist_first(
 
 
 def test_a_registry_left_to_azure_ml_gets_no_acr_pull_grants() -> None:
-    res = Resources(plan("dev", {"registry": {"mode": "onDemand"}, "compute": {"inference": {"enabled": True}}}))
+    overrides = {
+        # a registry Azure ML creates later needs the system-assigned identity (settings: UserAssigned needs create)
+        "workspace": {"identity": "SystemAssigned"},
+        "registry": {"mode": "onDemand"},
+        "compute": {"inference": {"enabled": True}},
+    }
+    res = Resources(plan("dev", overrides))
     assert res.of_type("containerregistry:Registry") == []
     assert not [
         r

@@ -52,8 +52,11 @@ def test_dev_stays_open_and_cheap(stack_plans: dict[str, Resources]) -> None:
         "keyvault:Key",
     ):
         assert dev.of_type(type_suffix) == [], type_suffix
-    # no customer-key identity: the only user-assigned identity is the one compute runs as
-    assert [r["name"] for r in dev.of_type("managedidentity:UserAssignedIdentity")] == ["mlp-compute-identity"]
+    # no customer-key identity: the user-assigned identities are the workspace's and compute's
+    assert sorted(r["name"] for r in dev.of_type("managedidentity:UserAssignedIdentity")) == [
+        "mlp-compute-identity",
+        "mlp-workspace-identity",
+    ]
     ws = dev.one("machinelearningservices:Workspace")["inputs"]
     assert ws["publicNetworkAccess"] == "Enabled"
     assert "managedNetwork" not in ws
