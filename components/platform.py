@@ -142,16 +142,17 @@ class Platform(PlatformComponent):
             )
         else:
             self.private_endpoints = None
-        # Azure ML reaches the workspace's own resources itself; later ones need rules
-        later = self.data.private_link_targets
-        rules = user_defined_rules(settings.network, later) if settings.network.mode == "managed" else {}
+        # Azure ML reaches the workspace's own resources itself; the data accounts need rules, and
+        # the approval of the endpoints they create (by the stack, or by an account's owner)
+        managed = settings.network.mode == "managed"
+        rules = user_defined_rules(settings.network, self.data.outbound_targets) if managed else {}
         if rules:
             ManagedOutboundRules(
                 self.child_name("outbound"),
                 ctx,
                 workspace_name=self.workspace.workspace.name,
                 rules=rules,
-                after=self.workspace.approve_private_endpoints(later),
+                after=self.workspace.approve_private_endpoints(self.data.approval_targets),
                 opts=self.child_opts(),
             )
         if settings.diagnostics.enabled:

@@ -137,7 +137,7 @@ class Workspace(PlatformComponent):
         if self.identity:
             self.principal_id: pulumi.Output[str] = self.identity.principal_id
             # the workspace cannot be a scope before it exists: its own Contributor comes right after
-            grant_workspace_identity(self, self.identity.identity, "workspace", self.workspace.id, "Contributor")
+            grant_workspace_identity(self, self.identity.principal_id, "workspace", self.workspace.id, "Contributor")
             self.identity_grants = [*self.identity.grants, ("workspace", "Contributor")]
         else:
             self.principal_id = self.workspace.identity.apply(
@@ -187,13 +187,12 @@ class Workspace(PlatformComponent):
         ]
 
     def approve_private_endpoints(self, targets: Sequence[PrivateLinkTarget]) -> list[pulumi.Resource]:
-        """A user-assigned workspace identity may approve the managed network's private endpoints to
-        resources made after the workspace (data lakes) before their outbound rules exist; Azure
-        grants this to a system-assigned identity itself."""
-        if self.identity is None:
-            return []
+        """The workspace identity may approve the managed network's private endpoints to `targets`
+        (resources the workspace does not own: data lakes, accounts of others that the stack may
+        grant on) before their outbound rules exist. Since 30 April 2025 Azure grants this to neither
+        identity type (ENDPOINT_APPROVER); a system-assigned identity gets it once it exists."""
         return [
-            grant_workspace_identity(self, self.identity.identity, target.name, target.resource_id, ENDPOINT_APPROVER)
+            grant_workspace_identity(self, self.principal_id, target.name, target.resource_id, ENDPOINT_APPROVER)
             for target in targets
         ]
 

@@ -7,8 +7,11 @@ from typing import Any
 
 import pytest
 
+from components.core.roles import BUILTIN_ROLES
 from components.settings.network import PRIVATE_DNS_ZONES
-from tests.planning import Resources, plan
+from tests.planning import Resources, config_for, plan
+from tools.plan.engine import run_program
+from tools.plan.stackfile import StackConfig
 
 HUB = "/subscriptions/33333333-3333-3333-3333-333333333333/resourceGroups"
 EXISTING_VNET = f"{HUB}/rg-hub/providers/Microsoft.Network/virtualNetworks/vnet-hub"
@@ -281,3 +284,94 @@ def test_an_allow_list_without_private_endpoints_keeps_firewalls_closed_to_every
     assert res.one("machinelearningservices:Workspace")["inputs"]["publicNetworkAccess"] == "Enabled"
     rules = res.named("mlp-workspace-storage")["inputs"]["networkRuleSet"]
     assert (rules["defaultAction"], rules["ipRules"][0]["iPAddressOrRange"]) == ("Deny", "20.50.12.0/24")
+
+
+SHARED_PROD = (
+    "/subscriptions/9a9a9a9a-0000-4000-8000-000000000901/resourceGroups/rg-data-shared-prod"
+    "/providers/Microsoft.Storage/storageAccounts/stsharedrefprod"
+)
+
+
+def outbound_rules(res: Resources) -> dict[str, dict[str, Any]]:
+    return {r["inputs"]["ruleName"]: r for r in res.of_type("machinelearningservices:ManagedNetworkSettingsRule")}
+
+
+def approvals_on(res: Resources, scope: str) -> list[dict[str, Any]]:
+    approver = BUILTIN_ROLES["Azure AI Enterprise Network Connection Approver"]
+    return [
+        a
+        for a in res.of_type("authorization:RoleAssignment")
+        if a["inputs"]["scope"] == scope and a["inputs"]["roleDefinitionId"].endswith(approver)
+    ]
+
+
+def test_an_existing_account_a_datastore_reads_gets_its_outbound_rule_in_the_chain(
+    stack_plans: dict[str, Resources],
+) -> None:
+    """Microsoft (how-to-managed-network, Limitations): with allow only approved outbound "you can't use
+    an FQDN rule to access Azure Storage Accounts. You must use a private endpoint instead"; only the
+    workspace's own resources get theirs automatically."""
+    prod = stack_plans["prod"]
+    rules = outbound_rules(prod)
+    shared = rules["account-shared-blob"]  # prod's `reference` datastore is a blob container there
+    destination = shared["inputs"]["properties"]["destination"]
+    assert destination == {"serviceResourceId": SHARED_PROD, "subresourceTarget": "blob", "sparkEnabled": False}
+    assert shared["inputs"]["properties"]["category"] == "UserDefined"
+    # one chain: every rule but the first waits for exactly one other rule
+    urns = {r["urn"] for r in rules.values()}
+    waits = [len(set(r["dependencies"]) & urns) for r in rules.values()]
+    assert sorted(waits) == [0] + [1] * (len(rules) - 1)
+    # the account is not the stack's: its owner approves (the default), no client-VNet endpoint into it
+    assert approvals_on(prod, SHARED_PROD) == []
+    targets = [
+        pe["inputs"]["privateLinkServiceConnections"][0]["privateLinkServiceId"]
+        for pe in prod.of_type("network:PrivateEndpoint")
+    ]
+    assert SHARED_PROD not in targets
+
+
+def test_the_stack_may_approve_an_existing_accounts_endpoints_before_its_rules() -> None:
+    overrides = {"data": {"accounts": {"shared": {"endpointApproval": "grant"}}}}
+    res = Resources(plan("prod", overrides))
+    (approval,) = approvals_on(res, SHARED_PROD)
+    assert approval["inputs"]["principalId"] == res.named("mlp-workspace-identity")["outputs"]["principalId"]
+    assert approval["inputs"]["principalType"] == "ServicePrincipal"
+    rules = outbound_rules(res)
+    urns = {r["urn"] for r in rules.values()}
+    head = next(r for r in rules.values() if not set(r["dependencies"]) & urns)
+    assert approval["urn"] in head["dependencies"]
+
+
+def test_adls_and_file_datastores_on_an_existing_account_get_their_groups() -> None:
+    """ADLS Gen2 needs blob beside dfs (azure-docs storage-private-endpoints: "operations that target the
+    Data Lake Storage Gen2 endpoint might be redirected to the Blob endpoint")."""
+    overrides = {
+        "data": {
+            "datastores": {
+                "refdfs": {"kind": "adlsGen2", "account": "shared", "container": "gold"},
+                "team": {
+                    "kind": "fileShare",
+                    "account": "shared",
+                    "container": "team",
+                    "credential": {"secret": "teamSas"},
+                },
+            }
+        }
+    }
+    config = config_for("prod", overrides)
+    values = {**config.values, "ml-platform:teamSas": "sv=2024&sig=fake"}
+    res = Resources(run_program(StackConfig(config.project, config.stack, values, ("ml-platform:teamSas",))))
+    shared = {name for name in outbound_rules(res) if name.startswith("account-shared-")}
+    assert shared == {"account-shared-blob", "account-shared-dfs", "account-shared-file"}
+
+
+def test_no_rules_for_existing_accounts_outside_a_managed_network(stack_plans: dict[str, Resources]) -> None:
+    overrides = {
+        "data": {
+            "accounts": {"shared": {"existingId": SHARED_PROD}},
+            "datastores": {"reference": {"kind": "blob", "account": "shared", "container": "reference"}},
+        }
+    }
+    res = Resources(plan("dev", overrides))
+    assert outbound_rules(res) == {}
+    assert stack_plans["dev"].of_type("machinelearningservices:ManagedNetworkSettingsRule") == []

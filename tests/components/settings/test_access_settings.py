@@ -140,6 +140,15 @@ def test_datastore_on_an_account_the_stack_does_not_define_names_the_key() -> No
             "ml-platform:data.accounts.ext.sku",
         ),
         ({"data": {"accounts": {"lake": {"sku": "Premium_LRS"}}}}, "ml-platform:data.accounts.lake.sku"),
+        # the stack approves the endpoints of the accounts it creates itself
+        (
+            {"data": {"accounts": {"lake": {"endpointApproval": "grant"}}}},
+            "ml-platform:data.accounts.lake.endpointApproval",
+        ),
+        (
+            {"data": {"accounts": {"ext": {"existingId": EXISTING_ACCOUNT, "endpointApproval": "maybe"}}}},
+            "ml-platform:data.accounts.ext.endpointApproval",
+        ),
     ],
 )
 def test_broken_datastore_or_account_is_rejected_with_its_key(overrides: dict[str, Any], key: str) -> None:

@@ -116,7 +116,13 @@ def test_managed_network_rules_wait_for_the_identity_to_approve_their_endpoints(
         scope: grant for (scope, role), grant in identity_grants(res, principal_id).items() if role == ENDPOINT_APPROVER
     }
     rules = res.of_type("machinelearningservices:ManagedNetworkSettingsRule")
-    lake_rules = [r for r in rules if r["inputs"]["properties"]["type"] == "PrivateEndpoint"]
+    lakes = {r["outputs"]["id"] for r in res.of_type("storage:StorageAccount")}
+    lake_rules = [
+        r
+        for r in rules
+        if r["inputs"]["properties"]["type"] == "PrivateEndpoint"
+        and r["inputs"]["properties"]["destination"]["serviceResourceId"] in lakes
+    ]
     assert lake_rules
     # the chain's head waits for every approval on a rule's target; the rest follow the chain
     head = next(r for r in rules if not any(d in {x["urn"] for x in rules} for d in r["dependencies"]))
