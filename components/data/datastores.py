@@ -16,7 +16,6 @@ from pulumi_azure_native import machinelearningservices as ml
 
 from components.settings.data import AccessLevel, DatastoreSettings
 
-
 # The private-link groups (storage sub-resources) a datastore of each kind is reached through.
 # ADLS Gen2 needs blob too: "If you create a private endpoint for the Data Lake Storage Gen2 storage
 # resource, then you should also create one for the Blob Storage resource. That's because operations

@@ -6,8 +6,8 @@ from __future__ import annotations
 from typing import Any
 
 from components.core.roles import BUILTIN_ROLES
-from components.workspace.identity import ENDPOINT_APPROVER, USER_ASSIGNED_ROLES
 from components.settings import validate_settings
+from components.workspace.identity import ENDPOINT_APPROVER, USER_ASSIGNED_ROLES
 from tests.planning import Resources, plan, stack_values
 
 ROLE_NAMES = {guid: name for name, guid in BUILTIN_ROLES.items()}
