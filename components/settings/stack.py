@@ -10,7 +10,7 @@ from pydantic import Field, model_validator
 
 from .access import AccessSettings
 from .base import problem
-from .compute import ComputeSettings
+from .compute import ComputeSettings, is_gpu_size
 from .core import CoreFields
 from .data import DataSettings
 from .diagnostics import DiagnosticsSettings
@@ -46,6 +46,7 @@ class StackSettings(CoreFields):
         _check_workspace_identity(self)
         _check_isolation(self)
         _check_encryption(self)
+        _check_image_build_compute(self)
         return self
 
 
@@ -96,3 +97,28 @@ def _check_encryption(settings: StackSettings) -> None:
         )
     if encryption.customer_managed_key and encryption.key_type == "RSA-HSM" and vault.sku != "premium":
         raise problem("encryption.keyType", "RSA-HSM needs keyVault.sku: premium")
+
+
+def _check_image_build_compute(settings: StackSettings) -> None:
+    """The image build compute is a CPU cluster of this stack. Microsoft (how-to-secure-workspace-vnet):
+    "create an Azure Machine Learning CPU SKU compute cluster [...] Only a CPU SKU is supported"; the
+    build fails with ImageBuildComputeNotValid when the named compute cannot build."""
+    name = settings.network.image_build_compute_name
+    if name is None:
+        return
+    clusters = {cluster.name: cluster for cluster in settings.compute.clusters}
+    why = (
+        "storage or the registry is not publicly reachable, so environment images are built on a CPU cluster"
+        if settings.network.image_builds_need_compute
+        else "environment images are built on it"
+    )
+    if name not in clusters:
+        raise problem(
+            "network.imageBuildCompute",
+            f"'{name}' is not one of compute.clusters ({', '.join(sorted(clusters))}); {why}",
+        )
+    if is_gpu_size(clusters[name].vm_size):
+        raise problem(
+            "network.imageBuildCompute",
+            f"'{name}' is a GPU cluster ({clusters[name].vm_size}); {why} (only a CPU SKU is supported)",
+        )

@@ -112,7 +112,9 @@ class Workspace(PlatformComponent):
             )
             if training_subnet_id
             else None,
-            image_build_compute=network.image_build_compute,
+            # a cluster builds the images whenever storage or the registry is private; Microsoft's secure
+            # quickstart names it before the cluster exists (machine-learning-end-to-end-secure)
+            image_build_compute=network.image_build_compute_name,
             encryption=self.cmk.workspace_encryption() if self.cmk else None,
             enable_service_side_cmk_encryption=encryption.service_side if self.cmk else None,
             hbi_workspace=settings.hbi_workspace,

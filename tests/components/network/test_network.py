@@ -20,7 +20,7 @@ HUB_ZONE = f"{HUB}/rg-dns/providers/Microsoft.Network/privateDnsZones/privatelin
 
 @pytest.fixture(scope="module")
 def customer_vnet() -> Resources:
-    return Resources(plan("prod", {"network": {"mode": "customerVnet", "imageBuildCompute": "cpu-build"}}))
+    return Resources(plan("prod", {"network": {"mode": "customerVnet"}}))
 
 
 def associated(res: Resources) -> dict[str, dict[str, Any]]:
@@ -163,7 +163,7 @@ def test_customer_vnet_puts_compute_in_subnets_behind_a_nat_gateway(customer_vne
     ws = customer_vnet.one("machinelearningservices:Workspace")["inputs"]
     assert "managedNetwork" not in ws
     assert ws["publicNetworkAccess"] == "Disabled"
-    assert ws["imageBuildCompute"] == "cpu-build"
+    assert ws["imageBuildCompute"] == "cpu-cluster"  # the registry is private: a CPU cluster builds images
     subnets = {s["inputs"]["subnetName"]: s for s in customer_vnet.of_type("network:Subnet")}
     assert set(subnets) == {"snet-endpoints-mlp-prod", "snet-training-mlp-prod", "snet-aks-mlp-prod"}
     assert ws["serverlessComputeSettings"] == {

@@ -44,6 +44,12 @@ def rule(**fields: Any) -> dict[str, Any]:
         ("dev", {"network": {"privateEndpoints": True}}, "network.privateEndpoints"),
         ("prod", {"network": {"managed": {"isolationMode": "Disabled"}}}, "network.managed.isolationMode"),
         ("prod", {"network": {"imageBuildCompute": "-bad"}}, "network.imageBuildCompute"),
+        (
+            "prod",
+            {"network": {"managed": {"outboundRules": {"pkg-pypi": {"type": "FQDN", "destination": "pypi.org"}}}}},
+            "network.managed.outboundRules.pkg-pypi",
+        ),
+        ("staging", {"network": {"managed": {"packageEgress": "all"}}}, "network.managed.packageEgress"),
         # outbound rules: each kind needs its destination
         ("prod", rule(type="FQDN"), "network.managed.outboundRules.r1.destination"),
         ("prod", rule(type="FQDN", destination="https://pypi.org"), "network.managed.outboundRules.r1.destination"),
