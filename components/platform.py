@@ -140,6 +140,7 @@ class Platform(PlatformComponent):
                 targets=[*self.workspace.private_link_targets, *self.data.private_link_targets],
                 opts=self.child_opts(),
             )
+            self.workspace.grant_studio_endpoint_readers(self.private_endpoints.storage_endpoint_ids)
         else:
             self.private_endpoints = None
         # Azure ML reaches the workspace's own resources itself; the data accounts need rules, and

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 import pulumi
 from pulumi_azure_native import machinelearningservices as ml
@@ -193,9 +193,24 @@ class Workspace(PlatformComponent):
         (resources the workspace does not own: data lakes, accounts of others that the stack may
         grant on) before their outbound rules exist. Since 30 April 2025 Azure grants this to neither
         identity type (ENDPOINT_APPROVER); a system-assigned identity gets it once it exists."""
+        self.identity_grants += [(target.name, ENDPOINT_APPROVER) for target in targets]
         return [
             grant_workspace_identity(self, self.principal_id, target.name, target.resource_id, ENDPOINT_APPROVER)
             for target in targets
+        ]
+
+    def grant_studio_endpoint_readers(self, endpoint_ids: Mapping[str, pulumi.Input[str]]) -> list[pulumi.Resource]:
+        """Reader for the workspace identity on each storage private endpoint of the client VNet, so
+        studio works with private storage. Microsoft (how-to-managed-network, "Azure Machine Learning
+        studio"): "ensure the private endpoint created in the client virtual network is granted the
+        Reader role to your workspace managed identity. This applies to both blob and file storage
+        private endpoints"; how-to-enable-studio-virtual-network: "one storage account might have
+        separate private endpoint for blob, file, and dfs [...] Add the managed identity to all these
+        endpoints" (the data lakes' too). Not needed on the managed network's own endpoints."""
+        self.identity_grants += [(f"pe-{key}", "Reader") for key in endpoint_ids]
+        return [
+            grant_workspace_identity(self, self.principal_id, f"pe-{key}", endpoint_id, "Reader")
+            for key, endpoint_id in endpoint_ids.items()
         ]
 
     def _identity_args(self) -> ml.ManagedServiceIdentityArgs:

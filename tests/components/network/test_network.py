@@ -375,3 +375,30 @@ def test_no_rules_for_existing_accounts_outside_a_managed_network(stack_plans: d
     res = Resources(plan("dev", overrides))
     assert outbound_rules(res) == {}
     assert stack_plans["dev"].of_type("machinelearningservices:ManagedNetworkSettingsRule") == []
+
+
+@pytest.mark.parametrize("stack", ["staging", "prod"])
+def test_the_workspace_identity_reads_every_storage_endpoint_of_the_client_vnet(
+    stack: str, stack_plans: dict[str, Resources]
+) -> None:
+    """Studio with private storage: Microsoft (how-to-managed-network, "Azure Machine Learning studio")
+    asks for Reader for the workspace managed identity on the client VNet's blob and file private
+    endpoints; how-to-enable-studio-virtual-network adds dfs and every account studio browses."""
+    res = stack_plans[stack]
+    principal = res.named("mlp-workspace-identity")["outputs"]["principalId"]
+    storage_endpoints = {
+        pe["outputs"]["id"]: pe
+        for pe in res.of_type("network:PrivateEndpoint")
+        if pe["inputs"]["privateLinkServiceConnections"][0]["groupIds"][0] in {"blob", "file", "dfs"}
+    }
+    groups = {pe["inputs"]["privateLinkServiceConnections"][0]["groupIds"][0] for pe in storage_endpoints.values()}
+    assert groups == {"blob", "file", "dfs"}  # the default storage's blob and file, the lake's dfs too
+    readers = {
+        a["inputs"]["scope"]: a
+        for a in res.of_type("authorization:RoleAssignment")
+        if a["inputs"]["principalId"] == principal and a["inputs"]["roleDefinitionId"].endswith(BUILTIN_ROLES["Reader"])
+    }
+    assert set(readers) == set(storage_endpoints)
+    for scope, grant in readers.items():
+        assert grant["inputs"]["principalType"] == "ServicePrincipal"
+        assert storage_endpoints[scope]["urn"] in grant["dependencies"]  # the endpoint exists first

@@ -66,7 +66,10 @@ def test_user_assigned_identity_gets_microsofts_roles_before_the_workspace(stack
     lakes = {(lake["outputs"]["id"], ENDPOINT_APPROVER) for lake in res.of_type("storage:StorageAccount")}
     lakes -= {(scopes["storage"], ENDPOINT_APPROVER)}
     assert lakes  # prod has a data lake behind a managed-network rule
-    assert set(grants) == before | approvals | lakes | {(ws["outputs"]["id"], "Contributor")}
+    # studio: Reader on the client VNet's storage private endpoints (test_network)
+    readers = {(scope, role) for scope, role in grants if role == "Reader" and "/privateEndpoints/" in scope}
+    assert readers
+    assert set(grants) == before | approvals | lakes | readers | {(ws["outputs"]["id"], "Contributor")}
     # every role Microsoft lists, and the approvals its managed network needs, are in place before
     # Azure ML starts creating the workspace
     for key in before | approvals:
