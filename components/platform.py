@@ -130,7 +130,9 @@ class Platform(PlatformComponent):
         return group.name
 
     def _isolate_and_protect(self, settings: StackSettings, ctx: StackContext, *, logs_id: pulumi.Input[str]) -> None:
+        built: list[pulumi.Resource] = [self.monitoring, self.workspace, self.compute, self.data, self.access]
         if self.network is not None:
+            built.append(self.network)
             self.private_endpoints: PrivateEndpoints | None = PrivateEndpoints(
                 self.child_name("endpoints"),
                 ctx,
@@ -140,7 +142,10 @@ class Platform(PlatformComponent):
                 targets=[*self.workspace.private_link_targets, *self.data.private_link_targets],
                 opts=self.child_opts(),
             )
-            self.workspace.grant_studio_endpoint_readers(self.private_endpoints.storage_endpoint_ids)
+            built += [
+                self.private_endpoints,
+                *self.workspace.grant_studio_endpoint_readers(self.private_endpoints.storage_endpoint_ids),
+            ]
         else:
             self.private_endpoints = None
         # Azure ML reaches the workspace's own resources itself; the data accounts need rules, and
@@ -148,16 +153,20 @@ class Platform(PlatformComponent):
         managed = settings.network.mode == "managed"
         rules = user_defined_rules(settings.network, self.data.outbound_targets) if managed else {}
         if rules:
-            ManagedOutboundRules(
-                self.child_name("outbound"),
-                ctx,
-                workspace_name=self.workspace.workspace.name,
-                rules=rules,
-                after=self.workspace.approve_private_endpoints(self.data.approval_targets),
-                opts=self.child_opts(),
-            )
+            approvals = self.workspace.approve_private_endpoints(self.data.approval_targets)
+            built += [
+                *approvals,
+                ManagedOutboundRules(
+                    self.child_name("outbound"),
+                    ctx,
+                    workspace_name=self.workspace.workspace.name,
+                    rules=rules,
+                    after=approvals,
+                    opts=self.child_opts(),
+                ),
+            ]
         if settings.diagnostics.enabled:
-            Diagnostics(
+            diagnostics = Diagnostics(
                 self.child_name("diagnostics"),
                 ctx,
                 settings.diagnostics,
@@ -169,13 +178,15 @@ class Platform(PlatformComponent):
                 ],
                 opts=self.child_opts(),
             )
+            built.append(diagnostics)
         if settings.locks.enabled:
+            # last: after what the locks protect and everything scoped to it (protection/locks.py)
             Locks(
                 self.child_name("locks"),
                 ctx,
                 settings.locks,
-                owns_resource_group=settings.resource_group.create,
                 targets=[*self.workspace.lock_targets, *self.monitoring.lock_targets, *self.data.lock_targets],
+                after=built,
                 opts=self.child_opts(),
             )
 

@@ -47,6 +47,7 @@ class StackSettings(CoreFields):
         _check_isolation(self)
         _check_encryption(self)
         _check_image_build_compute(self)
+        _check_lock_scope(self)
         return self
 
 
@@ -122,3 +123,24 @@ def _check_image_build_compute(settings: StackSettings) -> None:
             "network.imageBuildCompute",
             f"'{name}' is a GPU cluster ({clusters[name].vm_size}); {why} (only a CPU SKU is supported)",
         )
+
+
+def _check_lock_scope(settings: StackSettings) -> None:
+    """No lock on the resource group that holds the workspace, where Microsoft says it breaks the stack."""
+    if not (settings.locks.enabled and settings.locks.scope == "resourceGroup"):
+        return
+    reasons = []
+    if settings.compute.clusters:
+        # lock-resources.md, "Considerations before applying your locks"
+        reasons.append(
+            "a cannot-delete lock on a resource group that contains Azure Machine Learning workspaces "
+            "prevents autoscaling of compute clusters from removing unused nodes (Microsoft, lock-resources)"
+        )
+    if settings.network.mode == "managed":
+        # how-to-managed-network, Limitations
+        reasons.append(
+            "the managed network wants no scope locks on the Azure ML resources and resource group "
+            "(Microsoft, how-to-managed-network)"
+        )
+    if reasons:
+        raise problem("locks.scope", f"resourceGroup: {'; '.join(reasons)}; use 'resources'")
