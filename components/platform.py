@@ -58,6 +58,7 @@ class Platform(PlatformComponent):
             network=settings.network,
             app_insights_id=self.monitoring.app_insights.id,
             training_subnet_id=subnets.get("training"),
+            deployer_object_id=client.object_id,
             opts=self.child_opts(),
         )
 

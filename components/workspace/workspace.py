@@ -39,6 +39,7 @@ class Workspace(PlatformComponent):
         network: NetworkSettings,
         app_insights_id: pulumi.Input[str],
         training_subnet_id: pulumi.Input[str] | None,
+        deployer_object_id: pulumi.Input[str],
         opts: pulumi.ResourceOptions | None = None,
     ) -> None:
         super().__init__("Workspace", name, ctx, opts)
@@ -49,7 +50,14 @@ class Workspace(PlatformComponent):
         )
         # after the vault (the key lives in it), before the storage and workspace that use the key
         self.cmk = (
-            CustomerManagedKey(self.child_name("cmk"), ctx, encryption, vault=self.key_vault, opts=self.child_opts())
+            CustomerManagedKey(
+                self.child_name("cmk"),
+                ctx,
+                encryption,
+                vault=self.key_vault,
+                deployer_object_id=deployer_object_id,
+                opts=self.child_opts(),
+            )
             if encryption.customer_managed_key
             else None
         )
@@ -128,7 +136,7 @@ class Workspace(PlatformComponent):
                 stateful=True,
                 depends_on=[
                     *(self.identity.assignments if self.identity else []),
-                    *([self.cmk.permission] if self.cmk else []),
+                    *(self.cmk.workspace_permissions if self.cmk else []),
                 ]
                 or None,
                 replace_on_changes=["encryption.status", "enableServiceSideCMKEncryption", "hbiWorkspace"],

@@ -14,6 +14,7 @@ from tests.planning import rejected_keys, stack_values
 
 HUB = "/subscriptions/33333333-3333-3333-3333-333333333333/resourceGroups"
 EXISTING_VNET = f"{HUB}/rg-hub/providers/Microsoft.Network/virtualNetworks/vnet-hub"
+COSMOS = "c05d0000-0000-4000-8000-0000000000aa"  # a stand-in object id of the Cosmos DB app
 LAKE = f"{HUB}/rg-data/providers/Microsoft.Storage/storageAccounts/stlake"
 
 
@@ -114,7 +115,22 @@ def rule(**fields: Any) -> dict[str, Any]:
         ("prod", {"registry": {"mode": "onDemand"}, "workspace": {"identity": "SystemAssigned"}}, "registry.mode"),
         ("staging", {"registry": {"sku": "Basic"}}, "registry.sku"),
         # customer-managed key
-        ("dev", {"encryption": {"customerManagedKey": True}}, "encryption.customerManagedKey"),
+        (
+            "dev",
+            {"encryption": {"customerManagedKey": True, "cosmosDbPrincipalObjectId": COSMOS}},
+            "encryption.customerManagedKey",
+        ),
+        # the Cosmos DB that holds the workspace's metadata needs the key: its principal is required
+        ("staging", {"encryption": {"customerManagedKey": True}}, "encryption.cosmosDbPrincipalObjectId"),
+        ("prod", {"encryption": {"cosmosDbPrincipalObjectId": "cosmos"}}, "encryption.cosmosDbPrincipalObjectId"),
+        (
+            "prod",
+            {"encryption": {"cosmosDbPrincipalObjectId": "a232010e-820c-4083-83bb-3ace5fc29d0b"}},
+            "encryption.cosmosDbPrincipalObjectId",
+        ),
+        ("prod", {"encryption": {"serviceSide": True}}, "encryption.cosmosDbPrincipalObjectId"),
+        ("staging", {"encryption": {"cosmosDbPrincipalObjectId": COSMOS}}, "encryption.cosmosDbPrincipalObjectId"),
+        ("prod", {"encryption": {"deployerPrincipalType": "Group"}}, "encryption.deployerPrincipalType"),
         ("prod", {"keyVault": {"sku": "standard"}}, "encryption.keyType"),
         ("prod", {"encryption": {"keySize": 1024}}, "encryption.keySize"),
         ("prod", {"encryption": {"rotateAfter": "1 year"}}, "encryption.rotateAfter"),
@@ -138,7 +154,10 @@ def test_bad_setting_names_its_key(stack: str, overrides: dict[str, Any], key: s
         {"network": {"mode": "customerVnet"}},
         {"network": {"vnet": {"existingId": EXISTING_VNET, "subnets": {"endpoints": "10.9.0.0/26"}}}},
         {"network": {"allowedIpRanges": ["20.50.12.0/24", "52.174.10.7"]}},
-        {"encryption": {"customerManagedKey": False}, "keyVault": {"sku": "standard"}},
+        {
+            "encryption": {"customerManagedKey": False, "cosmosDbPrincipalObjectId": None},
+            "keyVault": {"sku": "standard"},
+        },
         {"encryption": {"keyExpiresOn": "2028-06-30", "rotateAfter": "P90D", "expiresAfter": "P180D"}},
         {"locks": {"scope": "resources"}, "diagnostics": {"enabled": False}},
         rule(type="ServiceTag", serviceTag="AzureFrontDoor.FrontEnd", protocol="*", portRanges="*"),
@@ -150,7 +169,10 @@ def test_good_prod_variants_validate(overrides: dict[str, Any]) -> None:
 
 def test_staging_may_opt_into_a_customer_key() -> None:
     settings = validate_settings(
-        deep_merge(stack_values("staging"), {"encryption": {"customerManagedKey": True}}), "staging"
+        deep_merge(
+            stack_values("staging"), {"encryption": {"customerManagedKey": True, "cosmosDbPrincipalObjectId": COSMOS}}
+        ),
+        "staging",
     )
     assert settings.encryption.customer_managed_key
     assert settings.encryption.key_type == "RSA"
