@@ -109,6 +109,8 @@ class Workspace(PlatformComponent):
             application_insights=app_insights_id,
             container_registry=self.registry.id if self.registry else None,
             public_network_access=access.workspace,
+            # kept: not deprecated in the SDK's API version (workspaceRP.json 2025-12-01 describes it, default
+            # false, no x-ms-deprecated); Microsoft's secure quickstart sets it too
             allow_public_access_when_behind_vnet=False,
             managed_network=managed_network_args(network),
             # build the managed network with the workspace, not on the first compute (which then

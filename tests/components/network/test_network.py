@@ -3,6 +3,7 @@ the customer-VNet mode, existing VNets and DNS zones, outbound rules and the adm
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import pytest
@@ -11,7 +12,7 @@ from components.core.roles import BUILTIN_ROLES
 from components.settings.network import PRIVATE_DNS_ZONES
 from tests.planning import Resources, config_for, plan
 from tools.plan.engine import run_program
-from tools.plan.stackfile import StackConfig
+from tools.plan.stackfile import ROOT, StackConfig
 
 HUB = "/subscriptions/33333333-3333-3333-3333-333333333333/resourceGroups"
 EXISTING_VNET = f"{HUB}/rg-hub/providers/Microsoft.Network/virtualNetworks/vnet-hub"
@@ -402,3 +403,18 @@ def test_the_workspace_identity_reads_every_storage_endpoint_of_the_client_vnet(
     for scope, grant in readers.items():
         assert grant["inputs"]["principalType"] == "ServicePrincipal"
         assert storage_endpoints[scope]["urn"] in grant["dependencies"]  # the endpoint exists first
+
+
+def test_the_network_page_counts_the_private_dns_zones_prod_creates(stack_plans: dict[str, Resources]) -> None:
+    """The diagrams of docs/network.md name the number of zones: the plan's, not a remembered one."""
+    text = (ROOT / "docs" / "network.md").read_text()
+    counts = {int(n) for n in re.findall(r"(\d+) private DNS zones", text)}
+    for stack in ("staging", "prod"):
+        zones = {z["inputs"]["privateZoneName"] for z in stack_plans[stack].of_type("privatedns:PrivateZone")}
+        assert counts == {len(zones)}, stack
+
+
+def test_the_network_page_says_dev_creates_its_registry(stack_plans: dict[str, Resources]) -> None:
+    text = (ROOT / "docs" / "network.md").read_text()
+    assert stack_plans["dev"].one("containerregistry:Registry")["inputs"]["sku"] == {"name": "Basic"}
+    assert "on demand" not in text
