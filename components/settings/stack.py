@@ -48,6 +48,7 @@ class StackSettings(CoreFields):
         _check_encryption(self)
         _check_image_build_compute(self)
         _check_lock_scope(self)
+        _check_outbound_rule_names(self)
         return self
 
 
@@ -144,3 +145,18 @@ def _check_lock_scope(settings: StackSettings) -> None:
         )
     if reasons:
         raise problem("locks.scope", f"resourceGroup: {'; '.join(reasons)}; use 'resources'")
+
+
+def _check_outbound_rule_names(settings: StackSettings) -> None:
+    """The stack names a data account's outbound rules `lake-<key>-<group>` (accounts it creates) and
+    `account-<key>-<group>` (existing ones): a user-defined rule must not take one of those names."""
+    taken = {
+        f"{'lake' if account.created else 'account'}-{key}-{group}"
+        for key, account in settings.data.accounts.items()
+        for group in ("blob", "file", "dfs")
+    }
+    for name in settings.network.managed.outbound_rules:
+        if name in taken:
+            raise problem(
+                f"network.managed.outboundRules.{name}", "the stack names a data account's outbound rule so: rename it"
+            )

@@ -51,6 +51,16 @@ def rule(**fields: Any) -> dict[str, Any]:
             "network.managed.outboundRules.pkg-pypi",
         ),
         ("staging", {"network": {"managed": {"packageEgress": "all"}}}, "network.managed.packageEgress"),
+        # the names of the data accounts' own rules are taken
+        (
+            "prod",
+            {
+                "network": {
+                    "managed": {"outboundRules": {"account-shared-blob": {"type": "FQDN", "destination": "a.io"}}}
+                }
+            },
+            "network.managed.outboundRules.account-shared-blob",
+        ),
         # outbound rules: each kind needs its destination
         ("prod", rule(type="FQDN"), "network.managed.outboundRules.r1.destination"),
         ("prod", rule(type="FQDN", destination="https://pypi.org"), "network.managed.outboundRules.r1.destination"),
