@@ -55,11 +55,14 @@ def test_a_lock_comes_after_everything_scoped_to_what_it_protects(stack_plans: d
     ]
     assert len(scoped) > 20
     by_id = {r["outputs"]["id"]: r for t in LOCKED_TYPES for r in prod.of_type(t)}
-    for lock in prod.of_type("authorization:ManagementLockByScope"):
+    locks = [*prod.of_type("authorization:ManagementLockByScope"), *prod.of_type("ManagementLockAtResourceGroupLevel")]
+    assert locks
+    for lock in locks:
         dependencies = set(lock["dependencies"])
-        assert by_id[lock["inputs"]["scope"]]["urn"] in dependencies
         missing = [r["name"] for r in scoped if r["urn"] not in dependencies]
         assert missing == [], lock["name"]
+        if "scope" in lock["inputs"]:
+            assert by_id[lock["inputs"]["scope"]]["urn"] in dependencies
 
 
 @pytest.mark.parametrize(
