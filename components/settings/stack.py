@@ -46,10 +46,15 @@ class StackSettings(CoreFields):
         _check_workspace_identity(self)
         _check_isolation(self)
         _check_encryption(self)
+        _check_inference_egress(self)
         _check_image_build_compute(self)
         _check_lock_scope(self)
         _check_outbound_rule_names(self)
         return self
+
+    def secret_references(self) -> dict[str, str]:
+        """Every settings key that names a `secure:` value -> that name (the loader checks each exists)."""
+        return {**self.data.secret_references(), **self.compute.inference.secret_references()}
 
 
 def _check_datastore_grants(settings: StackSettings) -> None:
@@ -160,3 +165,17 @@ def _check_outbound_rule_names(settings: StackSettings) -> None:
             raise problem(
                 f"network.managed.outboundRules.{name}", "the stack names a data account's outbound rule so: rename it"
             )
+
+
+def _check_inference_egress(settings: StackSettings) -> None:
+    """Microsoft (learn.microsoft.com/azure/aks/limit-egress-traffic, "Create a DNAT rule"): with a
+    0.0.0.0/0 route to a firewall, a public load balancer's replies leave through the firewall, which
+    drops them ("asymmetric routing"). The router must then be internal."""
+    inference = settings.compute.inference
+    public_router = inference.inference_router_service_type == "loadBalancer" and not inference.internal_load_balancer
+    if inference.enabled and public_router and settings.network.node_egress == "routeTable":
+        raise problem(
+            "compute.inference.internalLoadBalancer",
+            "must be true when network.vnet.routeTableId routes the cluster through a firewall "
+            "(a public router's replies would take the firewall path and be dropped)",
+        )
