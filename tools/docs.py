@@ -30,6 +30,7 @@ GENERATED: dict[str, tuple[str, ...]] = {
     "docs/compute.md": ("compute-tiers",),
     "docs/data-and-access.md": ("access-model",),
     "docs/offline-plan.md": ("journeys",),
+    "docs/deploying.md": ("prerequisites",),
 }
 TIERS = ("dev", "staging", "prod")
 _MISSING = object()
@@ -142,12 +143,14 @@ def generators() -> dict[str, Callable[[], str]]:
     from tools.access_table import access_model  # plans grants from the stack files: only when rendering
     from tools.compute_table import compute_tiers
     from tools.journey_table import journey_table
+    from tools.prerequisites_table import prerequisites
 
     return {
         "settings-reference": reference,
         "access-model": access_model,
         "compute-tiers": compute_tiers,
         "journeys": journey_table,
+        "prerequisites": prerequisites,
     }
 
 

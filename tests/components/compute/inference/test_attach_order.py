@@ -81,11 +81,14 @@ def test_a_user_assigned_workspace_identity_gets_its_attach_roles_before_the_att
     assert {(workspace_identity, role) for role in ATTACH_ROLES} <= audited
 
 
-def test_a_system_assigned_workspace_identity_needs_no_attach_roles(dev_inference: Resources) -> None:
+def test_a_system_assigned_workspace_identity_needs_no_attach_roles() -> None:
     """Microsoft: "The steps are completed if the system assigned default setting is on"."""
-    cluster = dev_inference.one(AKS)["outputs"]["id"]
-    assert dev_inference.one("machinelearningservices:Workspace")["inputs"]["identity"]["type"] == "SystemAssigned"
-    assert grants_on(dev_inference, cluster) == []
+    # every tier's default is UserAssigned: this stack opts into the system-assigned identity
+    overrides = {"workspace": {"identity": "SystemAssigned"}, "compute": {"inference": {"enabled": True}}}
+    res = Resources(plan("dev", overrides))
+    cluster = res.one(AKS)["outputs"]["id"]
+    assert res.one("machinelearningservices:Workspace")["inputs"]["identity"]["type"] == "SystemAssigned"
+    assert grants_on(res, cluster) == []
 
 
 def test_the_attach_waits_for_the_private_endpoints_and_their_dns(stack_plans: dict[str, Resources]) -> None:
