@@ -1,7 +1,7 @@
 """Regenerate the generated blocks of the docs: the settings reference (from the settings models and
 the tier defaults) in docs/settings.md, the access model (from the stack files,
-tools/access_table.py) in docs/data-and-access.md, and the users' journeys (from their
-definitions, tools/journey_table.py) in docs/offline-plan.md.
+tools/access_table.py) in docs/data-and-access.md, the users' journeys (from their definitions,
+tools/journey_table.py) in docs/offline-plan.md, and the other blocks GENERATED lists.
 
 `python -m tools.docs` rewrites each block between its markers; `--check` exits 1 and names every
 file that is out of date, without writing (the tests run the same comparison).

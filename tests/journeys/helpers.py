@@ -12,12 +12,6 @@ from tools.plan.journeys.evaluate import evaluate
 from tools.plan.journeys.model import JourneyResult, StepResult
 
 Records = list[dict[str, Any]]
-# FQDN outbound rules for the package indexes an environment build needs (a stack's own rules)
-PACKAGE_RULES = {
-    "conda": {"type": "FQDN", "destination": "*.anaconda.org"},
-    "pypi": {"type": "FQDN", "destination": "pypi.org"},
-    "pythonhosted": {"type": "FQDN", "destination": "files.pythonhosted.org"},
-}
 
 
 def journeys(res: Resources, records: Records | None = None) -> list[JourneyResult]:

@@ -28,9 +28,9 @@ def expected_claims(stack: str) -> set[tuple[str, str | None]]:
     access = settings.network.access
     managed = settings.network.managed
     approved_only = settings.network.mode == "managed" and managed.isolation_mode == "AllowOnlyApprovedOutbound"
-    package_rules = [r for r in managed.outbound_rules.values() if r.type == "FQDN"]
+    package_egress = managed.package_egress == "public"
     private = access.resources == "Disabled" or bool(access.ip_ranges) or approved_only
-    if private and (not approved_only or package_rules):
+    if private and (not approved_only or package_egress):
         claims.add(("J3", None))
     claims |= {("J4", k) for k in people if principals[k].datastores and ({DS, "Reader"} & set(principals[k].roles))}
     if any(d.compute_level for d in settings.data.datastores.values()):

@@ -9,8 +9,9 @@ from typing import Any
 import pytest
 
 from tests.planning import Resources, plan
+from tools.plan.journeys.azure import fqdn_covers
 
-from .helpers import PACKAGE_RULES, changed, journey, journeys, named, step
+from .helpers import changed, journey, journeys, named, step
 
 OTHER_VNET = (
     "/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg-hub"
@@ -123,36 +124,37 @@ def test_studio_needs_the_storage_endpoint_in_the_workspace_endpoints_vnet(stack
     assert "is in vnet-hub, not vnet-mlp-staging" in studio.detail
 
 
-@pytest.fixture(scope="module")
-def staging_with_image_builds() -> Resources:
-    overrides = {
-        "network": {"imageBuildCompute": "cpu-cluster", "managed": {"outboundRules": PACKAGE_RULES}},
-    }
-    return Resources(plan("staging", overrides))
-
-
-def test_package_egress_needs_an_fqdn_rule_per_host(staging_with_image_builds: Resources) -> None:
+def test_package_egress_needs_an_fqdn_rule_per_host(stack_plans: dict[str, Resources]) -> None:
     """Approved outbound only: "add outbound FQDN rules to allow traffic to the following host
-    names" for Python packages (how-to-managed-network)."""
-    res = staging_with_image_builds
-    build = journey(journeys(res), "J3")
-    hosts = {s.on: s for s in build.steps if s.on in ("conda.anaconda.org", "pypi.org", "files.pythonhosted.org")}
-    assert all(s.ok for s in hosts.values())
-    assert set(hosts) == {
-        "conda.anaconda.org",
-        "pypi.org",
-        "files.pythonhosted.org",
-    }
-    assert hosts["conda.anaconda.org"].detail == "FQDN outbound rule *.anaconda.org"
-    for name, host in (
-        ("pypi", "pypi.org"),
-        ("pythonhosted", "files.pythonhosted.org"),
-        ("conda", "conda.anaconda.org"),
-    ):
-        rule = named(res.records, f"mlp-outbound-{name}")["urn"]
-        after = journey(journeys(res, [r for r in res.records if r["urn"] != rule]), "J3")
-        assert [s.ok for s in after.steps if s.on == host] == [False], name
-        assert all(s.ok for s in after.steps if s.on in set(hosts) - {host}), name
+    names" for Python packages (how-to-managed-network); staging's packageEgress adds them."""
+    res = stack_plans["staging"]
+    hosts = ("conda.anaconda.org", "pypi.org", "files.pythonhosted.org")
+    build = {s.on: s for s in journey(journeys(res), "J3").steps if s.on in hosts}
+    assert set(build) == set(hosts)
+    assert all(s.ok for s in build.values())
+    assert build["conda.anaconda.org"].detail == "FQDN outbound rule *.anaconda.org"
+    for host in hosts:
+        covering = {
+            r["urn"]
+            for r in res.records
+            if r["type"].endswith("ManagedNetworkSettingsRule")
+            and r["inputs"]["properties"].get("type") == "FQDN"
+            and fqdn_covers(r["inputs"]["properties"]["destination"], host)
+        }
+        assert covering, host
+        after = journey(journeys(res, [r for r in res.records if r["urn"] not in covering]), "J3")
+        assert [s.ok for s in after.steps if s.on == host] == [False], host
+        assert all(s.ok for s in after.steps if s.on in set(hosts) - {host}), host
+
+
+def test_without_any_package_rule_a_private_workspace_claims_no_image_build(stack_plans: dict[str, Resources]) -> None:
+    res = stack_plans["staging"]
+    assert journey(journeys(res), "J3").claimed
+    rules = {r["urn"] for r in res.records if r["name"].startswith("mlp-outbound-pkg-")}
+    assert rules
+    after = journeys(res, [r for r in res.records if r["urn"] not in rules])
+    assert not journey(after, "J3").claimed
+    assert not step(journey(after, "J2"), "J3 holds", "registry").ok
 
 
 def test_a_private_endpoint_rule_is_the_nodes_path_to_a_data_account(stack_plans: dict[str, Resources]) -> None:

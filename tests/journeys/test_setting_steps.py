@@ -12,26 +12,31 @@ import yaml
 from tests.planning import Resources, plan
 from tools.plan.journeys.evaluate import evaluate
 
-from .helpers import PACKAGE_RULES, changed, journey, journeys, named, step
+from .helpers import changed, journey, journeys, named, step
 
 
 @pytest.fixture(scope="module")
 def prod_builds() -> dict[str, Resources]:
-    """Prod building images on its CPU cluster, and on its GPU cluster."""
-    egress = {"managed": {"outboundRules": PACKAGE_RULES}}
-    return {
-        name: Resources(plan("prod", {"network": {"imageBuildCompute": name, **egress}}))
-        for name in ("cpu-cluster", "gpu-cluster")
-    }
+    """Prod with package egress, building images on its CPU cluster (the settings refuse a GPU one)."""
+    return {"cpu-cluster": Resources(plan("prod", {"network": {"managed": {"packageEgress": "public"}}}))}
+
+
+def _build_on(name: str) -> Any:
+    def change(inputs: dict[str, Any]) -> None:
+        inputs["imageBuildCompute"] = name
+
+    return change
 
 
 def test_the_image_build_compute_must_be_named_and_a_cpu_size(prod_builds: dict[str, Resources]) -> None:
     """ "Only a CPU SKU is supported" (how-to-secure-workspace-vnet); "configure your workspace to use
     a compute cluster or compute instance to build images" (how-to-managed-network)."""
-    cpu = journey(journeys(prod_builds["cpu-cluster"]), "J3")
+    res = prod_builds["cpu-cluster"]
+    cpu = journey(journeys(res), "J3")
     assert step(cpu, "imageBuildCompute", "workspace").ok
     assert step(cpu, "a CPU size", "compute cpu-cluster").detail == "Standard_D8ds_v5"
-    gpu = journey(journeys(prod_builds["gpu-cluster"]), "J3")
+    workspace = named(res.records, "mlp-workspace-mlw")["urn"]
+    gpu = journey(journeys(res, changed(res.records, workspace, _build_on("gpu-cluster"))), "J3")
     assert step(gpu, "imageBuildCompute", "workspace").ok
     size = step(gpu, "a CPU size", "compute gpu-cluster")
     assert not size.ok
