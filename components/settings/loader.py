@@ -12,19 +12,61 @@ from pydantic import ValidationError
 
 from .errors import NAMESPACE, Problem, SettingsError, problems_from
 from .secrets import reference_problems, secret_keys
+from .shared import SharedStackSettings
 from .stack import StackSettings
-from .tiers import TIER_DEFAULTS, deep_merge
+from .tiers import SHARED_TIER_DEFAULTS, TIER_DEFAULTS, deep_merge
+
+AnySettings = StackSettings | SharedStackSettings
+
+
+def _tier_defaults(raw: Mapping[str, Any], table: dict[str, dict[str, Any]]) -> dict[str, Any]:
+    tier = raw.get("tier")
+    # An unknown tier is reported by validation; defaults of dev still let every other key be checked.
+    return table.get(tier, table["dev"]) if isinstance(tier, str) else table["dev"]
 
 
 def validate_settings(raw: Mapping[str, Any], stack: str) -> StackSettings:
-    """Validate one stack's settings (keys without the namespace) or raise SettingsError."""
-    tier = raw.get("tier")
-    # An unknown tier is reported by validation; defaults of dev still let every other key be checked.
-    defaults = TIER_DEFAULTS.get(tier, TIER_DEFAULTS["dev"]) if isinstance(tier, str) else TIER_DEFAULTS["dev"]
+    """Validate one environment stack's settings (keys without the namespace) or raise SettingsError."""
+    if raw.get("kind") == "shared":
+        raise SettingsError(
+            stack, [Problem(f"{NAMESPACE}:kind", "a shared stack: validate it as one (validate_stack)")]
+        )
     try:
-        return StackSettings.model_validate(deep_merge(defaults, dict(raw)))
+        return StackSettings.model_validate(deep_merge(_tier_defaults(raw, TIER_DEFAULTS), dict(raw)))
     except ValidationError as error:
         raise SettingsError(stack, sorted(set(problems_from(error)))) from None
+
+
+# The sections only an environment stack has: a shared stack file that sets one is told so by name.
+ENVIRONMENT_ONLY = tuple(
+    info.alias or name
+    for name, info in StackSettings.model_fields.items()
+    if name not in SharedStackSettings.model_fields
+)
+
+
+def validate_shared_settings(raw: Mapping[str, Any], stack: str) -> SharedStackSettings:
+    """Validate a shared stack's settings (`kind: shared`) or raise SettingsError."""
+    misplaced = [
+        Problem(
+            f"{NAMESPACE}:{key}", "applies to environment stacks: a shared stack creates only the Azure ML registry"
+        )
+        for key in ENVIRONMENT_ONLY
+        if key in raw
+    ]
+    rest = {key: value for key, value in raw.items() if key not in ENVIRONMENT_ONLY}
+    try:
+        settings = SharedStackSettings.model_validate(deep_merge(_tier_defaults(raw, SHARED_TIER_DEFAULTS), rest))
+    except ValidationError as error:
+        raise SettingsError(stack, sorted(set(misplaced + problems_from(error)))) from None
+    if misplaced:
+        raise SettingsError(stack, sorted(misplaced))
+    return settings
+
+
+def validate_stack(raw: Mapping[str, Any], stack: str) -> AnySettings:
+    """Either kind of stack, by its `kind` (default `environment`)."""
+    return validate_shared_settings(raw, stack) if raw.get("kind") == "shared" else validate_settings(raw, stack)
 
 
 def read_config(config: Mapping[str, str]) -> dict[str, Any]:
@@ -69,7 +111,7 @@ def current_config() -> dict[str, str]:
     return values
 
 
-def load_settings(stack: str | None = None) -> StackSettings:
+def load_settings(stack: str | None = None) -> AnySettings:
     stack = stack or pulumi.get_stack()
     config = current_config()
     secret = secret_keys(config)
@@ -78,8 +120,9 @@ def load_settings(stack: str | None = None) -> StackSettings:
         raw = read_config({key: value for key, value in config.items() if key not in secret})
     except SettingsError as error:
         raise SettingsError(stack, error.problems) from None
-    settings = validate_settings(raw, stack)
-    problems = reference_problems(settings.secret_references(), secret)
+    settings = validate_stack(raw, stack)
+    references = settings.secret_references() if isinstance(settings, StackSettings) else {}
+    problems = reference_problems(references, secret)
     if problems:
         raise SettingsError(stack, problems)
     return settings
