@@ -28,9 +28,8 @@ def _tier_defaults(raw: Mapping[str, Any], table: dict[str, dict[str, Any]]) -> 
 def validate_settings(raw: Mapping[str, Any], stack: str) -> StackSettings:
     """Validate one environment stack's settings (keys without the namespace) or raise SettingsError."""
     if raw.get("kind") == "shared":
-        raise SettingsError(
-            stack, [Problem(f"{NAMESPACE}:kind", "a shared stack: validate it as one (validate_stack)")]
-        )
+        problem = Problem(f"{NAMESPACE}:kind", "'shared': a shared stack, where an environment stack is expected")
+        raise SettingsError(stack, [problem])
     try:
         return StackSettings.model_validate(deep_merge(_tier_defaults(raw, TIER_DEFAULTS), dict(raw)))
     except ValidationError as error:
