@@ -103,9 +103,9 @@ AML_REGISTRY_GROUP = "amlregistry"
 def _registry_private_access(stack: Stack) -> Iterator[Report]:
     # A private registry needs an endpoint, or no client reaches it (how-to-registry-network-isolation)
     def private_registry(registry: Resource) -> Iterator[str]:
-        if same(registry.get("publicNetworkAccess"), "Disabled"):
-            if AML_REGISTRY_GROUP not in stack.private_endpoint_groups(registry):
-                yield f"public network access is Disabled and no private endpoint ({AML_REGISTRY_GROUP}) reaches it"
+        closed = same(registry.get("publicNetworkAccess"), "Disabled")
+        if closed and AML_REGISTRY_GROUP not in stack.private_endpoint_groups(registry):
+            yield f"public network access is Disabled and no private endpoint ({AML_REGISTRY_GROUP}) reaches it"
 
     yield from stack.each(stack.of_type(ML_REGISTRY), private_registry)
 
