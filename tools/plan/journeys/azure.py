@@ -58,6 +58,7 @@ PRIVATE_DNS_ZONES: dict[str, tuple[str, ...]] = {
     "file": ("privatelink.file.core.windows.net",),
     "dfs": ("privatelink.dfs.core.windows.net",),
     "registry": ("privatelink.azurecr.io",),
+    "amlregistry": ("privatelink.api.azureml.ms",),
 }
 
 # Roles Azure assigns to a system-assigned identity itself (so the plan holds no record for them):

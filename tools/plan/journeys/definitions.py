@@ -41,7 +41,7 @@ PIPELINE_COMPUTE = "cpu-cluster"
 EXAMPLES_REGISTRY = "mlr-mlp-shared"
 # The instance type the Kubernetes deployment asks for (examples/endpoints/kubernetes/deployment.yml).
 KUBERNETES_INSTANCE_TYPE = "cpu-small"
-# What an environment built from examples/environments/inference-conda.yml downloads: the
+# What an environment built from environments/nyc-taxi-serve/1/conda.yml downloads: the
 # conda-forge channel (conda.anaconda.org, Microsoft: "*.anaconda.org ... repo data") and pip
 # packages, listed on pypi.org and downloaded from files.pythonhosted.org (PyPI's file host;
 # Microsoft names `*.pythonhosted.org` for an overwritten index, and pip fetches every file from it).
