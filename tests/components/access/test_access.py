@@ -69,14 +69,14 @@ def test_settings_principals_get_exactly_their_roles_and_types(stack: str, stack
         assert {a["inputs"]["principalType"] for a in mine} == {principal.type}
         on_workspace = {role_of(a) for a in mine if a["inputs"]["scope"] == workspace_id}
         assert on_workspace == set(principal.roles)
-        on_registry = [role_of(a) for a in mine if "/registries/" in a["inputs"]["scope"]]
+        on_registry = [role_of(a) for a in mine if "MachineLearningServices/registries/" in a["inputs"]["scope"]]
         expected = [REGISTRY_ROLES[principal.shared_registry]] if principal.shared_registry else []
         assert on_registry == expected
         if expected:
             assert settings.shared_registry is not None
-            assert {a["inputs"]["scope"] for a in mine if "/registries/" in a["inputs"]["scope"]} == {
-                settings.shared_registry.id
-            }
+            assert {
+                a["inputs"]["scope"] for a in mine if "MachineLearningServices/registries/" in a["inputs"]["scope"]
+            } == {settings.shared_registry.id}
         containers = [a for a in mine if "/blobServices/default/containers/" in a["inputs"]["scope"]]
         assert len(containers) == len(principal.datastores)  # the shipped stacks use one container per datastore
         level = principal.default_storage_level
