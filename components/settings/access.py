@@ -10,11 +10,12 @@ compute is for admins).
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from typing import Annotated, Any, Literal
 
-from pydantic import AfterValidator, Field, model_validator
+from pydantic import AfterValidator, Field
 
-from .base import SettingsModel, problem
+from .base import SettingsModel, cross_checks, problem
 from .data import AccessLevel
 
 # Per-tier defaults of this section (camelCase keys as in the stack file), merged by tiers.py.
@@ -83,30 +84,29 @@ class PrincipalSettings(SettingsModel):
         default_factory=list, description="ARM ids of Azure ML registries to grant `AzureML Registry User` on."
     )
 
-    @model_validator(mode="after")
-    def _least_privilege(self) -> PrincipalSettings:
+    @cross_checks
+    def _least_privilege(self) -> Iterator[ValueError]:
         if not _GUID.fullmatch(self.object_id) or set(self.object_id) <= {"0", "-"}:
-            raise problem("objectId", f"'{self.object_id}' is not an Entra object id (a GUID)")
+            yield problem("objectId", f"'{self.object_id}' is not an Entra object id (a GUID)")
         for i, role in enumerate(self.roles):
             message = _role_problem(role)
             if message:
-                raise problem(f"roles[{i}]", message)
-            if role in self.roles[:i]:
-                raise problem(f"roles[{i}]", f"'{role}' is listed twice")
+                yield problem(f"roles[{i}]", message)
+            elif role in self.roles[:i]:
+                yield problem(f"roles[{i}]", f"'{role}' is listed twice")
         if DATA_SCIENTIST in self.roles:
             for i, role in enumerate(self.roles):
                 if role in COMPUTE_WRITE_ROLES:
-                    raise problem(
+                    yield problem(
                         f"roles[{i}]",
                         f"'{role}' creates or changes compute and this principal holds {DATA_SCIENTIST}: "
                         "compute is for admins (give it to a separate admin group)",
                     )
         for i, registry in enumerate(self.registries):
             if not ML_REGISTRY_ID.fullmatch(registry):
-                raise problem(f"registries[{i}]", "not the ARM id of an Azure ML registry")
-            if registry in self.registries[:i]:
-                raise problem(f"registries[{i}]", "listed twice")
-        return self
+                yield problem(f"registries[{i}]", "not the ARM id of an Azure ML registry")
+            elif registry in self.registries[:i]:
+                yield problem(f"registries[{i}]", "listed twice")
 
     @property
     def normalized_object_id(self) -> str:
@@ -119,12 +119,11 @@ class AccessSettings(SettingsModel):
         description="Who gets access, by a readable key (e.g. `dataScientists`); one entry per object id.",
     )
 
-    @model_validator(mode="after")
-    def _one_entry_per_principal(self) -> AccessSettings:
+    @cross_checks
+    def _one_entry_per_principal(self) -> Iterator[ValueError]:
         seen: dict[str, str] = {}
         for key, principal in self.principals.items():
             other = seen.setdefault(principal.normalized_object_id, key)
             if other != key:
                 # one entry per object id keeps the data-scientist/compute check whole
-                raise problem(f"principals.{key}.objectId", f"already used by principals.{other}: merge the entries")
-        return self
+                yield problem(f"principals.{key}.objectId", f"already used by principals.{other}: merge the entries")

@@ -7,11 +7,12 @@ its VM size, priority and node cap; instances and the inference cluster are allo
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from typing import Annotated, Any, Literal
 
-from pydantic import AfterValidator, Field, model_validator
+from pydantic import AfterValidator, Field
 
-from .base import SettingsModel, problem
+from .base import SettingsModel, cross_checks, problem
 
 # The compute the examples' pipeline (and the seed's) submits to: every stack must have it.
 REQUIRED_CLUSTER = "cpu-cluster"
@@ -116,11 +117,10 @@ class ClusterSettings(SettingsModel):
     )
     description: str | None = Field(default=None, max_length=256, description="Shown in Azure ML studio.")
 
-    @model_validator(mode="after")
-    def _min_within_max(self) -> ClusterSettings:
+    @cross_checks
+    def _min_within_max(self) -> Iterator[ValueError]:
         if self.min_nodes > self.max_nodes:
-            raise problem("maxNodes", f"must be >= minNodes ({self.min_nodes})")
-        return self
+            yield problem("maxNodes", f"must be >= minNodes ({self.min_nodes})")
 
 
 class InstanceSettings(SettingsModel):
@@ -140,11 +140,10 @@ class NodePoolSettings(SettingsModel):
     min_count: int = Field(ge=1, le=100, description="Nodes the autoscaler never goes below.")
     max_count: int = Field(ge=1, le=100, description="Nodes the autoscaler never goes above.")
 
-    @model_validator(mode="after")
-    def _min_within_max(self) -> NodePoolSettings:
+    @cross_checks
+    def _min_within_max(self) -> Iterator[ValueError]:
         if self.min_count > self.max_count:
-            raise problem("maxCount", f"must be >= minCount ({self.min_count})")
-        return self
+            yield problem("maxCount", f"must be >= minCount ({self.min_count})")
 
 
 class InstanceTypeSettings(SettingsModel):
@@ -223,19 +222,19 @@ class InferenceSettings(SettingsModel):
         ),
     )
 
-    @model_validator(mode="after")
-    def _consistent(self) -> InferenceSettings:
+    @cross_checks
+    def _consistent(self) -> Iterator[ValueError]:
         names = [t.name for t in self.instance_types]
-        if len(set(names)) != len(names):
-            raise problem("instanceTypes", "instance type names must be unique")
+        for i, name in enumerate(names):
+            if name in names[:i]:
+                yield problem(f"instanceTypes[{i}].name", f"'{name}' is listed twice: instance type names are unique")
         if self.default_instance_type not in names:
-            raise problem("defaultInstanceType", f"'{self.default_instance_type}' is not one of instanceTypes {names}")
+            yield problem("defaultInstanceType", f"'{self.default_instance_type}' is not one of instanceTypes {names}")
         if self.internal_load_balancer and self.inference_router_service_type != "loadBalancer":
-            raise problem("internalLoadBalancer", "needs inferenceRouterServiceType loadBalancer")
+            yield problem("internalLoadBalancer", "needs inferenceRouterServiceType loadBalancer")
         nodes = self.system_pool.min_count + self.user_pool.min_count
         if self.inference_router_ha and nodes < 3:
-            raise problem("inferenceRouterHa", f"needs >= 3 nodes; systemPool.minCount + userPool.minCount is {nodes}")
-        return self
+            yield problem("inferenceRouterHa", f"needs >= 3 nodes; systemPool.minCount + userPool.minCount is {nodes}")
 
 
 class AttachedComputeSettings(SettingsModel):
@@ -249,14 +248,13 @@ class AttachedComputeSettings(SettingsModel):
     )
     description: str | None = Field(default=None, max_length=256, description="Shown in Azure ML studio.")
 
-    @model_validator(mode="after")
-    def _resource_id_shape(self) -> AttachedComputeSettings:
+    @cross_checks
+    def _resource_id_shape(self) -> Iterator[ValueError]:
         pattern, shape = _ATTACHABLE[self.kind]
         if not re.fullmatch(_SUB_RG + pattern, self.resource_id, re.IGNORECASE):
-            raise problem(
+            yield problem(
                 "resourceId", f"is not a {self.kind} id: /subscriptions/<id>/resourceGroups/<group>/providers/{shape}"
             )
-        return self
 
 
 class ComputeSettings(SettingsModel):
@@ -273,31 +271,31 @@ class ComputeSettings(SettingsModel):
     inference: InferenceSettings = Field(description="The AKS inference cluster.")
     attached: list[AttachedComputeSettings] = Field(default_factory=list, description="Attached compute.")
 
-    @model_validator(mode="after")
-    def _consistent(self) -> ComputeSettings:
+    @cross_checks
+    def _consistent(self) -> Iterator[ValueError]:
         if REQUIRED_CLUSTER not in {c.name for c in self.clusters}:
-            raise problem("clusters", f"must include a cluster named '{REQUIRED_CLUSTER}' (the examples' pipeline)")
+            yield problem("clusters", f"must include a cluster named '{REQUIRED_CLUSTER}' (the examples' pipeline)")
         for i, cluster in enumerate(self.clusters):
             if cluster.max_nodes > self.max_nodes_per_cluster:
-                raise problem(
+                yield problem(
                     f"clusters[{i}].maxNodes", f"must be <= maxNodesPerCluster ({self.max_nodes_per_cluster})"
                 )
         total = self.total_max_nodes()
         if total > self.max_total_nodes:
-            raise problem(
+            yield problem(
                 "maxTotalNodes",
                 f"clusters and inference pools can grow to {total} nodes, over maxTotalNodes ({self.max_total_nodes})",
             )
         if self.instances and not self.allow_instances:
-            raise problem("instances", "compute instances are not allowed in this stack (allowInstances is false)")
+            yield problem("instances", "compute instances are not allowed in this stack (allowInstances is false)")
         seen: dict[str, str] = {}
         for key, name in self.named_computes():
             if name.lower() in seen:
-                raise problem(
+                yield problem(
                     key, f"'{name}' is taken by {seen[name.lower()]} (compute names are unique per workspace)"
                 )
-            seen[name.lower()] = key
-        return self
+            else:
+                seen[name.lower()] = key
 
     def total_max_nodes(self) -> int:
         total = sum(c.max_nodes for c in self.clusters)

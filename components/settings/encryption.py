@@ -4,19 +4,21 @@ from __future__ import annotations
 
 import datetime
 import re
+from collections.abc import Iterator
 from typing import Any, Literal
 
-from pydantic import Field, model_validator
+from pydantic import Field
 
-from .base import SettingsModel, problem
+from .base import SettingsModel, cross_checks, problem
 
 # Key Vault rotation policies take ISO 8601 durations; these three units are the ones it documents.
-_DURATION = re.compile(r"^P(\d+)([DMY])$")
+# ASCII digits only: `\d` would also take other scripts' digits, which Key Vault refuses.
+_DURATION = re.compile(r"P([0-9]+)([DMY])")
 _DAYS_PER_UNIT = {"D": 1, "M": 30, "Y": 365}
 
 
 def duration_days(value: str) -> int:
-    match = _DURATION.match(value)
+    match = _DURATION.fullmatch(value)
     if not match:
         raise ValueError(f"'{value}' is not an ISO 8601 duration in days, months or years (P90D, P18M, P2Y)")
     return int(match[1]) * _DAYS_PER_UNIT[match[2]]
@@ -62,18 +64,20 @@ class EncryptionSettings(SettingsModel):
         ),
     )
 
-    @model_validator(mode="after")
-    def _rotation_fits(self) -> EncryptionSettings:
+    @cross_checks
+    def _rotation_fits(self) -> Iterator[ValueError]:
+        days: dict[str, int] = {}
         for key, value in (("rotateAfter", self.rotate_after), ("expiresAfter", self.expires_after)):
             try:
-                duration_days(value)
+                days[key] = duration_days(value)
             except ValueError as error:
-                raise problem(key, str(error)) from None
-        if duration_days(self.expires_after) < 28:
-            raise problem("expiresAfter", "Key Vault needs at least P28D")
-        if duration_days(self.rotate_after) + 7 > duration_days(self.expires_after):
-            raise problem("rotateAfter", f"must be at least 7 days before expiresAfter ({self.expires_after})")
-        return self
+                yield problem(key, str(error))
+        if len(days) < 2:
+            return
+        if days["expiresAfter"] < 28:
+            yield problem("expiresAfter", "Key Vault needs at least P28D")
+        if days["rotateAfter"] + 7 > days["expiresAfter"]:
+            yield problem("rotateAfter", f"must be at least 7 days before expiresAfter ({self.expires_after})")
 
     @property
     def expires_on_epoch(self) -> int | None:

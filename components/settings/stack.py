@@ -6,10 +6,12 @@ both are known (keys in the messages are relative to the stack root).
 
 from __future__ import annotations
 
-from pydantic import Field, model_validator
+from collections.abc import Iterator
+
+from pydantic import Field
 
 from .access import AccessSettings
-from .base import problem
+from .base import cross_checks, problem
 from .compute import ComputeSettings
 from .core import CoreFields
 from .data import DataSettings
@@ -40,16 +42,15 @@ class StackSettings(CoreFields):
     diagnostics: DiagnosticsSettings
     locks: LocksSettings
 
-    @model_validator(mode="after")
-    def _cross_section_checks(self) -> StackSettings:
-        _check_datastore_grants(self)
-        _check_workspace_identity(self)
-        _check_isolation(self)
-        _check_encryption(self)
-        return self
+    @cross_checks
+    def _cross_section_checks(self) -> Iterator[ValueError]:
+        yield from _check_datastore_grants(self)
+        yield from _check_workspace_identity(self)
+        yield from _check_isolation(self)
+        yield from _check_encryption(self)
 
 
-def _check_datastore_grants(settings: StackSettings) -> None:
+def _check_datastore_grants(settings: StackSettings) -> Iterator[ValueError]:
     """Principals may only be granted data roles on identity-based datastores the stack defines."""
     datastores = settings.data.datastores
     for key, principal in settings.access.principals.items():
@@ -57,42 +58,42 @@ def _check_datastore_grants(settings: StackSettings) -> None:
             store = datastores.get(name)
             if store is None:
                 known = ", ".join(sorted(datastores)) or "none defined"
-                raise problem(f"access.principals.{key}.datastores.{name}", f"no datastore '{name}' in data ({known})")
-            if not store.identity_based:
-                raise problem(
+                yield problem(f"access.principals.{key}.datastores.{name}", f"no datastore '{name}' in data ({known})")
+            elif not store.identity_based:
+                yield problem(
                     f"access.principals.{key}.datastores.{name}",
                     "file-share datastores are reached with their credential, not a data role",
                 )
 
 
-def _check_workspace_identity(settings: StackSettings) -> None:
+def _check_workspace_identity(settings: StackSettings) -> Iterator[ValueError]:
     """A user-assigned identity gets its roles before the workspace exists, on resources that exist:
     a registry Azure ML would create later would leave it without AcrPull/AcrPush."""
     if settings.workspace.identity == "UserAssigned" and settings.registry.mode != "create":
-        raise problem(
+        yield problem(
             "workspace.identity",
             "UserAssigned needs registry.mode 'create' (the identity's roles are granted up front)",
         )
 
 
-def _check_isolation(settings: StackSettings) -> None:
+def _check_isolation(settings: StackSettings) -> Iterator[ValueError]:
     """Private endpoints need a registry that exists now and takes them."""
     network, registry = settings.network, settings.registry
     if network.private_endpoints and registry.mode == "onDemand":
-        raise problem(
+        yield problem(
             "registry.mode", "must be create with private endpoints (a registry Azure ML creates later would be public)"
         )
     if network.private_endpoints and registry.sku != "Premium":
-        raise problem("registry.sku", "must be Premium: only Premium registries take private endpoints")
+        yield problem("registry.sku", "must be Premium: only Premium registries take private endpoints")
 
 
-def _check_encryption(settings: StackSettings) -> None:
+def _check_encryption(settings: StackSettings) -> Iterator[ValueError]:
     """A customer-managed key needs a vault that Azure accepts for it."""
     encryption, vault = settings.encryption, settings.key_vault
     if encryption.customer_managed_key and not vault.purge_protection:
-        raise problem(
+        yield problem(
             "encryption.customerManagedKey",
             "needs keyVault.purgeProtection: true (Azure rejects a workspace key in a vault without it)",
         )
     if encryption.customer_managed_key and encryption.key_type == "RSA-HSM" and vault.sku != "premium":
-        raise problem("encryption.keyType", "RSA-HSM needs keyVault.sku: premium")
+        yield problem("encryption.keyType", "RSA-HSM needs keyVault.sku: premium")
