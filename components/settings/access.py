@@ -17,6 +17,7 @@ from pydantic import AfterValidator, Field
 
 from .base import SettingsModel, cross_checks, problem
 from .data import AccessLevel
+from .ids import is_object_id
 
 # Per-tier defaults of this section (camelCase keys as in the stack file), merged by tiers.py.
 # Who gets what is a per-stack decision (the stack files differ on purpose): no tier grants anything.
@@ -38,7 +39,6 @@ DATA_ROLES: dict[AccessLevel, str] = {"read": "Storage Blob Data Reader", "write
 # the principalType every role assignment states (settings principals and the platform's own identities)
 PrincipalType = Literal["User", "Group", "ServicePrincipal"]
 
-_GUID = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
 ML_REGISTRY_ID = re.compile(
     r"^/subscriptions/[0-9a-fA-F-]{36}/resourceGroups/[\w\-.()]{1,90}"
     r"/providers/Microsoft\.MachineLearningServices/registries/[a-zA-Z0-9][a-zA-Z0-9\-_]{2,32}$"
@@ -86,8 +86,8 @@ class PrincipalSettings(SettingsModel):
 
     @cross_checks
     def _least_privilege(self) -> Iterator[ValueError]:
-        if not _GUID.fullmatch(self.object_id) or set(self.object_id) <= {"0", "-"}:
-            yield problem("objectId", f"'{self.object_id}' is not an Entra object id (a GUID)")
+        if not is_object_id(self.object_id):
+            yield problem("objectId", f"'{self.object_id}' is not an Entra object id (a GUID, not all zeros)")
         for i, role in enumerate(self.roles):
             message = _role_problem(role)
             if message:
