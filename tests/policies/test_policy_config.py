@@ -211,11 +211,11 @@ def test_the_stack_name_selects_its_config_file(tmp_path: Path) -> None:
 
 
 def test_invalid_configs_are_rejected(tmp_path: Path) -> None:
-    with pytest.raises(ValueError, match="unknown policies: ml-99-typo"):
+    with pytest.raises(ValueError, match='"ml-99-typo": no rule of the pack has this name'):
         levels_with(tmp_path, {"ml-99-typo": "advisory"})
-    with pytest.raises(jsonschema.ValidationError):
+    with pytest.raises(ValueError, match=f"\"{ML_10}\".maxNodesPerCluster: 'many' is not of type 'integer'"):
         levels_with(tmp_path, {ML_10: {"maxNodesPerCluster": "many"}})
-    with pytest.raises(ValueError, match="'sometimes' is not a valid EnforcementLevel"):
+    with pytest.raises(ValueError, match='"sometimes" is not an enforcement level'):
         levels_with(tmp_path, {ML_10: "sometimes"})
     with pytest.raises(FileNotFoundError):
         resolve_enforcement("no-such-stack")

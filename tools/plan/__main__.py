@@ -4,8 +4,8 @@ Runs the real program for one stack under Pulumi's mock engine, with no cloud cr
 network, prints the resource tree like `pulumi preview`, runs the policy pack's rules on it with
 the stack's policy config (the same rule objects `pulumi preview --policy-pack policies` runs),
 and writes plan.json, graph.dot, graph.mmd and summary.md under build/plan/<stack>/.
-Exit codes: 0 ok, 1 a mandatory policy failed, 2 the stack's settings are invalid (message only,
-nothing registered).
+Exit codes: 0 ok, 1 a mandatory policy failed, 2 bad input: the stack name, the stack file, its
+settings or the policy config (checked first, inputs.py; one message, nothing registered).
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ import sys
 from dataclasses import asdict
 from pathlib import Path
 
-from .stackfile import ROOT, available_stacks, load_stack_config
+from .stackfile import ROOT, available_stacks
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -38,14 +38,14 @@ def main(argv: list[str] | None = None) -> int:
 
     from .engine import run_program
     from .graph import to_dot, to_mermaid
-    from .policy import evaluate, has_mandatory_failures, policy_config_for, summarize
+    from .inputs import InputError, checked_inputs
+    from .policy import evaluate, has_mandatory_failures, summarize
     from .render import summary_lines, tree_lines
 
     try:
-        config = load_stack_config(args.stack, args.stack_file)
+        config, policy_config = checked_inputs(args.stack, args.stack_file, args.policy_config)
         plan = run_program(config)
-        policy_config = args.policy_config or policy_config_for(args.stack, config.values.get("ml-platform:tier"))
-    except (FileNotFoundError, SettingsError) as error:
+    except (InputError, SettingsError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
     verdicts = evaluate(plan.resources, args.stack, policy_config)
