@@ -52,6 +52,10 @@ _KIND_MESSAGES = {
     "dict_type": "must be a mapping of keys to values (a YAML block or {key: value})",
     "model_type": "must be a mapping of keys to values (a YAML block or {key: value})",
     "list_type": "must be a list (a YAML block of `- ` items or [a, b])",
+    "bool_type": "must be true or false",
+    "bool_parsing": "must be true or false",
+    "int_type": "must be a whole number",
+    "int_parsing": "must be a whole number",
 }
 
 
