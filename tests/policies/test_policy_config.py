@@ -30,6 +30,7 @@ STACKS = ("dev", "staging", "prod")
 ML_10 = "ml-10-compute-scale-to-zero-and-capped"
 ST_01 = "st-01-storage-shared-key-disabled"
 STK_04 = "stk-04-node-cost-caps"
+CR_02 = "cr-02-registry-network-restricted-premium"
 
 
 def test_the_generated_config_files_and_catalogue_are_current() -> None:
@@ -219,3 +220,17 @@ def test_invalid_configs_are_rejected(tmp_path: Path) -> None:
         levels_with(tmp_path, {ML_10: "sometimes"})
     with pytest.raises(FileNotFoundError):
         resolve_enforcement("no-such-stack")
+
+
+@pytest.mark.parametrize("stack", STACKS)
+def test_the_shipped_config_requires_premium_registries_where_the_stack_has_private_endpoints(stack: str) -> None:
+    """Only Premium registries take private endpoints (azure-facts, container registry): the
+    stack file's own network decides, and the shipped policies/config/<stack>.json must enforce it."""
+    from components.settings import validate_settings
+    from tests.planning import stack_values
+
+    private = validate_settings(stack_values(stack), stack).network.private_endpoints
+    standard = mutate(secure_platform(), "crmlpprod", "sku.name", "Standard")
+    found = [v for v in evaluate(standard, stack) if v.policy == CR_02 and "sku.name" in v.message]
+    assert bool(found) == private, stack
+    assert all(v.level == "mandatory" for v in found), stack  # staging and prod block the plan (exit 1)

@@ -85,6 +85,13 @@ CASES: list[Case] = [
         merged(ACR_OK, publicNetworkAccess="Enabled"),
         "deny by default",
     ),
+    # unset, with no network rule set: Azure's default is Enabled and Allow
+    ResourceCase(
+        "cr-02-registry-network-restricted-premium",
+        T_ACR,
+        merged(ACR_OK, publicNetworkAccess=None),
+        "publicNetworkAccess is not set and networkRuleSet.defaultAction is not set",
+    ),
     ResourceCase(
         "cr-02-registry-network-restricted-premium",
         T_ACR,
