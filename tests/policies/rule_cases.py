@@ -15,10 +15,9 @@ from collections.abc import Iterator
 from types import ModuleType
 from typing import Any, NamedTuple
 
-from pulumi_policy.proxy import UNKNOWN_STRING_VALUE, UnknownValueError
-
 from policies.rules import RULE_MODULES
 from tests.policies.policy_fixtures import Change, by_name, find, run_resource, run_stack, secure_platform
+from tools.plan.compat import UNKNOWN_STRING_VALUE, UnknownValueError
 
 
 def _strip_none(value: Any) -> Any:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime
 
-from components.core.roles import BUILTIN_ROLES
+from tests.azure_roles import ROLE_GUIDS
 from tests.planning import Resources, plan
 
 
@@ -29,7 +29,7 @@ def test_key_permission_is_granted_on_the_key_before_anything_uses_it(stack_plan
     grant = next(
         r for r in prod.of_type("authorization:RoleAssignment") if r["inputs"]["scope"] == key["outputs"]["id"]
     )
-    assert grant["inputs"]["roleDefinitionId"].endswith(BUILTIN_ROLES["Key Vault Crypto Service Encryption User"])
+    assert grant["inputs"]["roleDefinitionId"].endswith(ROLE_GUIDS["Key Vault Crypto Service Encryption User"])
     assert grant["inputs"]["principalId"] == identity["outputs"]["principalId"]
     assert grant["inputs"]["principalType"] == "ServicePrincipal"
     for record in (prod.one("machinelearningservices:Workspace"), prod.named("mlp-workspace-storage")):
