@@ -153,3 +153,20 @@ def test_yaml_errors_carry_the_line() -> None:
     with pytest.raises(YamlError) as caught:
         parse("a: 1\nb: [\n")
     assert caught.value.line == 3
+
+
+def test_a_section_without_the_namespace_is_planned_as_the_cli_would(tmp_path: Path) -> None:
+    """`compute:` in a stack file is `ml-platform:compute` to the CLI: its instances are planned,
+    not dropped (the plan read it as a key of no namespace and lost them)."""
+    from tests.planning import Resources
+    from tools.plan.engine import run_program
+
+    text = (
+        HEAD + "  ml-platform:location: westeurope\n  namePrefix: mlp\n"
+        "  tags: {owner: team, costCenter: CC-1, dataClassification: internal}\n"
+        "  compute:\n    instances:\n"
+        "      - {name: ci-alice, vmSize: Standard_DS11_v2,\n"
+        "         assignedUserObjectId: a11ce000-0000-4000-8000-000000000001}\n"
+    )
+    instances = Resources(run_program(read(tmp_path, text))).ml_computes("ComputeInstance")
+    assert list(instances) == ["ci-alice"]

@@ -39,7 +39,10 @@ def validate_settings(raw: Mapping[str, Any], stack: str, earlier: Sequence[Prob
     try:
         settings = StackSettings.model_validate(deep_merge(defaults, dict(raw)))
     except ValidationError as error:
-        raise SettingsError(stack, sorted({*earlier, *problems_from(error)})) from None
+        # a key with a reading problem (an unquoted date...) fails validation too: say the cause once
+        explained = {p.key for p in earlier}
+        found = [p for p in problems_from(error) if p.key not in explained]
+        raise SettingsError(stack, sorted({*earlier, *found})) from None
     if earlier:
         raise SettingsError(stack, sorted(set(earlier)))
     return settings
