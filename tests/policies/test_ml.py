@@ -253,6 +253,8 @@ CASES: list[Case] = [
     ResourceCase(
         "ml-11-compute-instance-idle-shutdown", T_CMP, instance(idleTimeBeforeShutdown="60 minutes"), "ISO 8601"
     ),
+    # other scripts' digits are no ISO 8601 digits (Azure refuses them)
+    ResourceCase("ml-11-compute-instance-idle-shutdown", T_CMP, instance(idleTimeBeforeShutdown="PT٦٠M"), "ISO 8601"),
     ResourceCase(
         "ml-12-kubernetes-compute-secure",
         T_CMP,
