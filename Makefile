@@ -9,12 +9,12 @@ EXAMPLES_VENV ?= .venv-examples
 STACK  ?= dev
 STACKS := $(patsubst stacks/Pulumi.%.yaml,%,$(wildcard stacks/Pulumi.*.yaml))
 
-.PHONY: venv help plan plan-all test lint fmt typecheck unit docs bench clean
+.PHONY: venv help plan plan-all preflight test lint fmt typecheck unit docs bench clean
 
 .DEFAULT_GOAL := venv
 
 venv: $(VENV)/.installed $(EXAMPLES_VENV)/.installed  ## the two virtualenvs from the pinned requirements
-$(VENV)/.installed: requirements.txt requirements-dev.txt policies/requirements.txt
+$(VENV)/.installed: requirements.txt requirements-dev.txt requirements-preflight.txt policies/requirements.txt
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
 	$(VENV)/bin/pyright --version >/dev/null  # fetches pyright's own files once, at install time
@@ -32,6 +32,9 @@ plan: venv            ## offline plan of one stack: make plan STACK=prod
 
 plan-all: venv        ## offline plan of every stack in stacks/
 	@set -e; for s in $(STACKS); do $(PY) -m tools.plan --stack $$s --quiet; done
+
+preflight: venv       ## read-only checks of the subscription before `pulumi up`: make preflight STACK=prod
+	$(PY) -m tools.preflight --stack $(STACK)
 
 lint: venv            ## ruff check and ruff format --check
 	$(PY) -m ruff check .

@@ -39,6 +39,8 @@ def stack_outputs(
         "computeNames": compute.compute_names,
         "computeIdentityPrincipalId": compute.principal_id,
         "inferenceClusterName": compute.inference_cluster_name,
+        # the InstanceType objects to kubectl apply to the cluster (docs/compute.md, "Instance types")
+        "inferenceInstanceTypes": compute.inference.instance_type_manifest if compute.inference else None,
         "workspaceIdentity": {"type": settings.workspace.identity, "principalId": workspace.principal_id},
         "datastores": data.summary,
         "accessGrants": [

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import pulumi
 from pulumi_azure_native import authorization, resources
 
@@ -22,6 +24,9 @@ from components.settings import StackSettings
 from components.settings.secrets import read_secret
 from components.workspace.monitoring import Monitoring
 from components.workspace.workspace import Workspace
+
+if TYPE_CHECKING:
+    from components.compute.inference.extension import ScoringTls
 
 
 class Platform(PlatformComponent):
@@ -61,6 +66,33 @@ class Platform(PlatformComponent):
             opts=self.child_opts(),
         )
 
+        self.data = Data(
+            self.child_name("data"),
+            ctx,
+            settings.data,
+            storage_settings=settings.storage,
+            public_network_access=settings.network.access.resources,
+            ip_rules=settings.network.access.ip_ranges,
+            workspace_name=self.workspace.workspace.name,
+            secrets={name: read_secret(name) for name in settings.data.secret_references().values()},
+            opts=self.child_opts(),
+        )
+        # The private endpoints (with their DNS) of the workspace's resources and the lakes, before
+        # compute: the Kubernetes compute is attached once the cluster can resolve and reach them.
+        self.private_endpoints = (
+            PrivateEndpoints(
+                self.child_name("endpoints"),
+                ctx,
+                settings.network,
+                subnet_id=self.network.subnets["endpoints"],
+                vnet_id=self.network.vnet_id,
+                targets=[*self.workspace.private_link_targets, *self.data.private_link_targets],
+                opts=self.child_opts(),
+            )
+            if self.network is not None
+            else None
+        )
+
         self.compute = Compute(
             self.child_name("compute"),
             ctx,
@@ -73,21 +105,17 @@ class Platform(PlatformComponent):
             managed_network=settings.network.mode == "managed",
             training_subnet_id=subnets.get("training"),
             aks_subnet_id=subnets.get("aks"),
+            node_egress=settings.network.node_egress,
             logs_id=logs_id,
+            # Microsoft lists the attach roles for a user-assigned workspace identity only
+            workspace_identity_principal_id=(
+                self.workspace.principal_id if settings.workspace.identity == "UserAssigned" else None
+            ),
+            scoring_tls=_scoring_tls(settings),
+            attach_after=self.private_endpoints.ready if self.private_endpoints else [],
             opts=self.child_opts(),
         )
 
-        self.data = Data(
-            self.child_name("data"),
-            ctx,
-            settings.data,
-            storage_settings=settings.storage,
-            public_network_access=settings.network.access.resources,
-            ip_rules=settings.network.access.ip_ranges,
-            workspace_name=self.workspace.workspace.name,
-            secrets={name: read_secret(name) for name in settings.data.secret_references().values()},
-            opts=self.child_opts(),
-        )
         self.access = Access(
             self.child_name("access"),
             ctx,
@@ -101,7 +129,7 @@ class Platform(PlatformComponent):
             opts=self.child_opts(),
         )
 
-        # Isolation, diagnostics and locks come last: they point at what the components above made.
+        # Outbound rules, diagnostics and locks come last: they point at what the components above made.
         self._isolate_and_protect(settings, ctx, logs_id=logs_id)
         self.outputs = stack_outputs(
             settings,
@@ -129,18 +157,6 @@ class Platform(PlatformComponent):
         return group.name
 
     def _isolate_and_protect(self, settings: StackSettings, ctx: StackContext, *, logs_id: pulumi.Input[str]) -> None:
-        if self.network is not None:
-            self.private_endpoints: PrivateEndpoints | None = PrivateEndpoints(
-                self.child_name("endpoints"),
-                ctx,
-                settings.network,
-                subnet_id=self.network.subnets["endpoints"],
-                vnet_id=self.network.vnet_id,
-                targets=[*self.workspace.private_link_targets, *self.data.private_link_targets],
-                opts=self.child_opts(),
-            )
-        else:
-            self.private_endpoints = None
         # Azure ML reaches the workspace's own resources itself; later ones need rules
         later = self.data.private_link_targets
         rules = user_defined_rules(settings.network, later) if settings.network.mode == "managed" else {}
@@ -175,6 +191,17 @@ class Platform(PlatformComponent):
                 targets=[*self.workspace.lock_targets, *self.monitoring.lock_targets, *self.data.lock_targets],
                 opts=self.child_opts(),
             )
+
+
+def _scoring_tls(settings: StackSettings) -> ScoringTls | None:
+    """The inference cluster's certificate and key, read as Pulumi secrets (HTTPS scoring only)."""
+    inference = settings.compute.inference
+    if not inference.https or inference.tls is None:
+        return None
+    # imported here: the inference modules load only for stacks with the cluster
+    from components.compute.inference.extension import ScoringTls
+
+    return ScoringTls(read_secret(inference.tls.certificate_secret), read_secret(inference.tls.key_secret))
 
 
 def _context(

@@ -21,6 +21,11 @@ BUILTIN_ROLES: dict[str, str] = {
     "Key Vault Crypto Service Encryption User": "e147488a-f6f5-4113-8e2d-b22465e65bf6",
     "AcrPull": "7f951dda-4ed3-4680-a7ca-43fe172d538d",
     "AcrPush": "8311e382-0749-4cb8-b61a-304f252e45ec",
+    # The inference cluster (Microsoft's built-in role lists, "Networking" and "Containers"): the
+    # AKS control plane joins its subnet; a user-assigned workspace identity attaches the cluster.
+    "Network Contributor": "4d97b98b-1d4f-4787-a291-c67834d212e7",
+    "Kubernetes Extension Contributor": "85cb6faf-e071-4c9b-8136-154b5a04f717",
+    "Azure Kubernetes Service Cluster Admin Role": "0ab0b1a8-8aac-4efd-b8c2-3ee1fb270be8",
     # Approves the private endpoints a managed network creates (Microsoft's role list, "AI + machine
     # learning"; not auto-granted to user-assigned identities since 30 April 2025)
     "Azure AI Enterprise Network Connection Approver": "b556d68e-0be0-4f35-a333-ad7ee1ce17ea",

@@ -29,6 +29,9 @@ class PrivateEndpoints(PlatformComponent):
         opts: pulumi.ResourceOptions | None = None,
     ) -> None:
         super().__init__("PrivateEndpoints", name, ctx, opts)
+        # Every endpoint, DNS zone group (the A records) and zone link: what a client of the private
+        # names waits for (the Kubernetes compute: the cluster calls the workspace by these names).
+        self.ready: list[pulumi.Resource] = []
         names = [t.name for t in targets]
         if len(names) != len(set(names)):
             raise ValueError(f"private link target names must be unique: {names}")
@@ -55,7 +58,7 @@ class PrivateEndpoints(PlatformComponent):
             tags=dict(self.ctx.tags),
             opts=self.child_opts(),
         )
-        privatedns.VirtualNetworkLink(
+        link = privatedns.VirtualNetworkLink(
             self.child_name(f"zone-{slug}-link"),
             virtual_network_link_name=self.ctx.names.scoped("link", 80),
             private_zone_name=private_zone.name,
@@ -66,6 +69,7 @@ class PrivateEndpoints(PlatformComponent):
             tags=dict(self.ctx.tags),
             opts=self.child_opts(),
         )
+        self.ready.append(link)
         return private_zone.id
 
     def _endpoint(
@@ -86,7 +90,7 @@ class PrivateEndpoints(PlatformComponent):
             opts=self.child_opts(),
         )
         # the zone group writes (and removes) the endpoint's A records in its zones
-        network.PrivateDnsZoneGroup(
+        zone_group = network.PrivateDnsZoneGroup(
             self.child_name(f"pe-{key}-dns"),
             private_dns_zone_group_name="default",
             private_endpoint_name=endpoint.name,
@@ -97,4 +101,5 @@ class PrivateEndpoints(PlatformComponent):
             ],
             opts=self.child_opts(),
         )
+        self.ready += [endpoint, zone_group]
         return endpoint

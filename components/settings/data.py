@@ -15,6 +15,7 @@ from typing import Annotated, Any, Literal
 from pydantic import AfterValidator, Field
 
 from .base import SettingsModel, cross_checks, problem
+from .secrets import SECRET_NAME
 from .workspace import StorageSku
 
 # Per-tier defaults of this section (camelCase keys as in the stack file), merged by tiers.py.
@@ -32,8 +33,6 @@ STORAGE_ACCOUNT_ID = re.compile(
 )
 # Blob containers, ADLS Gen2 filesystems and file shares share these rules.
 _CONTAINER_NAME = re.compile(r"^(?=.{3,63}$)[a-z0-9]+(-[a-z0-9]+)*$")
-# A `secure:` key of this project: `ml-platform:<name>`.
-_SECRET_NAME = re.compile(r"^[a-zA-Z][a-zA-Z0-9]{0,63}$")
 
 DatastoreKind = Literal["blob", "adlsGen2", "fileShare"]
 AccessLevel = Literal["read", "write"]
@@ -119,7 +118,7 @@ class FileShareCredential(SettingsModel):
 
     @cross_checks
     def _secret_is_a_config_name(self) -> Iterator[ValueError]:
-        if not _SECRET_NAME.fullmatch(self.secret):
+        if not SECRET_NAME.fullmatch(self.secret):
             yield problem("secret", "must be a config key name (letters and digits, starting with a letter)")
 
 

@@ -156,7 +156,7 @@ def settings_from_config(config: Mapping[str, str], secret: frozenset[str] | set
     """The settings of one stack from its config as the engine passes it (secret: its secret keys)."""
     raw, problems = read_config(config, secret)
     settings = validate_settings(raw, stack, problems)
-    problems = reference_problems(settings.data.secret_references(), set(secret))
+    problems = reference_problems(settings.secret_references(), set(secret))
     if problems:
         raise SettingsError(stack, problems)
     return settings

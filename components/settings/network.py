@@ -19,6 +19,8 @@ from .base import SettingsModel, cross_checks, problem
 Mode = Literal["none", "managed", "customerVnet"]
 IsolationMode = Literal["AllowInternetOutbound", "AllowOnlyApprovedOutbound"]
 SubnetPurpose = Literal["endpoints", "training", "aks"]
+# How nodes in the stack's subnets (training in customerVnet, aks) reach the internet
+NodeEgress = Literal["natGateway", "routeTable", "loadBalancer"]
 
 # Private DNS zones per private-link group id (Microsoft's "private endpoint DNS zone values").
 PRIVATE_DNS_ZONES: dict[str, tuple[str, ...]] = {
@@ -35,6 +37,11 @@ _ARM_ID = r"^/subscriptions/[0-9a-fA-F-]{36}/resourceGroups/[\w\-.()]+/providers
 _VNET_ID = re.compile(
     r"^/subscriptions/(?P<sub>[0-9a-fA-F-]{36})/resourceGroups/(?P<rg>[\w\-.()]+)"
     r"/providers/Microsoft\.Network/virtualNetworks/(?P<name>[\w\-.]+)$",
+    re.IGNORECASE,
+)
+_ROUTE_TABLE_ID = re.compile(
+    r"^/subscriptions/[0-9a-fA-F-]{36}/resourceGroups/[\w\-.()]+"
+    r"/providers/Microsoft\.Network/routeTables/[\w\-.]+$",
     re.IGNORECASE,
 )
 _FQDN = re.compile(r"^(\*\.)?([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$", re.IGNORECASE)
@@ -177,7 +184,14 @@ class VnetSettings(SettingsModel):
         default=True,
         description=(
             "customerVnet mode: a NAT gateway gives the training and AKS subnets outbound access (nodes have no "
-            "public IP); set false when a hub firewall routes egress."
+            "public IP); set false when a hub firewall routes egress (then routeTableId is required)."
+        ),
+    )
+    route_table_id: str | None = Field(
+        default=None,
+        description=(
+            "ARM id of an existing route table (0.0.0.0/0 to your firewall) for the node subnets: training and "
+            "aks in customerVnet, aks in managed mode; AKS then uses userDefinedRouting."
         ),
     )
 
@@ -187,6 +201,11 @@ class VnetSettings(SettingsModel):
             yield problem(
                 "existingId",
                 "must be /subscriptions/<id>/resourceGroups/<rg>/providers/Microsoft.Network/virtualNetworks/<name>",
+            )
+        if self.route_table_id is not None and not _ROUTE_TABLE_ID.match(self.route_table_id):
+            yield problem(
+                "routeTableId",
+                "must be /subscriptions/<id>/resourceGroups/<rg>/providers/Microsoft.Network/routeTables/<name>",
             )
         prefixes = {purpose: ipaddress.IPv4Network(cidr) for purpose, cidr in self.subnets.model_dump().items()}
         spaces = [ipaddress.IPv4Network(space) for space in self.address_space]
@@ -207,6 +226,27 @@ class VnetSettings(SettingsModel):
         match = _VNET_ID.match(self.existing_id)
         assert match is not None  # checked by the validator
         return match["rg"], match["name"]
+
+
+def _check_egress(settings: NetworkSettings) -> Iterator[ValueError]:
+    """One egress per node subnet, and always one in customerVnet."""
+    vnet = settings.vnet
+    if vnet.route_table_id is not None and not settings.uses_vnet:
+        yield problem("vnet.routeTableId", "needs a VNet: mode customerVnet, or managed with privateEndpoints")
+    if settings.mode != "customerVnet":
+        return
+    if not vnet.nat_gateway and vnet.route_table_id is None:
+        yield problem(
+            "vnet.routeTableId",
+            "required when vnet.natGateway is false: without it the training and aks subnets have no outbound "
+            "path (nodes have no public IP, default outbound access is off)",
+        )
+    if vnet.nat_gateway and vnet.route_table_id is not None:
+        yield problem(
+            "vnet.natGateway",
+            "set natGateway: false when routeTableId routes the node subnets through your firewall "
+            "(one egress per subnet)",
+        )
 
 
 @dataclass(frozen=True)
@@ -288,6 +328,20 @@ class NetworkSettings(SettingsModel):
         for zone, zone_id in self.private_dns_zone_ids.items():
             if not re.match(_ARM_ID, zone_id) or "/privateDnsZones/" not in zone_id:
                 yield problem(f"privateDnsZoneIds.{zone}", "must be the ARM id of a Microsoft.Network/privateDnsZones")
+        yield from _check_egress(self)
+
+    @property
+    def node_egress(self) -> NodeEgress:
+        """The one decision on how nodes reach the internet (they have no public IP, and new subnets
+        get no default outbound access). Microsoft (how-to-access-azureml-behind-firewall, "Basic
+        configuration"): compute without a public IP needs a NAT gateway, or a user-defined route
+        to a firewall. Without a subnet of ours, or in managed mode without a route table, AKS's
+        own load balancer gives the cluster its outbound IP."""
+        if self.uses_vnet and self.vnet.route_table_id is not None:
+            return "routeTable"
+        if self.mode == "customerVnet" and self.vnet.nat_gateway:
+            return "natGateway"
+        return "loadBalancer"
 
     @property
     def uses_vnet(self) -> bool:

@@ -48,6 +48,11 @@ class StackSettings(CoreFields):
         yield from _check_workspace_identity(self)
         yield from _check_isolation(self)
         yield from _check_encryption(self)
+        yield from _check_inference_egress(self)
+
+    def secret_references(self) -> dict[str, str]:
+        """Every settings key that names a `secure:` value -> that name (the loader checks each exists)."""
+        return {**self.data.secret_references(), **self.compute.inference.secret_references()}
 
 
 def _check_datastore_grants(settings: StackSettings) -> Iterator[ValueError]:
@@ -97,3 +102,17 @@ def _check_encryption(settings: StackSettings) -> Iterator[ValueError]:
         )
     if encryption.customer_managed_key and encryption.key_type == "RSA-HSM" and vault.sku != "premium":
         yield problem("encryption.keyType", "RSA-HSM needs keyVault.sku: premium")
+
+
+def _check_inference_egress(settings: StackSettings) -> Iterator[ValueError]:
+    """Microsoft (learn.microsoft.com/azure/aks/limit-egress-traffic, "Create a DNAT rule"): with a
+    0.0.0.0/0 route to a firewall, a public load balancer's replies leave through the firewall, which
+    drops them ("asymmetric routing"). The router must then be internal."""
+    inference = settings.compute.inference
+    public_router = inference.inference_router_service_type == "loadBalancer" and not inference.internal_load_balancer
+    if inference.enabled and public_router and settings.network.node_egress == "routeTable":
+        yield problem(
+            "compute.inference.internalLoadBalancer",
+            "must be true when network.vnet.routeTableId routes the cluster through a firewall "
+            "(a public router's replies would take the firewall path and be dropped)",
+        )

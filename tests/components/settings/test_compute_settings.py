@@ -82,7 +82,7 @@ def test_prod_defaults_have_no_instances_and_a_closed_highly_available_inference
     assert inference.internal_load_balancer is True
     assert inference.inference_router_ha is True
     assert inference.allow_insecure_connections is False
-    assert inference.ssl_secret == "azureml-scoring-tls"
+    assert inference.tls is not None  # HTTPS scoring names its certificate and key secrets
     assert inference.availability_zones == ["1", "2", "3"]
     assert inference.system_pool.min_count + inference.user_pool.min_count >= 3
     assert inference.compute_name == "aks-inference"
@@ -311,6 +311,39 @@ BAD: list[tuple[str, str, dict[str, Any], str]] = [
         "prod",
         {"inference": {"defaultInstanceType": "gpu"}},
         "compute.inference.defaultInstanceType",
+    ),
+    (
+        "HTTPS scoring without a certificate",
+        "dev",
+        {"inference": {"enabled": True, "allowInsecureConnections": False}},
+        "compute.inference.tls",
+    ),
+    ("HTTPS scoring with tls taken away", "prod", {"inference": {"tls": None}}, "compute.inference.tls"),
+    (
+        "TLS secret name not a config key",
+        "prod",
+        {"inference": {"tls": {"certificateSecret": "tls-cert", "keySecret": "tlsKey"}}},
+        "compute.inference.tls.certificateSecret",
+    ),
+    ("TLS without its key", "prod", {"inference": {"tls": {"keySecret": None}}}, "compute.inference.tls.keySecret"),
+    (
+        "in-cluster TLS secret (no longer supported)",
+        "prod",
+        {"inference": {"sslSecret": "azureml-scoring-tls"}},
+        "compute.inference.sslSecret",
+    ),
+    (
+        "instance type named like Azure ML's default",
+        "prod",
+        {
+            "inference": {
+                "instanceTypes": [
+                    {"name": "cpu-small", "cpu": "2", "memory": "4Gi"},
+                    {"name": "defaultinstancetype", "cpu": "2", "memory": "4Gi"},
+                ]
+            }
+        },
+        "compute.inference.instanceTypes[1].name",
     ),
     (
         "duplicate instance types",

@@ -15,6 +15,8 @@ from tests.planning import rejected_keys, stack_values
 HUB = "/subscriptions/33333333-3333-3333-3333-333333333333/resourceGroups"
 EXISTING_VNET = f"{HUB}/rg-hub/providers/Microsoft.Network/virtualNetworks/vnet-hub"
 LAKE = f"{HUB}/rg-data/providers/Microsoft.Storage/storageAccounts/stlake"
+ROUTE_TABLE = f"{HUB}/rg-hub/providers/Microsoft.Network/routeTables/rt-to-firewall"
+CUSTOMER_VNET_BEHIND_FIREWALL = {"mode": "customerVnet", "vnet": {"natGateway": False, "routeTableId": ROUTE_TABLE}}
 
 
 def rule(**fields: Any) -> dict[str, Any]:
@@ -32,6 +34,24 @@ def rule(**fields: Any) -> dict[str, Any]:
         ("prod", {"network": {"vnet": {"subnets": {"aks": "10.40.4.0/23"}}}}, "network.vnet.subnets.aks"),
         ("prod", {"network": {"vnet": {"subnets": {"aks": "10.99.0.0/22"}}}}, "network.vnet.subnets.aks"),
         ("prod", {"network": {"vnet": {"existingId": "/subscriptions/x/vnet"}}}, "network.vnet.existingId"),
+        # egress: exactly one path out of the node subnets, a route table by its ARM id
+        ("prod", {"network": {"vnet": {"routeTableId": LAKE}}}, "network.vnet.routeTableId"),
+        ("prod", {"network": {"vnet": {"routeTableId": "rt-to-firewall"}}}, "network.vnet.routeTableId"),
+        ("prod", {"network": {"mode": "customerVnet", "vnet": {"natGateway": False}}}, "network.vnet.routeTableId"),
+        (
+            "prod",
+            {"network": {"mode": "customerVnet", "vnet": {"routeTableId": ROUTE_TABLE}}},
+            "network.vnet.natGateway",
+        ),
+        ("dev", {"network": {"vnet": {"routeTableId": ROUTE_TABLE}}}, "network.vnet.routeTableId"),
+        (
+            "prod",
+            {
+                "network": CUSTOMER_VNET_BEHIND_FIREWALL,
+                "compute": {"inference": {"internalLoadBalancer": False, "allowInsecureConnections": False}},
+            },
+            "compute.inference.internalLoadBalancer",
+        ),
         # admin allow-list: public IPv4 only, and only where compute sits behind a network
         ("prod", {"network": {"allowedIpRanges": ["10.1.2.0/24"]}}, "network.allowedIpRanges[0]"),
         ("prod", {"network": {"allowedIpRanges": ["20.50.12.1/24"]}}, "network.allowedIpRanges[0]"),
@@ -130,6 +150,12 @@ def test_bad_setting_names_its_key(stack: str, overrides: dict[str, Any], key: s
     "overrides",
     [
         {"network": {"mode": "customerVnet"}},
+        {"network": CUSTOMER_VNET_BEHIND_FIREWALL},
+        {"network": {"vnet": {"routeTableId": ROUTE_TABLE}}},  # managed mode: the aks subnet only
+        {
+            "network": CUSTOMER_VNET_BEHIND_FIREWALL,
+            "compute": {"inference": {"inferenceRouterServiceType": "nodePort", "internalLoadBalancer": False}},
+        },
         {"network": {"vnet": {"existingId": EXISTING_VNET, "subnets": {"endpoints": "10.9.0.0/26"}}}},
         {"network": {"allowedIpRanges": ["20.50.12.0/24", "52.174.10.7"]}},
         {"encryption": {"customerManagedKey": False}, "keyVault": {"sku": "standard"}},
@@ -186,6 +212,20 @@ def network(**fields: Any) -> NetworkSettings:
 )
 def test_public_access_is_one_derived_decision(fields: dict[str, Any], expected: NetworkAccess) -> None:
     assert network(**fields).access == expected
+
+
+@pytest.mark.parametrize(
+    ("fields", "egress"),
+    [
+        ({"mode": "none", "privateEndpoints": False}, "loadBalancer"),  # no subnet: AKS makes its own network
+        ({"mode": "managed", "privateEndpoints": True}, "loadBalancer"),
+        ({"mode": "managed", "privateEndpoints": True, "vnet": {"routeTableId": ROUTE_TABLE}}, "routeTable"),
+        ({"mode": "customerVnet", "privateEndpoints": True}, "natGateway"),
+        ({"mode": "customerVnet", "privateEndpoints": True, **CUSTOMER_VNET_BEHIND_FIREWALL}, "routeTable"),
+    ],
+)
+def test_node_egress_is_one_derived_decision(fields: dict[str, Any], egress: str) -> None:
+    assert network(**fields).node_egress == egress
 
 
 def test_subnets_follow_the_mode() -> None:
