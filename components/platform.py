@@ -63,6 +63,7 @@ class Platform(PlatformComponent):
             network=settings.network,
             app_insights_id=self.monitoring.app_insights.id,
             training_subnet_id=subnets.get("training"),
+            deployer_object_id=client.object_id,
             opts=self.child_opts(),
         )
 
@@ -121,6 +122,7 @@ class Platform(PlatformComponent):
             ctx,
             settings.access,
             workspace_id=self.workspace.workspace.id,
+            default_storage_id=self.workspace.storage.account.id,
             datastores=self.data.datastore_targets,
             compute_grantees=[
                 Grantee(key, principal_id, "ServicePrincipal")
@@ -157,20 +159,33 @@ class Platform(PlatformComponent):
         return group.name
 
     def _isolate_and_protect(self, settings: StackSettings, ctx: StackContext, *, logs_id: pulumi.Input[str]) -> None:
-        # Azure ML reaches the workspace's own resources itself; later ones need rules
-        later = self.data.private_link_targets
-        rules = user_defined_rules(settings.network, later) if settings.network.mode == "managed" else {}
+        built: list[pulumi.Resource] = [self.monitoring, self.workspace, self.compute, self.data, self.access]
+        if self.network is not None:
+            built.append(self.network)
+        if self.private_endpoints is not None:
+            built += [
+                self.private_endpoints,
+                *self.workspace.grant_studio_endpoint_readers(self.private_endpoints.storage_endpoint_ids),
+            ]
+        # Azure ML reaches the workspace's own resources itself; the data accounts need rules, and
+        # the approval of the endpoints they create (by the stack, or by an account's owner)
+        managed = settings.network.mode == "managed"
+        rules = user_defined_rules(settings.network, self.data.outbound_targets) if managed else {}
         if rules:
-            ManagedOutboundRules(
-                self.child_name("outbound"),
-                ctx,
-                workspace_name=self.workspace.workspace.name,
-                rules=rules,
-                after=self.workspace.approve_private_endpoints(later),
-                opts=self.child_opts(),
-            )
+            approvals = self.workspace.approve_private_endpoints(self.data.approval_targets)
+            built += [
+                *approvals,
+                ManagedOutboundRules(
+                    self.child_name("outbound"),
+                    ctx,
+                    workspace_name=self.workspace.workspace.name,
+                    rules=rules,
+                    after=approvals,
+                    opts=self.child_opts(),
+                ),
+            ]
         if settings.diagnostics.enabled:
-            Diagnostics(
+            diagnostics = Diagnostics(
                 self.child_name("diagnostics"),
                 ctx,
                 settings.diagnostics,
@@ -182,13 +197,15 @@ class Platform(PlatformComponent):
                 ],
                 opts=self.child_opts(),
             )
+            built.append(diagnostics)
         if settings.locks.enabled:
+            # last: after what the locks protect and everything scoped to it (protection/locks.py)
             Locks(
                 self.child_name("locks"),
                 ctx,
                 settings.locks,
-                owns_resource_group=settings.resource_group.create,
                 targets=[*self.workspace.lock_targets, *self.monitoring.lock_targets, *self.data.lock_targets],
+                after=built,
                 opts=self.child_opts(),
             )
 

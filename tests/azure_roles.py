@@ -16,10 +16,12 @@ from tools.plan.stackfile import ROOT
 FACTS = ROOT / "docs" / "reference" / "azure-facts.md"
 GUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
 # learn.microsoft.com/azure/role-based-access-control/built-in-roles (the "Security" and "AI +
-# machine learning" tables)
+# machine learning" tables; "Storage" for the file-data reader)
 NOT_IN_FACTS = {
     "Key Vault Crypto Service Encryption User": "e147488a-f6f5-4113-8e2d-b22465e65bf6",
+    "Key Vault Crypto Officer": "14b46e9e-c2b7-41b4-b07b-48a6ebf60603",
     "Azure AI Enterprise Network Connection Approver": "b556d68e-0be0-4f35-a333-ad7ee1ce17ea",
+    "Storage File Data Privileged Reader": "b8eda974-7b85-4f76-af95-65846b26df6d",
 }
 
 

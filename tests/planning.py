@@ -21,6 +21,13 @@ EXISTING_ACCOUNT = (
 )
 
 
+# What a stack of each tier must set beyond the four required keys: prod's customer-managed key needs
+# the tenant's object id of the Azure Cosmos DB app (a stand-in here).
+TIER_REQUIRED: dict[str, dict[str, Any]] = {
+    "prod": {"encryption": {"cosmosDbPrincipalObjectId": "c05d0000-0000-4000-8000-0000000000aa"}},
+}
+
+
 def stack_values(stack: str) -> dict[str, Any]:
     """A stack file's ml-platform settings as Python values (keys without the namespace)."""
     config = load_stack_config(stack)

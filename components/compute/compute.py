@@ -92,9 +92,12 @@ class Compute(PlatformComponent):
             )
             if own_identity:
                 principal = _principal_of(compute)
-                self.role_assignments += grant_job_roles(self, cluster.name, principal, role_scopes)
+                self.role_assignments += grant_job_roles(
+                    self, cluster.name, principal, role_scopes, system_assigned=True
+                )
                 self.job_identities[f"compute-{cluster.name}"] = principal
-                self.role_grants.append((f"cluster {cluster.name}", principal, role_grants))
+                own_grants = [(target, role) for target, role, _ in job_roles(role_scopes, system_assigned=True)]
+                self.role_grants.append((f"cluster {cluster.name}", principal, own_grants))
             self.clusters[cluster.name] = compute
 
         # Personal instances act as their user (Entra ID), not as the shared compute identity.

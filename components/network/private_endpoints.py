@@ -15,6 +15,9 @@ from components.core.component import PlatformComponent, StackContext
 from components.core.targets import PrivateLinkTarget
 from components.settings.network import PRIVATE_DNS_ZONES, NetworkSettings
 
+# Storage sub-resources: studio reaches them from the browser through these endpoints.
+STORAGE_GROUPS = frozenset({"blob", "file", "dfs"})
+
 
 class PrivateEndpoints(PlatformComponent):
     def __init__(
@@ -40,10 +43,14 @@ class PrivateEndpoints(PlatformComponent):
             zone: settings.private_dns_zone_ids.get(zone) or self._zone(zone, vnet_id) for zone in zones_in_use
         }
         self.endpoints: dict[str, network.PrivateEndpoint] = {}
+        # the storage endpoints (blob, file, dfs) by key, for the grants studio needs on them
+        self.storage_endpoint_ids: dict[str, pulumi.Output[str]] = {}
         for target in targets:
             for group in target.group_ids:
                 key = f"{target.name}-{group}"
                 self.endpoints[key] = self._endpoint(key, target, group, subnet_id)
+                if group in STORAGE_GROUPS:
+                    self.storage_endpoint_ids[key] = self.endpoints[key].id
         self.finish({"privateEndpointIds": {key: pe.id for key, pe in self.endpoints.items()}})
 
     def _zone(self, zone: str, vnet_id: pulumi.Input[str]) -> pulumi.Output[str]:

@@ -82,10 +82,25 @@ class DataAccountSettings(SettingsModel):
     sku: StorageSku | None = Field(
         default=None, description="Created accounts: redundancy (default: the tier's `storage.sku`)."
     )
+    endpoint_approval: Literal["owner", "grant"] | None = Field(
+        default=None,
+        description=(
+            "Existing accounts in a managed network: who approves the private endpoints its outbound rules "
+            "create. `owner` (default): the account's owner approves the pending connections (docs/network.md); "
+            "`grant`: the stack gives the workspace identity Azure AI Enterprise Network Connection Approver on "
+            "the account before the rules (the deployer then needs roleAssignments/write there)."
+        ),
+    )
 
     @property
     def created(self) -> bool:
         return self.existing_id is None
+
+    @property
+    def stack_approves_endpoints(self) -> bool:
+        """Whether the stack grants the workspace identity the approval of this account's endpoints:
+        always for accounts it creates, on request for an existing one."""
+        return self.created or self.endpoint_approval == "grant"
 
     def existing(self) -> tuple[str, str, str]:
         """(subscription id, resource group, account name) of a referenced account."""
@@ -101,6 +116,10 @@ class DataAccountSettings(SettingsModel):
                 if field in self.model_fields_set:
                     alias = self.__class__.model_fields[field].alias or field
                     yield problem(alias, "applies only to accounts the stack creates (drop it or existingId)")
+        elif self.endpoint_approval is not None:
+            yield problem(
+                "endpointApproval", "applies only to existing accounts (the stack approves its own accounts' endpoints)"
+            )
 
 
 class FileShareCredential(SettingsModel):

@@ -10,6 +10,12 @@ from typing import Any, Literal
 from pydantic import Field
 
 from .base import SettingsModel, cross_checks, problem
+from .ids import is_object_id
+
+# The Azure Cosmos DB first-party application (how-to-setup-customer-managed-keys: "The principal ID
+# for this entry is a232010e-820c-4083-83bb-3ace5fc29d0b for all regions other than Azure Government");
+# its service principal's object id differs per tenant, so the stack takes that as a setting.
+COSMOS_DB_APP_ID = "a232010e-820c-4083-83bb-3ace5fc29d0b"
 
 # Key Vault rotation policies take ISO 8601 durations; these three units are the ones it documents.
 # ASCII digits only: `\d` would also take other scripts' digits, which Key Vault refuses.
@@ -63,6 +69,22 @@ class EncryptionSettings(SettingsModel):
             "resource group of your subscription. Creation-time only."
         ),
     )
+    cosmos_db_principal_object_id: str | None = Field(
+        default=None,
+        description=(
+            "Object id, in your tenant, of the Azure Cosmos DB first-party app "
+            f"({COSMOS_DB_APP_ID}): `az ad sp show --id {COSMOS_DB_APP_ID} --query id -o tsv`. Required with a "
+            "customer-managed key that is not service-side: it gets Key Vault Crypto Service Encryption User on "
+            "the key before the workspace."
+        ),
+    )
+    deployer_principal_type: Literal["ServicePrincipal", "User"] = Field(
+        default="ServicePrincipal",
+        description=(
+            "Who runs `pulumi up` (it gets Key Vault Crypto Officer on the vault to create the key): "
+            "`ServicePrincipal` for CI (deploy.yml), `User` for a person deploying by hand."
+        ),
+    )
 
     @cross_checks
     def _rotation_fits(self) -> Iterator[ValueError]:
@@ -78,6 +100,29 @@ class EncryptionSettings(SettingsModel):
             yield problem("expiresAfter", "Key Vault needs at least P28D")
         if days["rotateAfter"] + 7 > days["expiresAfter"]:
             yield problem("rotateAfter", f"must be at least 7 days before expiresAfter ({self.expires_after})")
+
+    @cross_checks
+    def _cosmos_db_principal_when_classic(self) -> Iterator[ValueError]:
+        # Without serviceSide, Azure ML keeps the workspace's metadata in a Cosmos DB it creates in your
+        # subscription, encrypted with this key: Azure Cosmos DB's principal needs get/wrap/unwrap on it
+        # (how-to-setup-customer-managed-keys; on an RBAC vault: "Key Vault Crypto Service Encryption
+        # User", azure-databases-docs cosmos-db/how-to-setup-customer-managed-keys).
+        needed = self.customer_managed_key and not self.service_side
+        value = self.cosmos_db_principal_object_id
+        if needed and value is None:
+            yield problem(
+                "cosmosDbPrincipalObjectId",
+                f"required with customerManagedKey and without serviceSide: the object id of the Azure Cosmos DB "
+                f"app in your tenant (az ad sp show --id {COSMOS_DB_APP_ID} --query id -o tsv)",
+            )
+        if value is not None and not needed:
+            yield problem("cosmosDbPrincipalObjectId", "applies only with customerManagedKey and without serviceSide")
+        if value is not None and (not is_object_id(value) or value.lower() == COSMOS_DB_APP_ID):
+            yield problem(
+                "cosmosDbPrincipalObjectId",
+                f"'{value}' is not a service principal's object id "
+                f"(a GUID, not all zeros; not the app id {COSMOS_DB_APP_ID})",
+            )
 
     @property
     def expires_on_epoch(self) -> int | None:

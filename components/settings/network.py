@@ -15,6 +15,7 @@ from typing import Annotated, Any, Literal
 from pydantic import AfterValidator, Field, StringConstraints
 
 from .base import SettingsModel, cross_checks, problem
+from .compute import REQUIRED_CLUSTER
 
 Mode = Literal["none", "managed", "customerVnet"]
 IsolationMode = Literal["AllowInternetOutbound", "AllowOnlyApprovedOutbound"]
@@ -136,6 +137,21 @@ class OutboundRule(SettingsModel):
                 )
 
 
+# Package egress for environment image builds (`managed.packageEgress: public`): Microsoft's
+# recommended FQDN rules for Python packages (how-to-managed-network, "Scenario: Access public machine
+# learning packages", include recommended-network-outbound.md): anaconda.com and *.anaconda.com ("Used
+# to install default packages"), *.anaconda.org ("Used to get repo data": conda-forge is served from
+# conda.anaconda.org), pypi.org ("Used to list dependencies from the default index"). The same row asks
+# for *.pythonhosted.org when the index is overwritten; pip downloads the files the default index
+# lists from files.pythonhosted.org too, so it is allowed here (an addition to Microsoft's table).
+PACKAGE_INDEX_FQDNS = ("anaconda.com", "*.anaconda.com", "*.anaconda.org", "pypi.org", "*.pythonhosted.org")
+PACKAGE_RULE_PREFIX = "pkg-"
+
+
+def package_rule_name(fqdn: str) -> str:
+    return PACKAGE_RULE_PREFIX + fqdn.replace("*.", "any-").replace(".", "-")
+
+
 class ManagedNetworkSettings(SettingsModel):
     isolation_mode: IsolationMode = Field(
         default="AllowOnlyApprovedOutbound",
@@ -151,10 +167,22 @@ class ManagedNetworkSettings(SettingsModel):
     outbound_rules: dict[RuleName, OutboundRule] = Field(
         default_factory=dict, description="User-defined outbound rules by name (FQDN, PrivateEndpoint, ServiceTag)."
     )
+    package_egress: Literal["none", "public"] = Field(
+        default="none",
+        description=(
+            "Package indexes for environment image builds and `pip`/`conda` in jobs: `public` adds Microsoft's "
+            "recommended FQDN rules for PyPI and Anaconda (an Azure Firewall, billed, comes with the first FQDN "
+            "rule); `none`: only curated environments, images built elsewhere, or a private feed reached through "
+            "a PrivateEndpoint rule. AllowInternetOutbound reaches the indexes anyway (no rules are added)."
+        ),
+    )
 
     @cross_checks
     def _fqdn_and_service_tag_rules_need_approved_outbound(self) -> Iterator[ValueError]:
         # Microsoft: FQDN and service tag rules are only valid with allow_only_approved_outbound
+        for name in self.outbound_rules:
+            if name.startswith(PACKAGE_RULE_PREFIX):
+                yield problem(f"outboundRules.{name}", f"'{PACKAGE_RULE_PREFIX}' names the packageEgress rules")
         if self.isolation_mode == "AllowInternetOutbound":
             for name, rule in self.outbound_rules.items():
                 if rule.type in ("FQDN", "ServiceTag"):
@@ -163,6 +191,13 @@ class ManagedNetworkSettings(SettingsModel):
                         f"{rule.type} rules need isolationMode AllowOnlyApprovedOutbound "
                         "(with AllowInternetOutbound only PrivateEndpoint rules apply)",
                     )
+
+    def package_rules(self) -> dict[str, OutboundRule]:
+        """The FQDN rules `packageEgress` asks for, by name. With AllowInternetOutbound the indexes are
+        reachable already, and FQDN rules are only valid with allow only approved outbound (Microsoft)."""
+        if self.package_egress != "public" or self.isolation_mode != "AllowOnlyApprovedOutbound":
+            return {}
+        return {package_rule_name(fqdn): OutboundRule(type="FQDN", destination=fqdn) for fqdn in PACKAGE_INDEX_FQDNS}
 
 
 class SubnetPrefixes(SettingsModel):
@@ -266,7 +301,12 @@ TIER_DEFAULTS: dict[str, dict[str, Any]] = {
     # cheap and open: no managed network (no managed private endpoints billed), no VNet
     "dev": {"mode": "none", "privateEndpoints": False},
     # the policy pack holds staging to prod's network rules (ML-01/02, ST-04, KV-04, CR-02, STK-07)
-    "staging": {"mode": "managed", "privateEndpoints": True, "managed": {"isolationMode": "AllowOnlyApprovedOutbound"}},
+    # staging builds the environment images (conda/pip) that prod then uses: it reaches the package indexes
+    "staging": {
+        "mode": "managed",
+        "privateEndpoints": True,
+        "managed": {"isolationMode": "AllowOnlyApprovedOutbound", "packageEgress": "public"},
+    },
     # approved outbound only, private endpoints (and DNS) for every inbound path
     "prod": {"mode": "managed", "privateEndpoints": True, "managed": {"isolationMode": "AllowOnlyApprovedOutbound"}},
 }
@@ -306,7 +346,11 @@ class NetworkSettings(SettingsModel):
     image_build_compute: str | None = Field(
         default=None,
         pattern=r"^[A-Za-z][A-Za-z0-9-]{2,23}$",
-        description="Compute cluster that builds environment images when the registry is private (customerVnet).",
+        description=(
+            f"CPU compute cluster of `compute.clusters` that builds environment images. Used whenever storage or the "
+            f"registry is not publicly reachable (private endpoints, an IP allow-list, customerVnet, or a managed "
+            f"network with AllowOnlyApprovedOutbound), and then `{REQUIRED_CLUSTER}` when unset."
+        ),
     )
 
     @cross_checks
@@ -329,6 +373,26 @@ class NetworkSettings(SettingsModel):
             if not re.match(_ARM_ID, zone_id) or "/privateDnsZones/" not in zone_id:
                 yield problem(f"privateDnsZoneIds.{zone}", "must be the ARM id of a Microsoft.Network/privateDnsZones")
         yield from _check_egress(self)
+
+    @property
+    def image_builds_need_compute(self) -> bool:
+        """Whether the workspace must build images on a cluster. Microsoft (how-to-secure-workspace-vnet):
+        the serverless default "works only when the workspace-dependent resources such as Storage Account
+        or Container Registry aren't under any network restriction (private endpoints). If you restrict
+        network access to your workspace-dependent resources, use an image-build-compute instead." A
+        managed network with allow only approved outbound reaches them privately whatever their public
+        access (how-to-managed-network: "flagged as private [...] a private endpoint is used")."""
+        access = self.access
+        restricted = access.resources == "Disabled" or bool(access.ip_ranges) or self.mode == "customerVnet"
+        approved_only = self.mode == "managed" and self.managed.isolation_mode == "AllowOnlyApprovedOutbound"
+        return restricted or approved_only
+
+    @property
+    def image_build_compute_name(self) -> str | None:
+        """The workspace's imageBuildCompute: the one set, else cpu-cluster where a cluster must build."""
+        if self.image_build_compute:
+            return self.image_build_compute
+        return REQUIRED_CLUSTER if self.image_builds_need_compute else None
 
     @property
     def node_egress(self) -> NodeEgress:

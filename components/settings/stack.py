@@ -12,7 +12,7 @@ from pydantic import Field
 
 from .access import AccessSettings
 from .base import cross_checks, problem
-from .compute import ComputeSettings
+from .compute import ComputeSettings, is_gpu_size
 from .core import CoreFields
 from .data import DataSettings
 from .diagnostics import DiagnosticsSettings
@@ -49,6 +49,9 @@ class StackSettings(CoreFields):
         yield from _check_isolation(self)
         yield from _check_encryption(self)
         yield from _check_inference_egress(self)
+        yield from _check_image_build_compute(self)
+        yield from _check_lock_scope(self)
+        yield from _check_outbound_rule_names(self)
 
     def secret_references(self) -> dict[str, str]:
         """Every settings key that names a `secure:` value -> that name (the loader checks each exists)."""
@@ -102,6 +105,67 @@ def _check_encryption(settings: StackSettings) -> Iterator[ValueError]:
         )
     if encryption.customer_managed_key and encryption.key_type == "RSA-HSM" and vault.sku != "premium":
         yield problem("encryption.keyType", "RSA-HSM needs keyVault.sku: premium")
+
+
+def _check_image_build_compute(settings: StackSettings) -> Iterator[ValueError]:
+    """The image build compute is a CPU cluster of this stack. Microsoft (how-to-secure-workspace-vnet):
+    "create an Azure Machine Learning CPU SKU compute cluster [...] Only a CPU SKU is supported"; the
+    build fails with ImageBuildComputeNotValid when the named compute cannot build."""
+    name = settings.network.image_build_compute_name
+    if name is None:
+        return
+    clusters = {cluster.name: cluster for cluster in settings.compute.clusters}
+    why = (
+        "storage or the registry is not publicly reachable, so environment images are built on a CPU cluster"
+        if settings.network.image_builds_need_compute
+        else "environment images are built on it"
+    )
+    if name not in clusters:
+        yield problem(
+            "network.imageBuildCompute",
+            f"'{name}' is not one of compute.clusters ({', '.join(sorted(clusters))}); {why}",
+        )
+    elif is_gpu_size(clusters[name].vm_size):
+        yield problem(
+            "network.imageBuildCompute",
+            f"'{name}' is a GPU cluster ({clusters[name].vm_size}); {why} (only a CPU SKU is supported)",
+        )
+
+
+def _check_lock_scope(settings: StackSettings) -> Iterator[ValueError]:
+    """No lock on the resource group that holds the workspace, where Microsoft says it breaks the stack."""
+    if not (settings.locks.enabled and settings.locks.scope == "resourceGroup"):
+        return
+    reasons = []
+    if settings.compute.clusters:
+        # lock-resources.md, "Considerations before applying your locks"
+        reasons.append(
+            "a cannot-delete lock on a resource group that contains Azure Machine Learning workspaces "
+            "prevents autoscaling of compute clusters from removing unused nodes (Microsoft, lock-resources)"
+        )
+    if settings.network.mode == "managed":
+        # how-to-managed-network, Limitations
+        reasons.append(
+            "the managed network wants no scope locks on the Azure ML resources and resource group "
+            "(Microsoft, how-to-managed-network)"
+        )
+    if reasons:
+        yield problem("locks.scope", f"resourceGroup: {'; '.join(reasons)}; use 'resources'")
+
+
+def _check_outbound_rule_names(settings: StackSettings) -> Iterator[ValueError]:
+    """The stack names a data account's outbound rules `lake-<key>-<group>` (accounts it creates) and
+    `account-<key>-<group>` (existing ones): a user-defined rule must not take one of those names."""
+    taken = {
+        f"{'lake' if account.created else 'account'}-{key}-{group}"
+        for key, account in settings.data.accounts.items()
+        for group in ("blob", "file", "dfs")
+    }
+    for name in settings.network.managed.outbound_rules:
+        if name in taken:
+            yield problem(
+                f"network.managed.outboundRules.{name}", "the stack names a data account's outbound rule so: rename it"
+            )
 
 
 def _check_inference_egress(settings: StackSettings) -> Iterator[ValueError]:

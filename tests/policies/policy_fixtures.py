@@ -329,7 +329,6 @@ def secure_platform() -> list[Record]:
                 policies={
                     "exportPolicy": {"status": "disabled"},
                     "azureADAuthenticationAsArmPolicy": {"status": "disabled"},
-                    "quarantinePolicy": {"status": "enabled"},
                     "retentionPolicy": {"status": "enabled", "days": 7},
                 },
             ),

@@ -58,7 +58,6 @@ ACR_OK = {
     "policies": {
         "exportPolicy": {"status": "disabled"},
         "azureADAuthenticationAsArmPolicy": {"status": "disabled"},
-        "quarantinePolicy": {"status": "enabled"},
         "retentionPolicy": {"status": "enabled", "days": 7},
     },
 }
@@ -112,14 +111,41 @@ CASES: list[Case] = [
         merged(ACR_OK, policies={"azureADAuthenticationAsArmPolicy": {"status": "disabled"}}),
         "exportPolicy.status is not set",
     ),
-    ResourceCase("cr-04-registry-quarantine-retention-zone-redundancy", T_ACR, ACR_OK, None),
+    # quarantine is the named exception (QUARANTINE_EXCEPTION): off passes, on is reported with the reason
+    ResourceCase("cr-04-registry-retention-zone-redundancy", T_ACR, ACR_OK, None),
     ResourceCase(
-        "cr-04-registry-quarantine-retention-zone-redundancy",
+        "cr-04-registry-retention-zone-redundancy",
+        T_ACR,
+        merged(ACR_OK, policies={**ACR_OK["policies"], "quarantinePolicy": {"status": "disabled"}}),
+        None,
+    ),
+    ResourceCase(
+        "cr-04-registry-retention-zone-redundancy",
+        T_ACR,
+        merged(ACR_OK, policies={**ACR_OK["policies"], "quarantinePolicy": {"status": "enabled"}}),
+        "a quarantined image cannot be pulled",
+    ),
+    ResourceCase(
+        "cr-04-registry-retention-zone-redundancy",
         T_ACR,
         merged(ACR_OK, zoneRedundancy="Disabled"),
         'zoneRedundancy is "Disabled"',
     ),
+    ResourceCase(
+        "cr-04-registry-retention-zone-redundancy",
+        T_ACR,
+        merged(ACR_OK, policies={**ACR_OK["policies"], "retentionPolicy": {"status": "disabled"}}),
+        'policies.retentionPolicy.status is "disabled"',
+    ),
 ]
+
+
+# Properties a passing case sets that its rule may also find unset (see test_policy_pack).
+UNSET_IS_SECURE = {
+    # the rule asks for quarantine to stay off (QUARANTINE_EXCEPTION); unset is off (the SDK and the
+    # REST API default QuarantinePolicy.status to "disabled")
+    ("cr-04-registry-retention-zone-redundancy", "policies.quarantinePolicy.status"): "unset is disabled",
+}
 
 
 @pytest.mark.parametrize("case", CASES, ids=case_id)

@@ -11,7 +11,7 @@ from components.settings.compute import duration_seconds
 from components.settings.tiers import deep_merge
 from policies.rules.stack import CPU_VM_SIZES, GPU_VM_SIZES
 from tests.conftest import STACKS
-from tests.planning import stack_values
+from tests.planning import TIER_REQUIRED, stack_values
 from tools.plan.policy import config_path_for, load_config
 
 MINIMAL = {
@@ -35,7 +35,9 @@ ALLOWED_VM_SIZES = {*CPU_VM_SIZES, *GPU_VM_SIZES}
 
 
 def settings(tier: str, compute: dict[str, Any] | None = None) -> StackSettings:
-    return validate_settings(deep_merge({**MINIMAL, "tier": tier}, {"compute": compute or {}}), tier)
+    return validate_settings(
+        deep_merge({**MINIMAL, "tier": tier, **TIER_REQUIRED.get(tier, {})}, {"compute": compute or {}}), tier
+    )
 
 
 def rejected_keys(tier: str, compute: dict[str, Any]) -> list[str]:

@@ -14,6 +14,7 @@ from tests.planning import rejected_keys, stack_values
 
 HUB = "/subscriptions/33333333-3333-3333-3333-333333333333/resourceGroups"
 EXISTING_VNET = f"{HUB}/rg-hub/providers/Microsoft.Network/virtualNetworks/vnet-hub"
+COSMOS = "c05d0000-0000-4000-8000-0000000000aa"  # a stand-in object id of the Cosmos DB app
 LAKE = f"{HUB}/rg-data/providers/Microsoft.Storage/storageAccounts/stlake"
 ROUTE_TABLE = f"{HUB}/rg-hub/providers/Microsoft.Network/routeTables/rt-to-firewall"
 CUSTOMER_VNET_BEHIND_FIREWALL = {"mode": "customerVnet", "vnet": {"natGateway": False, "routeTableId": ROUTE_TABLE}}
@@ -64,6 +65,22 @@ def rule(**fields: Any) -> dict[str, Any]:
         ("dev", {"network": {"privateEndpoints": True}}, "network.privateEndpoints"),
         ("prod", {"network": {"managed": {"isolationMode": "Disabled"}}}, "network.managed.isolationMode"),
         ("prod", {"network": {"imageBuildCompute": "-bad"}}, "network.imageBuildCompute"),
+        (
+            "prod",
+            {"network": {"managed": {"outboundRules": {"pkg-pypi": {"type": "FQDN", "destination": "pypi.org"}}}}},
+            "network.managed.outboundRules.pkg-pypi",
+        ),
+        ("staging", {"network": {"managed": {"packageEgress": "all"}}}, "network.managed.packageEgress"),
+        # the names of the data accounts' own rules are taken
+        (
+            "prod",
+            {
+                "network": {
+                    "managed": {"outboundRules": {"account-shared-blob": {"type": "FQDN", "destination": "a.io"}}}
+                }
+            },
+            "network.managed.outboundRules.account-shared-blob",
+        ),
         # outbound rules: each kind needs its destination
         ("prod", rule(type="FQDN"), "network.managed.outboundRules.r1.destination"),
         ("prod", rule(type="FQDN", destination="https://pypi.org"), "network.managed.outboundRules.r1.destination"),
@@ -128,7 +145,22 @@ def rule(**fields: Any) -> dict[str, Any]:
         ("prod", {"registry": {"mode": "onDemand"}, "workspace": {"identity": "SystemAssigned"}}, "registry.mode"),
         ("staging", {"registry": {"sku": "Basic"}}, "registry.sku"),
         # customer-managed key
-        ("dev", {"encryption": {"customerManagedKey": True}}, "encryption.customerManagedKey"),
+        (
+            "dev",
+            {"encryption": {"customerManagedKey": True, "cosmosDbPrincipalObjectId": COSMOS}},
+            "encryption.customerManagedKey",
+        ),
+        # the Cosmos DB that holds the workspace's metadata needs the key: its principal is required
+        ("staging", {"encryption": {"customerManagedKey": True}}, "encryption.cosmosDbPrincipalObjectId"),
+        ("prod", {"encryption": {"cosmosDbPrincipalObjectId": "cosmos"}}, "encryption.cosmosDbPrincipalObjectId"),
+        (
+            "prod",
+            {"encryption": {"cosmosDbPrincipalObjectId": "a232010e-820c-4083-83bb-3ace5fc29d0b"}},
+            "encryption.cosmosDbPrincipalObjectId",
+        ),
+        ("prod", {"encryption": {"serviceSide": True}}, "encryption.cosmosDbPrincipalObjectId"),
+        ("staging", {"encryption": {"cosmosDbPrincipalObjectId": COSMOS}}, "encryption.cosmosDbPrincipalObjectId"),
+        ("prod", {"encryption": {"deployerPrincipalType": "Group"}}, "encryption.deployerPrincipalType"),
         ("prod", {"keyVault": {"sku": "standard"}}, "encryption.keyType"),
         ("prod", {"encryption": {"keySize": 1024}}, "encryption.keySize"),
         ("prod", {"encryption": {"rotateAfter": "1 year"}}, "encryption.rotateAfter"),
@@ -158,7 +190,10 @@ def test_bad_setting_names_its_key(stack: str, overrides: dict[str, Any], key: s
         },
         {"network": {"vnet": {"existingId": EXISTING_VNET, "subnets": {"endpoints": "10.9.0.0/26"}}}},
         {"network": {"allowedIpRanges": ["20.50.12.0/24", "52.174.10.7"]}},
-        {"encryption": {"customerManagedKey": False}, "keyVault": {"sku": "standard"}},
+        {
+            "encryption": {"customerManagedKey": False, "cosmosDbPrincipalObjectId": None},
+            "keyVault": {"sku": "standard"},
+        },
         {"encryption": {"keyExpiresOn": "2028-06-30", "rotateAfter": "P90D", "expiresAfter": "P180D"}},
         {"locks": {"scope": "resources"}, "diagnostics": {"enabled": False}},
         rule(type="ServiceTag", serviceTag="AzureFrontDoor.FrontEnd", protocol="*", portRanges="*"),
@@ -170,7 +205,10 @@ def test_good_prod_variants_validate(overrides: dict[str, Any]) -> None:
 
 def test_staging_may_opt_into_a_customer_key() -> None:
     settings = validate_settings(
-        deep_merge(stack_values("staging"), {"encryption": {"customerManagedKey": True}}), "staging"
+        deep_merge(
+            stack_values("staging"), {"encryption": {"customerManagedKey": True, "cosmosDbPrincipalObjectId": COSMOS}}
+        ),
+        "staging",
     )
     assert settings.encryption.customer_managed_key
     assert settings.encryption.key_type == "RSA"

@@ -19,7 +19,7 @@ from typing import Any
 
 import pytest
 
-from components.core.roles import BUILTIN_ROLES
+from tests.azure_roles import ROLE_NAMES
 from tests.planning import Resources, plan
 
 AKS = "containerservice:ManagedCluster"
@@ -29,7 +29,7 @@ ATTACH_ROLES = {"Reader", "Kubernetes Extension Contributor", "Azure Kubernetes 
 
 def role_of(assignment: dict[str, Any]) -> str:
     guid = assignment["inputs"]["roleDefinitionId"].rsplit("/", 1)[-1]
-    return next(name for name, known in BUILTIN_ROLES.items() if known == guid)
+    return ROLE_NAMES[guid]
 
 
 def grants_on(res: Resources, scope: str) -> list[dict[str, Any]]:
@@ -81,11 +81,14 @@ def test_a_user_assigned_workspace_identity_gets_its_attach_roles_before_the_att
     assert {(workspace_identity, role) for role in ATTACH_ROLES} <= audited
 
 
-def test_a_system_assigned_workspace_identity_needs_no_attach_roles(dev_inference: Resources) -> None:
+def test_a_system_assigned_workspace_identity_needs_no_attach_roles() -> None:
     """Microsoft: "The steps are completed if the system assigned default setting is on"."""
-    cluster = dev_inference.one(AKS)["outputs"]["id"]
-    assert dev_inference.one("machinelearningservices:Workspace")["inputs"]["identity"]["type"] == "SystemAssigned"
-    assert grants_on(dev_inference, cluster) == []
+    # every tier's default is UserAssigned: this stack opts into the system-assigned identity
+    overrides = {"workspace": {"identity": "SystemAssigned"}, "compute": {"inference": {"enabled": True}}}
+    res = Resources(plan("dev", overrides))
+    cluster = res.one(AKS)["outputs"]["id"]
+    assert res.one("machinelearningservices:Workspace")["inputs"]["identity"]["type"] == "SystemAssigned"
+    assert grants_on(res, cluster) == []
 
 
 def test_the_attach_waits_for_the_private_endpoints_and_their_dns(stack_plans: dict[str, Resources]) -> None:
