@@ -27,7 +27,7 @@ SETTINGS_FIELDS = {field.alias or name: field for name, field in StackSettings.m
 
 # Go's Time.String() ("2006-01-02 15:04:05.999999999 -0700 MST"): what the Pulumi CLI passes for an
 # unquoted YAML date or time (pulumi/pulumi sdk/go/common/resource/config/object.go).
-_GO_TIME = re.compile(r"\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}(\.\d{1,9})? [+-]\d{4} \S+")
+_GO_TIME = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2} [0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]{1,9})? [+-][0-9]{4} \S+")
 
 
 def validate_settings(raw: Mapping[str, Any], stack: str, earlier: Sequence[Problem] = ()) -> StackSettings:
