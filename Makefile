@@ -6,10 +6,12 @@ VENV   ?= .venv
 PY     := $(VENV)/bin/python
 # azure-ai-ml gets its own venv: its telemetry pins conflict with pulumi's (tests/test_examples.py)
 EXAMPLES_VENV ?= .venv-examples
+# the pipeline's packages (mlflow, pandas, scikit-learn) get theirs, built only for the targets that run it
+PIPELINE_VENV ?= .venv-pipeline
 STACK  ?= dev
 STACKS := $(patsubst stacks/Pulumi.%.yaml,%,$(wildcard stacks/Pulumi.*.yaml))
 
-.PHONY: venv help plan plan-all preflight test lint fmt typecheck unit docs bench clean
+.PHONY: venv help plan plan-all preflight pipeline-local test lint fmt typecheck unit docs bench clean
 
 .DEFAULT_GOAL := venv
 
@@ -23,6 +25,10 @@ $(EXAMPLES_VENV)/.installed: requirements-examples.txt
 	$(PYTHON) -m venv $(EXAMPLES_VENV)
 	$(EXAMPLES_VENV)/bin/python -m pip install --quiet --disable-pip-version-check -r requirements-examples.txt
 	touch $@
+$(PIPELINE_VENV)/.installed: requirements-pipeline.txt
+	$(PYTHON) -m venv $(PIPELINE_VENV)
+	$(PIPELINE_VENV)/bin/python -m pip install --quiet --disable-pip-version-check -r requirements-pipeline.txt
+	touch $@
 
 help:                 ## list the targets
 	@awk -F ':.*## ' '/^[a-z][a-z-]*:.*## / {printf "  %-10s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -32,6 +38,9 @@ plan: venv            ## offline plan of one stack: make plan STACK=prod
 
 plan-all: venv        ## offline plan of every stack in stacks/
 	@set -e; for s in $(STACKS); do $(PY) -m tools.plan --stack $$s --quiet; done
+
+pipeline-local: $(PIPELINE_VENV)/.installed  ## run examples/pipeline-job.yml's two steps on examples/data, then score the sample request
+	$(PIPELINE_VENV)/bin/python tools/pipeline_local.py
 
 preflight: venv       ## read-only checks of the subscription before `pulumi up`: make preflight STACK=prod
 	$(PY) -m tools.preflight --stack $(STACK)
@@ -47,7 +56,7 @@ fmt: venv             ## fix what ruff can fix, then format
 typecheck: venv       ## pyright
 	$(PY) -m pyright
 
-unit: venv            ## pytest -n 2
+unit: venv $(PIPELINE_VENV)/.installed   ## pytest -n 2
 	$(PY) -m pytest -q -n 2
 
 test: lint typecheck unit   ## everything CI runs
