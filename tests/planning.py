@@ -43,7 +43,7 @@ def rejected_keys(overrides: dict[str, Any], stack: str = "dev") -> list[str]:
     """The config keys SettingsError names for stack file `stack` with `overrides` merged over it."""
     with pytest.raises(SettingsError) as caught:
         validate_settings(deep_merge(stack_values(stack), overrides), stack)
-    return caught.value.keys
+    return list(dict.fromkeys(caught.value.keys))  # a key with two problems is named once here
 
 
 def file_share(**fields: Any) -> dict[str, Any]:

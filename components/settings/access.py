@@ -10,12 +10,14 @@ compute is for admins).
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from typing import Annotated, Any, Literal
 
-from pydantic import AfterValidator, Field, model_validator
+from pydantic import AfterValidator, Field
 
-from .base import SettingsModel, problem
+from .base import SettingsModel, cross_checks, problem
 from .data import AccessLevel
+from .ids import is_object_id
 
 # Per-tier defaults of this section (camelCase keys as in the stack file), merged by tiers.py.
 # Who gets what is a per-stack decision (the stack files differ on purpose): no tier grants anything.
@@ -47,7 +49,6 @@ DefaultStorageLevel = Literal["read", "write", "none"]
 # the principalType every role assignment states (settings principals and the platform's own identities)
 PrincipalType = Literal["User", "Group", "ServicePrincipal"]
 
-_GUID = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
 ML_REGISTRY_ID = re.compile(
     r"^/subscriptions/[0-9a-fA-F-]{36}/resourceGroups/[\w\-.()]{1,90}"
     r"/providers/Microsoft\.MachineLearningServices/registries/[a-zA-Z0-9][a-zA-Z0-9\-_]{2,32}$"
@@ -103,20 +104,20 @@ class PrincipalSettings(SettingsModel):
         ),
     )
 
-    @model_validator(mode="after")
-    def _least_privilege(self) -> PrincipalSettings:
-        if not _GUID.fullmatch(self.object_id) or set(self.object_id) <= {"0", "-"}:
-            raise problem("objectId", f"'{self.object_id}' is not an Entra object id (a GUID)")
+    @cross_checks
+    def _least_privilege(self) -> Iterator[ValueError]:
+        if not is_object_id(self.object_id):
+            yield problem("objectId", f"'{self.object_id}' is not an Entra object id (a GUID, not all zeros)")
         for i, role in enumerate(self.roles):
             message = _role_problem(role)
             if message:
-                raise problem(f"roles[{i}]", message)
-            if role in self.roles[:i]:
-                raise problem(f"roles[{i}]", f"'{role}' is listed twice")
+                yield problem(f"roles[{i}]", message)
+            elif role in self.roles[:i]:
+                yield problem(f"roles[{i}]", f"'{role}' is listed twice")
         if DATA_SCIENTIST in self.roles:
             for i, role in enumerate(self.roles):
                 if role in COMPUTE_WRITE_ROLES:
-                    raise problem(
+                    yield problem(
                         f"roles[{i}]",
                         f"'{role}' creates or changes compute and this principal holds {DATA_SCIENTIST}: "
                         "compute is for admins (give it to a separate admin group)",
@@ -125,17 +126,16 @@ class PrincipalSettings(SettingsModel):
             # Microsoft (concept-enterprise-security): "Don't grant permission on the workspace's storage
             # account to users that you don't want to access workspace computes or identities. The
             # workspace's storage account contains code and executables that run on your workspace computes."
-            raise problem(
+            yield problem(
                 "defaultStorage",
                 f"'write' lets this principal change code that runs as the compute identity: it needs {DATA_SCIENTIST} "
                 "(which can run code there already); use 'read' or 'none'",
             )
         for i, registry in enumerate(self.registries):
             if not ML_REGISTRY_ID.fullmatch(registry):
-                raise problem(f"registries[{i}]", "not the ARM id of an Azure ML registry")
-            if registry in self.registries[:i]:
-                raise problem(f"registries[{i}]", "listed twice")
-        return self
+                yield problem(f"registries[{i}]", "not the ARM id of an Azure ML registry")
+            elif registry in self.registries[:i]:
+                yield problem(f"registries[{i}]", "listed twice")
 
     @property
     def default_storage_level(self) -> AccessLevel | None:
@@ -154,12 +154,11 @@ class AccessSettings(SettingsModel):
         description="Who gets access, by a readable key (e.g. `dataScientists`); one entry per object id.",
     )
 
-    @model_validator(mode="after")
-    def _one_entry_per_principal(self) -> AccessSettings:
+    @cross_checks
+    def _one_entry_per_principal(self) -> Iterator[ValueError]:
         seen: dict[str, str] = {}
         for key, principal in self.principals.items():
             other = seen.setdefault(principal.normalized_object_id, key)
             if other != key:
                 # one entry per object id keeps the data-scientist/compute check whole
-                raise problem(f"principals.{key}.objectId", f"already used by principals.{other}: merge the entries")
-        return self
+                yield problem(f"principals.{key}.objectId", f"already used by principals.{other}: merge the entries")

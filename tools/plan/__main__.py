@@ -5,8 +5,9 @@ network, prints the resource tree like `pulumi preview`, runs the policy pack's 
 the stack's policy config (the same rule objects `pulumi preview --policy-pack policies` runs),
 checks the users' journeys the stack claims (tools/plan/journeys), and writes plan.json,
 graph.dot, graph.mmd and summary.md under build/plan/<stack>/.
-Exit codes: 0 ok, 1 a mandatory policy failed or a claimed journey is broken, 2 the stack's
-settings are invalid (message only, nothing registered).
+Exit codes: 0 ok, 1 a mandatory policy failed or a claimed journey is broken, 2 bad input: the
+stack name, the stack file, its settings or the policy config (checked first, inputs.py; one
+message, nothing registered).
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ import sys
 from dataclasses import asdict
 from pathlib import Path
 
-from .stackfile import ROOT, available_stacks, load_stack_config
+from .stackfile import ROOT, available_stacks
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -39,17 +40,17 @@ def main(argv: list[str] | None = None) -> int:
 
     from .engine import run_program
     from .graph import to_dot, to_mermaid
+    from .inputs import InputError, checked_inputs
     from .journeys.evaluate import evaluate as evaluate_journeys
     from .journeys.evaluate import has_broken_claims
     from .journeys.report import summarize as summarize_journeys
-    from .policy import evaluate, has_mandatory_failures, policy_config_for, summarize
+    from .policy import evaluate, has_mandatory_failures, summarize
     from .render import summary_lines, tree_lines
 
     try:
-        config = load_stack_config(args.stack, args.stack_file)
+        config, policy_config = checked_inputs(args.stack, args.stack_file, args.policy_config)
         plan = run_program(config)
-        policy_config = args.policy_config or policy_config_for(args.stack, config.values.get("ml-platform:tier"))
-    except (FileNotFoundError, SettingsError) as error:
+    except (InputError, SettingsError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
     verdicts = evaluate(plan.resources, args.stack, policy_config)
