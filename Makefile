@@ -42,8 +42,8 @@ help:                 ## list the targets
 plan: $(PLAN_ENV)     ## offline plan of one stack: make plan STACK=prod
 	$(PY) -m tools.plan --stack $(STACK)
 
-plan-all: $(PLAN_ENV) ## offline plan of every stack in stacks/
-	@set -e; for s in $(STACKS); do $(PY) -m tools.plan --stack $$s --quiet; done
+plan-all: $(PLAN_ENV) ## offline plan of every stack in stacks/, in one process
+	$(PY) -m tools.plan $(addprefix --stack ,$(STACKS)) --quiet
 
 lint: $(DEV_ENV)      ## ruff check and ruff format --check
 	$(PY) -m ruff check .
@@ -65,7 +65,7 @@ docs: $(PLAN_ENV)     ## regenerate docs/settings.md, the access model in docs/d
 	$(PY) -m tools.docs
 	$(PY) -m tools.policy_config
 
-bench: $(DEV_ENV)     ## wall time per stack plan, test suite time, peak memory
+bench: $(DEV_ENV)     ## fresh clone to first plan, plan-all against solo plans, make test, plan against SDK load
 	$(PY) -m tools.bench
 
 clean:                ## remove build/ and the tool caches

@@ -4,8 +4,10 @@ Runs the real program for one stack under Pulumi's mock engine, with no cloud cr
 network, prints the resource tree like `pulumi preview`, runs the policy pack's rules on it with
 the stack's policy config (the same rule objects `pulumi preview --policy-pack policies` runs),
 and writes plan.json, graph.dot, graph.mmd and summary.md under build/plan/<stack>/.
+`--stack dev --stack prod` plans several stacks in one process: the SDK loads once, each stack
+runs in a fresh mock engine, and each writes exactly what its own plan would.
 Exit codes: 0 ok, 1 a mandatory policy failed, 2 the stack's settings are invalid (message only,
-nothing registered).
+nothing registered); with several stacks, the worst of theirs.
 """
 
 from __future__ import annotations
@@ -22,7 +24,12 @@ from .stackfile import ROOT, available_stacks, load_stack_config
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m tools.plan", description=(__doc__ or "").splitlines()[0])
-    parser.add_argument("--stack", required=True, help=f"stack name (have: {', '.join(available_stacks())})")
+    parser.add_argument(
+        "--stack",
+        action="append",
+        required=True,
+        help=f"stack name, repeatable: one process plans them all (have: {', '.join(available_stacks())})",
+    )
     parser.add_argument("--stack-file", type=Path, help="plan this stack file instead of stacks/Pulumi.<stack>.yaml")
     parser.add_argument("--out", type=Path, default=ROOT / "build" / "plan", help="output folder")
     parser.add_argument(
@@ -32,8 +39,18 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--quiet", action="store_true", help="print only the summary and the verdicts")
     args = parser.parse_args(argv)
+    stacks: list[str] = args.stack
+    if len(set(stacks)) != len(stacks):
+        parser.error("each --stack once: every stack writes build/plan/<stack>/")
+    if len(stacks) > 1 and (args.stack_file or args.policy_config):
+        parser.error("--stack-file and --policy-config apply to one stack: give a single --stack")
+    # The worst outcome wins: 2 (a stack's settings are invalid) > 1 (a mandatory policy failed) > 0.
+    return max(plan_stack(stack, args) for stack in stacks)
 
-    # Imported after argument parsing so `--help` stays instant.
+
+def plan_stack(stack: str, args: argparse.Namespace) -> int:
+    """Plan one stack in a fresh mock engine (engine.run_program) and write its files; its exit code."""
+    # Imported after argument parsing so `--help` stays instant (and once: later stacks reuse them).
     from components.settings import SettingsError
 
     from .engine import run_program
@@ -42,15 +59,16 @@ def main(argv: list[str] | None = None) -> int:
     from .render import summary_lines, tree_lines
 
     try:
-        config = load_stack_config(args.stack, args.stack_file)
+        config = load_stack_config(stack, args.stack_file)
+        # Checks of the stack's input that must pass before anything is registered go here (per stack).
         plan = run_program(config)
-        policy_config = args.policy_config or policy_config_for(args.stack, config.values.get("ml-platform:tier"))
+        policy_config = args.policy_config or policy_config_for(stack, config.values.get("ml-platform:tier"))
     except (FileNotFoundError, SettingsError) as error:
-        print(f"error: {error}", file=sys.stderr)
+        print(f"error: {error}", file=sys.stderr)  # it names the stack (or its missing file)
         return 2
-    verdicts = evaluate(plan.resources, args.stack, policy_config)
+    verdicts = evaluate(plan.resources, stack, policy_config)
 
-    out = args.out / args.stack
+    out = args.out / stack
     out.mkdir(parents=True, exist_ok=True)
     document = plan.to_json()
     document["policy"] = {
@@ -66,6 +84,8 @@ def main(argv: list[str] | None = None) -> int:
     if not args.quiet:
         print(f"Previewing stack '{plan.stack}' offline (mock engine, no credentials):\n")
         print("\n".join(tree_lines(plan.resources)) + "\n")
+    elif len(args.stack) > 1:
+        print(f"Stack '{plan.stack}':")
     print("\n".join(summary))
     policy_summary = summarize(verdicts)
     print("\n" + policy_summary)
@@ -76,10 +96,10 @@ def main(argv: list[str] | None = None) -> int:
     )
     print(
         f"\nWrote {out.relative_to(ROOT) if out.is_relative_to(ROOT) else out}/"
-        "{plan.json,graph.dot,graph.mmd,summary.md}"
+        "{plan.json,graph.dot,graph.mmd,summary.md}" + ("\n" if len(args.stack) > 1 else "")
     )
     if has_mandatory_failures(verdicts):
-        print("\nerror: mandatory policies failed (see the table above)", file=sys.stderr)
+        print(f"\nerror: {stack}: mandatory policies failed (see the table above)", file=sys.stderr)
         return 1
     return 0
 

@@ -1,0 +1,95 @@
+"""Several stacks in one plan process: each stack runs in a fresh mock engine, writes exactly what
+its own plan writes, and the process exits with the worst of the stacks' exit codes."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+
+import tools.plan.__main__ as plan_cli
+from tools.plan.stackfile import ROOT, StackConfig, available_stacks, load_stack_config, stack_file
+
+STACKS = available_stacks()
+FILES = ("plan.json", "graph.dot", "graph.mmd", "summary.md")
+
+
+def plan_process(out: Path, *stacks: str) -> int:
+    """`python -m tools.plan --stack a --stack b ...` in a fresh interpreter, as make and CI run it."""
+    command = [sys.executable, "-m", "tools.plan", *(a for s in stacks for a in ("--stack", s)), "--quiet"]
+    done = subprocess.run(
+        [*command, "--out", str(out)], check=False, cwd=ROOT, capture_output=True, text=True, timeout=300
+    )
+    assert "Traceback" not in done.stderr, done.stderr
+    return done.returncode
+
+
+def test_every_stack_planned_with_the_others_writes_its_solo_files_byte_for_byte(tmp_path: Path) -> None:
+    # One test, not one per order: pytest-xdist would plan the solo references on both workers.
+    codes = {stack: plan_process(tmp_path / "solo", stack) for stack in STACKS}
+    assert len(STACKS) >= 2  # in one order or the other, every stack runs after another one
+    for order in (STACKS, STACKS[::-1]):
+        together = tmp_path / "-".join(order)
+        assert plan_process(together, *order) == max(codes.values())
+        for position, stack in enumerate(order):
+            for name in FILES:
+                assert (together / stack / name).read_bytes() == (tmp_path / "solo" / stack / name).read_bytes(), (
+                    f"{stack}/{name} differs when planned after {order[:position]}"
+                )
+
+
+def failing_dev(tmp_path: Path) -> Path:
+    """dev's stack file with the registry left to Azure ML: STK-09, mandatory in dev, fails."""
+    document = yaml.safe_load(stack_file("dev").read_text())
+    document["config"]["ml-platform:registry"] = {"mode": "onDemand"}
+    path = tmp_path / "Pulumi.policy-fail.yaml"
+    path.write_text(yaml.safe_dump(document))
+    return path
+
+
+@pytest.fixture
+def with_failing_stack(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A stack `policy-fail` (exit 1) beside the shipped ones; `nope` has no file (exit 2)."""
+    path = failing_dev(tmp_path)
+
+    def load(stack: str, given: Path | None = None) -> StackConfig:
+        return load_stack_config(stack, path if stack == "policy-fail" else given)
+
+    monkeypatch.setattr(plan_cli, "load_stack_config", load)
+
+
+@pytest.mark.usefixtures("with_failing_stack")
+def test_the_worst_exit_code_wins_and_every_other_stack_is_still_planned(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "out"
+    assert (
+        plan_cli.main(["--stack", "policy-fail", "--stack", "nope", "--stack", "dev", "--out", str(out), "--quiet"])
+        == 2
+    )
+    err = capsys.readouterr().err
+    assert "Pulumi.nope.yaml" in err
+    assert "policy-fail: mandatory policies failed" in err
+    assert {p.name for p in out.iterdir()} == {"policy-fail", "dev"}  # nope registered nothing
+    assert plan_cli.main(["--stack", "dev", "--stack", "policy-fail", "--out", str(out), "--quiet"]) == 1
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (["--stack", "dev", "--stack", "dev"], "each --stack once"),
+        (["--stack", "dev", "--stack", "prod", "--stack-file", "x.yaml"], "apply to one stack"),
+        (["--stack", "dev", "--stack", "prod", "--policy-config", "x.json"], "apply to one stack"),
+    ],
+)
+def test_ambiguous_stack_lists_exit_2_before_any_plan(
+    argv: list[str], message: str, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(plan_cli, "plan_stack", lambda *_: pytest.fail("planned despite bad arguments"))
+    with pytest.raises(SystemExit) as caught:
+        plan_cli.main(argv)
+    assert caught.value.code == 2
+    assert message in capsys.readouterr().err
