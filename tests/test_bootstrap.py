@@ -100,6 +100,7 @@ def test_bytecode_is_written_for_used_services_and_everything_else_but_not_for_u
     sources = {
         "pulumi_azure_native/__init__.py": True,
         "pulumi_azure_native/network/vnet.py": True,
+        "pulumi_azure_native/aad/__init__.py": True,
         "pulumi_azure_native/aad/domain.py": False,
         "yaml/loader.py": True,
     }

@@ -187,12 +187,14 @@ def compile_bytecode(venv: Path, services: list[str]) -> None:
     """What pip does at install and uv does not by default: write the .pyc files, so that an
     interpreter run with PYTHONDONTWRITEBYTECODE does not compile every module it imports again on
     every run (measured: twice the time of a plan). Not all of azure-native's 6,000 modules (longer
-    than the rest of the install): only the service packages in `services`. The venv runs this
+    than the rest of the install): only the service packages in `services` (whose modules their
+    __init__ loads), and the other services' __init__ (which `import pulumi_azure_native` loads). The venv runs this
     Python, so this process writes what it will read."""
     site = Path(sysconfig.get_paths(vars={"base": str(venv), "platbase": str(venv)})["purelib"])
     azure = site / "pulumi_azure_native"
     skipped = {azure / name for name in os.listdir(azure) if name not in services} if azure.is_dir() else set()
-    sources: list[str] = []
+    # `import pulumi_azure_native` loads every service's __init__, used or not
+    sources = [str(folder / "__init__.py") for folder in skipped if (folder / "__init__.py").is_file()]
     for folder, subfolders, files in os.walk(site):
         here = Path(folder)
         subfolders[:] = [d for d in subfolders if here / d not in skipped and d != "__pycache__"]
