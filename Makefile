@@ -15,10 +15,11 @@ BOOTSTRAP := $(PYTHON) tools/bootstrap.py
 # Stamps: each virtualenv is rebuilt when one of its requirements files (or the installer) changes.
 PLAN_ENV     := $(VENV)/.installed-plan
 DEV_ENV      := $(VENV)/.installed-dev
+PREFLIGHT_ENV := $(VENV)/.installed-preflight
 EXAMPLES_ENV := $(EXAMPLES_VENV)/.installed
 INSTALLER    := requirements-bootstrap.txt tools/bootstrap.py
 
-.PHONY: venv venv-examples help plan plan-all test lint fmt typecheck unit docs bench clean
+.PHONY: venv venv-examples help plan plan-all preflight test lint fmt typecheck unit docs bench clean
 
 .DEFAULT_GOAL := venv
 
@@ -28,10 +29,13 @@ venv-examples: $(EXAMPLES_ENV)  ## .venv-examples (azure-ai-ml), for tests/test_
 $(PLAN_ENV): requirements-plan.txt requirements.txt policies/requirements.txt $(INSTALLER)
 	$(BOOTSTRAP) $(VENV) requirements-plan.txt
 	touch $@
-$(DEV_ENV): $(PLAN_ENV) requirements-dev.txt
+$(PREFLIGHT_ENV): $(PLAN_ENV) requirements-preflight.txt
+	$(BOOTSTRAP) $(VENV) requirements-plan.txt requirements-preflight.txt
+	touch $@
+$(DEV_ENV): $(PLAN_ENV) requirements-dev.txt requirements-preflight.txt
 	$(BOOTSTRAP) $(VENV) requirements-dev.txt
 	$(VENV)/bin/pyright --version >/dev/null  # fetches pyright's own files once, at install time
-	touch $@
+	touch $@ $(PREFLIGHT_ENV)  # the dev set includes preflight's
 $(EXAMPLES_ENV): requirements-examples.txt $(INSTALLER)
 	$(BOOTSTRAP) $(EXAMPLES_VENV) requirements-examples.txt
 	touch $@
@@ -44,6 +48,9 @@ plan: $(PLAN_ENV)     ## offline plan of one stack: make plan STACK=prod
 
 plan-all: $(PLAN_ENV) ## offline plan of every stack in stacks/, in one process
 	$(PY) -m tools.plan $(addprefix --stack ,$(STACKS)) --quiet
+
+preflight: $(PREFLIGHT_ENV)  ## read-only checks of the subscription before `pulumi up`: make preflight STACK=prod
+	$(PY) -m tools.preflight --stack $(STACK)
 
 lint: $(DEV_ENV)      ## ruff check and ruff format --check
 	$(PY) -m ruff check .
