@@ -3,6 +3,7 @@ told about sends the install to pip, and the bytecode step compiles what the pro
 
 from __future__ import annotations
 
+import sys
 import sysconfig
 from pathlib import Path
 
@@ -77,6 +78,18 @@ def test_the_bootstrap_pins_one_exact_uv_and_installer_pip_skips_it() -> None:
     assert version.count(".") == 2
     assert all(part.isdigit() for part in version.split("."))
     assert find_uv("python3", {"INSTALLER": "pip"}) == (None, "INSTALLER=pip")
+
+
+def test_a_uv_pip_cannot_install_sends_the_install_to_pip_saying_why(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    requirements = tmp_path / "requirements-bootstrap.txt"
+    requirements.write_text("uv==0.0.0\n")  # no such release
+    monkeypatch.setenv("PIP_NO_INDEX", "1")  # and no registry asked: pip fails at once, offline
+    uv, why = find_uv(sys.executable, {}, requirements, tmp_path / "tools")
+    assert uv is None
+    assert why.startswith("pip could not install uv 0.0.0: ")
+    assert not any((tmp_path / "tools").glob("uv-0.0.0*"))  # nothing half-installed is left
 
 
 def test_azure_services_are_read_from_the_code_in_every_import_form(tmp_path: Path) -> None:

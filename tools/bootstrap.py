@@ -132,25 +132,28 @@ def _version_of(uv: Path | str) -> str | None:
     return words[1] if done.returncode == 0 and len(words) > 1 else None
 
 
-def find_uv(python: str, environ: Mapping[str, str]) -> tuple[str | None, str]:
+def find_uv(
+    python: str, environ: Mapping[str, str], requirements: Path = BOOTSTRAP_REQUIREMENTS, tools: Path = TOOLS
+) -> tuple[str | None, str]:
     """(uv's path, why) where the pinned uv can be had; (None, why not) otherwise."""
     if environ.get("INSTALLER", "uv") == "pip":
         return None, "INSTALLER=pip"
-    pin = pinned_version(BOOTSTRAP_REQUIREMENTS, "uv")
+    pin = pinned_version(requirements, "uv")
     on_path = shutil.which("uv")
     if on_path and _version_of(on_path) == pin:
         return on_path, f"uv {pin} on PATH"
-    target = TOOLS / f"uv-{pin}"
+    target = tools / f"uv-{pin}"
     uv = target / "bin" / "uv"
     if not uv.exists():
         partial = target.with_name(target.name + ".partial")
         shutil.rmtree(partial, ignore_errors=True)
         command = [python, "-m", "pip", "install", "--quiet", "--disable-pip-version-check"]
-        command += ["--target", str(partial), "-r", str(BOOTSTRAP_REQUIREMENTS)]
+        command += ["--target", str(partial), "-r", str(requirements)]
         done = subprocess.run(command, capture_output=True, text=True, check=False)
         if done.returncode != 0 or not (partial / "bin" / "uv").exists():
             shutil.rmtree(partial, ignore_errors=True)
             return None, f"pip could not install uv {pin}: {(done.stderr.strip().splitlines() or ['?'])[-1]}"
+        shutil.rmtree(target, ignore_errors=True)  # what an interrupted run may have left
         partial.rename(target)
     if _version_of(uv) != pin:
         return None, f"{uv} does not run as uv {pin}"
