@@ -121,8 +121,13 @@ def bench_clone(repeat: int, pip: bool) -> list[bool]:
     results = []
     with tempfile.TemporaryDirectory() as tmp:
         base = dict(os.environ)
-        # cold: empty caches for uv and for pip (which fetches uv itself), nothing else changed
-        cold_env = {**base, "UV_CACHE_DIR": f"{tmp}/uv-cold", "PIP_CACHE_DIR": f"{tmp}/pip-cold"}
+        # cold: empty caches for uv, for pip (which fetches uv itself) and for the unpacked uv
+        cold_env = {
+            **base,
+            "XDG_CACHE_HOME": f"{tmp}/cold",
+            "UV_CACHE_DIR": f"{tmp}/cold/uv",
+            "PIP_CACHE_DIR": f"{tmp}/cold/pip",
+        }
         cold = fresh_clone_to_first_plan(Path(tmp), cold_env)
         print(f"fresh clone to first dev plan, cold cache: {cold}  {verdict(cold.wall < CLONE_COLD_S, '< 40 s')}")
         fresh_clone_to_first_plan(Path(tmp), base)  # fills the user's caches, if they were not yet

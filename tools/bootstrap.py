@@ -4,7 +4,8 @@
 only: it runs before any virtualenv exists.
 
 - uv: the exact version pinned in requirements-bootstrap.txt, one on PATH that reports it, else
-  installed by pip into .tools/uv-<version>/. uv does not read pip's configuration, so what pip
+  installed by pip into ~/.cache/ml-platform-bootstrap/uv-<version>/ (under XDG_CACHE_HOME when
+  set, like pip's and uv's caches). uv does not read pip's configuration, so what pip
   is configured with on this machine (`pip config list`: its config files and PIP_* variables:
   index, extra indexes, find-links, constraints, certificate, timeout, ...) is handed to uv as
   uv's own environment variables at run time: no index address is written into the repository.
@@ -29,7 +30,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 BOOTSTRAP_REQUIREMENTS = ROOT / "requirements-bootstrap.txt"
-TOOLS = ROOT / ".tools"
+# The pinned uv, unpacked once per user like the package caches beside it (every clone uses it).
+TOOLS = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "ml-platform-bootstrap"
 
 # pip option (as in pip.conf / PIP_<NAME>) -> (uv's variable, separator for a list; None: one value)
 TRANSLATED: dict[str, tuple[str, str | None]] = {
@@ -168,7 +170,7 @@ def _pip_options(python: str) -> dict[str, str]:
 def azure_services(root: Path = ROOT) -> list[str]:
     """The azure-native service packages the repository's own code imports (`from
     pulumi_azure_native import network`, `import pulumi_azure_native.storage`, ...)."""
-    skip = {".venv", ".venv-examples", ".tools", "build", ".git"}
+    skip = {".venv", ".venv-examples", "build", ".git"}
     found: set[str] = set()
     for path in root.rglob("*.py"):
         if skip.isdisjoint(path.relative_to(root).parts):
