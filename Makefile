@@ -17,7 +17,7 @@ PLAN_ENV     := $(VENV)/.installed-plan
 DEV_ENV      := $(VENV)/.installed-dev
 PREFLIGHT_ENV := $(VENV)/.installed-preflight
 EXAMPLES_ENV := $(EXAMPLES_VENV)/.installed
-INSTALLER    := requirements-bootstrap.txt tools/bootstrap.py
+BOOTSTRAP_FILES := requirements-bootstrap.txt tools/bootstrap.py
 
 .PHONY: venv venv-examples help plan plan-all preflight test lint fmt typecheck unit docs bench clean
 
@@ -26,7 +26,7 @@ INSTALLER    := requirements-bootstrap.txt tools/bootstrap.py
 venv: $(DEV_ENV)      ## .venv with the plan's requirements and the dev tools
 venv-examples: $(EXAMPLES_ENV)  ## .venv-examples (azure-ai-ml), for tests/test_examples.py
 
-$(PLAN_ENV): requirements-plan.txt requirements.txt policies/requirements.txt $(INSTALLER)
+$(PLAN_ENV): requirements-plan.txt requirements.txt policies/requirements.txt $(BOOTSTRAP_FILES)
 	$(BOOTSTRAP) $(VENV) requirements-plan.txt
 	touch $@
 $(PREFLIGHT_ENV): $(PLAN_ENV) requirements-preflight.txt
@@ -36,7 +36,7 @@ $(DEV_ENV): $(PLAN_ENV) requirements-dev.txt requirements-preflight.txt
 	$(BOOTSTRAP) $(VENV) requirements-dev.txt
 	$(VENV)/bin/pyright --version >/dev/null  # fetches pyright's own files once, at install time
 	touch $@ $(PREFLIGHT_ENV)  # the dev set includes preflight's
-$(EXAMPLES_ENV): requirements-examples.txt $(INSTALLER)
+$(EXAMPLES_ENV): requirements-examples.txt $(BOOTSTRAP_FILES)
 	$(BOOTSTRAP) $(EXAMPLES_VENV) requirements-examples.txt
 	touch $@
 
