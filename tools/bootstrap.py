@@ -25,6 +25,7 @@ import shutil
 import subprocess
 import sys
 import sysconfig
+import tempfile
 from collections.abc import Mapping
 from pathlib import Path
 
@@ -147,16 +148,21 @@ def find_uv(
     target = tools / f"uv-{pin}"
     uv = target / "bin" / "uv"
     if not uv.exists():
-        partial = target.with_name(target.name + ".partial")
-        shutil.rmtree(partial, ignore_errors=True)
+        # into a folder of this run's own, then renamed: clones bootstrapping at once never see half a uv
+        tools.mkdir(parents=True, exist_ok=True)
+        partial = Path(tempfile.mkdtemp(prefix=f"{target.name}.", dir=tools))
         command = [python, "-m", "pip", "install", "--quiet", "--disable-pip-version-check"]
         command += ["--target", str(partial), "-r", str(requirements)]
         done = subprocess.run(command, capture_output=True, text=True, check=False)
         if done.returncode != 0 or not (partial / "bin" / "uv").exists():
             shutil.rmtree(partial, ignore_errors=True)
             return None, f"pip could not install uv {pin}: {(done.stderr.strip().splitlines() or ['?'])[-1]}"
-        shutil.rmtree(target, ignore_errors=True)  # what an interrupted run may have left
-        partial.rename(target)
+        if target.exists() and not uv.exists():
+            shutil.rmtree(target, ignore_errors=True)  # left by a run that was stopped half-way
+        try:
+            partial.rename(target)
+        except OSError:  # another run put it there first
+            shutil.rmtree(partial, ignore_errors=True)
     if _version_of(uv) != pin:
         return None, f"{uv} does not run as uv {pin}"
     return str(uv), f"uv {pin}"
