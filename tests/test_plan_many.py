@@ -17,14 +17,25 @@ STACKS = available_stacks()
 FILES = ("plan.json", "graph.dot", "graph.mmd", "summary.md")
 
 
-def plan_process(out: Path, *stacks: str) -> int:
-    """`python -m tools.plan --stack a --stack b ...` in a fresh interpreter."""
-    command = [sys.executable, "-m", "tools.plan", *(a for s in stacks for a in ("--stack", s)), "--quiet"]
-    done = subprocess.run(
-        [*command, "--out", str(out)], check=False, cwd=ROOT, capture_output=True, text=True, timeout=300
-    )
-    assert "Traceback" not in done.stderr, done.stderr
-    return done.returncode
+def solo_plans(out: Path, stacks: list[str]) -> dict[str, int]:
+    """`python -m tools.plan --stack <s>` for each stack, each in a fresh interpreter (side by
+    side): their exit codes."""
+    running = {
+        stack: subprocess.Popen(
+            [sys.executable, "-m", "tools.plan", "--stack", stack, "--quiet", "--out", str(out)],
+            cwd=ROOT,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for stack in stacks
+    }
+    codes = {}
+    for stack, process in running.items():
+        _, err = process.communicate(timeout=300)
+        assert "Traceback" not in err, err
+        codes[stack] = process.returncode
+    return codes
 
 
 def test_every_stack_planned_with_the_others_writes_its_solo_files_byte_for_byte(
@@ -33,7 +44,7 @@ def test_every_stack_planned_with_the_others_writes_its_solo_files_byte_for_byte
     # The references: each stack alone, in a fresh interpreter. Then all of them in one process,
     # in both orders: this test's own, which has already run the other tests' plans.
     # (One test, not one per order: pytest-xdist would plan the references on both workers.)
-    codes = {stack: plan_process(tmp_path / "solo", stack) for stack in STACKS}
+    codes = solo_plans(tmp_path / "solo", STACKS)
     assert len(STACKS) >= 2  # in one order or the other, every stack runs after another one
     for order in (STACKS, STACKS[::-1]):
         together = tmp_path / "-".join(order)

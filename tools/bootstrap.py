@@ -173,20 +173,27 @@ def _pip_options(python: str) -> dict[str, str]:
     return pip_config(done.stdout) if done.returncode == 0 else {}
 
 
+def _python_files(root: Path) -> list[Path]:
+    """The repository's own .py files: not the virtualenvs, build output or git's folder."""
+    found: list[Path] = []
+    for folder, subfolders, files in os.walk(root):
+        subfolders[:] = [d for d in subfolders if not d.startswith(".") and d not in ("build", "__pycache__")]
+        found.extend(Path(folder) / f for f in files if f.endswith(".py"))
+    return found
+
+
 def azure_services(root: Path = ROOT) -> list[str]:
     """The azure-native service packages the repository's own code imports (`from
     pulumi_azure_native import network`, `import pulumi_azure_native.storage`, ...)."""
-    skip = {".venv", ".venv-examples", "build", ".git"}
     found: set[str] = set()
-    for path in root.rglob("*.py"):
-        if skip.isdisjoint(path.relative_to(root).parts):
-            for node in ast.walk(ast.parse(path.read_text(), str(path))):
-                if isinstance(node, ast.ImportFrom) and node.module == "pulumi_azure_native":
-                    found.update(alias.name for alias in node.names)
-                elif isinstance(node, ast.ImportFrom) and (node.module or "").startswith("pulumi_azure_native."):
-                    found.add((node.module or "").split(".")[1])
-                elif isinstance(node, ast.Import):
-                    found.update(a.name.split(".")[1] for a in node.names if a.name.startswith("pulumi_azure_native."))
+    for path in _python_files(root):
+        for node in ast.walk(ast.parse(path.read_text(), str(path))):
+            if isinstance(node, ast.ImportFrom) and node.module == "pulumi_azure_native":
+                found.update(alias.name for alias in node.names)
+            elif isinstance(node, ast.ImportFrom) and (node.module or "").startswith("pulumi_azure_native."):
+                found.add((node.module or "").split(".")[1])
+            elif isinstance(node, ast.Import):
+                found.update(a.name.split(".")[1] for a in node.names if a.name.startswith("pulumi_azure_native."))
     return sorted(found)
 
 
