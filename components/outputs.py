@@ -8,7 +8,7 @@ from typing import Any
 import pulumi
 
 from components.access.access import Access
-from components.access.audit import identity_grant_summary
+from components.access.audit import audit_entry, identity_grant_summary
 from components.compute.compute import Compute
 from components.data.data import Data
 from components.settings import StackSettings
@@ -39,6 +39,8 @@ def stack_outputs(
         "computeNames": compute.compute_names,
         "computeIdentityPrincipalId": compute.principal_id,
         "inferenceClusterName": compute.inference_cluster_name,
+        # the InstanceType objects to kubectl apply to the cluster (docs/compute.md, "Instance types")
+        "inferenceInstanceTypes": compute.inference.instance_type_manifest if compute.inference else None,
         "workspaceIdentity": {"type": settings.workspace.identity, "principalId": workspace.principal_id},
         "datastores": data.summary,
         "accessGrants": [
@@ -50,9 +52,8 @@ def stack_outputs(
             ),
             *access.summary,
             *(
-                identity_grant_summary("customerKeyIdentity", workspace.cmk.identity.principal_id, workspace.cmk.grants)
-                if workspace.cmk
-                else []
+                audit_entry(who, principal_id, principal_type, role, target, target)
+                for who, principal_id, principal_type, role, target in (workspace.cmk.audit if workspace.cmk else [])
             ),
         ],
         "azMl": az_ml_commands(workspace.workspace.name, resource_group_name),

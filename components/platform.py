@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import pulumi
 from pulumi_azure_native import authorization, resources
 
@@ -22,6 +24,9 @@ from components.settings import StackSettings
 from components.settings.secrets import read_secret
 from components.workspace.monitoring import Monitoring
 from components.workspace.workspace import Workspace
+
+if TYPE_CHECKING:
+    from components.compute.inference.extension import ScoringTls
 
 
 class Platform(PlatformComponent):
@@ -58,22 +63,7 @@ class Platform(PlatformComponent):
             network=settings.network,
             app_insights_id=self.monitoring.app_insights.id,
             training_subnet_id=subnets.get("training"),
-            opts=self.child_opts(),
-        )
-
-        self.compute = Compute(
-            self.child_name("compute"),
-            ctx,
-            settings.compute,
-            workspace_name=self.workspace.workspace.name,
-            role_scopes=JobRoleScopes(
-                storage_account_id=self.workspace.storage.account.id,
-                registry_id=self.workspace.registry.id if self.workspace.registry else None,
-            ),
-            managed_network=settings.network.mode == "managed",
-            training_subnet_id=subnets.get("training"),
-            aks_subnet_id=subnets.get("aks"),
-            logs_id=logs_id,
+            deployer_object_id=client.object_id,
             opts=self.child_opts(),
         )
 
@@ -88,11 +78,51 @@ class Platform(PlatformComponent):
             secrets={name: read_secret(name) for name in settings.data.secret_references().values()},
             opts=self.child_opts(),
         )
+        # The private endpoints (with their DNS) of the workspace's resources and the lakes, before
+        # compute: the Kubernetes compute is attached once the cluster can resolve and reach them.
+        self.private_endpoints = (
+            PrivateEndpoints(
+                self.child_name("endpoints"),
+                ctx,
+                settings.network,
+                subnet_id=self.network.subnets["endpoints"],
+                vnet_id=self.network.vnet_id,
+                targets=[*self.workspace.private_link_targets, *self.data.private_link_targets],
+                opts=self.child_opts(),
+            )
+            if self.network is not None
+            else None
+        )
+
+        self.compute = Compute(
+            self.child_name("compute"),
+            ctx,
+            settings.compute,
+            workspace_name=self.workspace.workspace.name,
+            role_scopes=JobRoleScopes(
+                storage_account_id=self.workspace.storage.account.id,
+                registry_id=self.workspace.registry.id if self.workspace.registry else None,
+            ),
+            managed_network=settings.network.mode == "managed",
+            training_subnet_id=subnets.get("training"),
+            aks_subnet_id=subnets.get("aks"),
+            node_egress=settings.network.node_egress,
+            logs_id=logs_id,
+            # Microsoft lists the attach roles for a user-assigned workspace identity only
+            workspace_identity_principal_id=(
+                self.workspace.principal_id if settings.workspace.identity == "UserAssigned" else None
+            ),
+            scoring_tls=_scoring_tls(settings),
+            attach_after=self.private_endpoints.ready if self.private_endpoints else [],
+            opts=self.child_opts(),
+        )
+
         self.access = Access(
             self.child_name("access"),
             ctx,
             settings.access,
             workspace_id=self.workspace.workspace.id,
+            default_storage_id=self.workspace.storage.account.id,
             datastores=self.data.datastore_targets,
             compute_grantees=[
                 Grantee(key, principal_id, "ServicePrincipal")
@@ -101,7 +131,7 @@ class Platform(PlatformComponent):
             opts=self.child_opts(),
         )
 
-        # Isolation, diagnostics and locks come last: they point at what the components above made.
+        # Outbound rules, diagnostics and locks come last: they point at what the components above made.
         self._isolate_and_protect(settings, ctx, logs_id=logs_id)
         self.outputs = stack_outputs(
             settings,
@@ -129,32 +159,33 @@ class Platform(PlatformComponent):
         return group.name
 
     def _isolate_and_protect(self, settings: StackSettings, ctx: StackContext, *, logs_id: pulumi.Input[str]) -> None:
+        built: list[pulumi.Resource] = [self.monitoring, self.workspace, self.compute, self.data, self.access]
         if self.network is not None:
-            self.private_endpoints: PrivateEndpoints | None = PrivateEndpoints(
-                self.child_name("endpoints"),
-                ctx,
-                settings.network,
-                subnet_id=self.network.subnets["endpoints"],
-                vnet_id=self.network.vnet_id,
-                targets=[*self.workspace.private_link_targets, *self.data.private_link_targets],
-                opts=self.child_opts(),
-            )
-        else:
-            self.private_endpoints = None
-        # Azure ML reaches the workspace's own resources itself; later ones need rules
-        later = self.data.private_link_targets
-        rules = user_defined_rules(settings.network, later) if settings.network.mode == "managed" else {}
+            built.append(self.network)
+        if self.private_endpoints is not None:
+            built += [
+                self.private_endpoints,
+                *self.workspace.grant_studio_endpoint_readers(self.private_endpoints.storage_endpoint_ids),
+            ]
+        # Azure ML reaches the workspace's own resources itself; the data accounts need rules, and
+        # the approval of the endpoints they create (by the stack, or by an account's owner)
+        managed = settings.network.mode == "managed"
+        rules = user_defined_rules(settings.network, self.data.outbound_targets) if managed else {}
         if rules:
-            ManagedOutboundRules(
-                self.child_name("outbound"),
-                ctx,
-                workspace_name=self.workspace.workspace.name,
-                rules=rules,
-                after=self.workspace.approve_private_endpoints(later),
-                opts=self.child_opts(),
-            )
+            approvals = self.workspace.approve_private_endpoints(self.data.approval_targets)
+            built += [
+                *approvals,
+                ManagedOutboundRules(
+                    self.child_name("outbound"),
+                    ctx,
+                    workspace_name=self.workspace.workspace.name,
+                    rules=rules,
+                    after=approvals,
+                    opts=self.child_opts(),
+                ),
+            ]
         if settings.diagnostics.enabled:
-            Diagnostics(
+            diagnostics = Diagnostics(
                 self.child_name("diagnostics"),
                 ctx,
                 settings.diagnostics,
@@ -166,15 +197,28 @@ class Platform(PlatformComponent):
                 ],
                 opts=self.child_opts(),
             )
+            built.append(diagnostics)
         if settings.locks.enabled:
+            # last: after what the locks protect and everything scoped to it (protection/locks.py)
             Locks(
                 self.child_name("locks"),
                 ctx,
                 settings.locks,
-                owns_resource_group=settings.resource_group.create,
                 targets=[*self.workspace.lock_targets, *self.monitoring.lock_targets, *self.data.lock_targets],
+                after=built,
                 opts=self.child_opts(),
             )
+
+
+def _scoring_tls(settings: StackSettings) -> ScoringTls | None:
+    """The inference cluster's certificate and key, read as Pulumi secrets (HTTPS scoring only)."""
+    inference = settings.compute.inference
+    if not inference.https or inference.tls is None:
+        return None
+    # imported here: the inference modules load only for stacks with the cluster
+    from components.compute.inference.extension import ScoringTls
+
+    return ScoringTls(read_secret(inference.tls.certificate_secret), read_secret(inference.tls.key_secret))
 
 
 def _context(

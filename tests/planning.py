@@ -21,13 +21,20 @@ EXISTING_ACCOUNT = (
 )
 
 
+# What a stack of each tier must set beyond the four required keys: prod's customer-managed key needs
+# the tenant's object id of the Azure Cosmos DB app (a stand-in here).
+TIER_REQUIRED: dict[str, dict[str, Any]] = {
+    "prod": {"encryption": {"cosmosDbPrincipalObjectId": "c05d0000-0000-4000-8000-0000000000aa"}},
+}
+
+
 def stack_values(stack: str) -> dict[str, Any]:
     """A stack file's ml-platform settings as Python values (keys without the namespace)."""
     config = load_stack_config(stack)
     values: dict[str, Any] = {}
     for key, raw in config.values.items():
         namespace, _, name = key.partition(":")
-        if namespace == NS:
+        if namespace == NS and key not in config.secret_keys:  # secure: values are never settings
             values[name] = json.loads(raw) if raw[:1] in "{[" else raw
     return values
 
@@ -45,15 +52,39 @@ def file_share(**fields: Any) -> dict[str, Any]:
     return {"data": {"accounts": {"shared": {"existingId": EXISTING_ACCOUNT}}, "datastores": {"team": store}}}
 
 
-def config_for(stack: str = "dev", overrides: dict[str, Any] | None = None, *, base: str | None = None) -> StackConfig:
-    """The settings of stack file `base` (default: `stack`) deep-merged with `overrides`."""
+# The `secure:` values HTTPS scoring on the inference cluster reads (compute.inference.tls tier defaults)
+SCORING_TLS = {
+    "inferenceTlsCert": "-----BEGIN CERTIFICATE-----\nMIIBfake\n-----END CERTIFICATE-----\n",
+    "inferenceTlsKey": "-----BEGIN PRIVATE KEY-----\nMIIEfake\n-----END PRIVATE KEY-----\n",
+}
+
+
+def config_for(
+    stack: str = "dev",
+    overrides: dict[str, Any] | None = None,
+    *,
+    base: str | None = None,
+    secrets: dict[str, str] | None = None,
+) -> StackConfig:
+    """The settings of stack file `base` (default: `stack`) deep-merged with `overrides`, the file's
+    `secure:` values (as the placeholders the plan tool gives them) and `secrets` (name -> value),
+    each marked secret as the engine marks `secure:` values."""
     values = deep_merge(stack_values(base or stack), overrides or {})
     encoded = {f"{NS}:{k}": v if isinstance(v, str) else json.dumps(v) for k, v in values.items()}
-    return StackConfig(load_stack_config(base or stack).project, stack, encoded, ())
+    file = load_stack_config(base or stack)
+    held = {key: file.values[key] for key in file.secret_keys}
+    held.update({f"{NS}:{name}": value for name, value in (secrets or {}).items()})
+    return StackConfig(file.project, stack, {**encoded, **held}, tuple(held))
 
 
-def plan(stack: str = "dev", overrides: dict[str, Any] | None = None, *, base: str | None = None) -> Plan:
-    return run_program(config_for(stack, overrides, base=base))
+def plan(
+    stack: str = "dev",
+    overrides: dict[str, Any] | None = None,
+    *,
+    base: str | None = None,
+    secrets: dict[str, str] | None = None,
+) -> Plan:
+    return run_program(config_for(stack, overrides, base=base, secrets=secrets))
 
 
 class Resources:

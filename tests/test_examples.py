@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import yaml
 
 from components.settings import validate_settings
 from components.settings.compute import REQUIRED_CLUSTER
@@ -103,14 +104,38 @@ def test_every_compute_an_example_names_exists_where_the_stack_claims_it(
                 assert kubernetes == {}, stack
 
 
-def test_production_deployment_asks_for_an_instance_type_the_kubernetes_compute_defines(
+def cpu_cores(quantity: str) -> float:
+    return float(quantity[:-1]) / 1000 if quantity.endswith("m") else float(quantity)
+
+
+def gibibytes(quantity: str) -> float:
+    units = {"Ki": 2**-20, "Mi": 2**-10, "Gi": 1, "Ti": 2**10, "K": 1e3 / 2**30, "M": 1e6 / 2**30, "G": 1e9 / 2**30}
+    unit = next((u for u in sorted(units, key=len, reverse=True) if quantity.endswith(u)), "")
+    return float(quantity.removesuffix(unit)) * (units[unit] if unit else 2**-30)
+
+
+def test_production_deployment_asks_for_an_instance_type_the_stack_renders_for_the_cluster(
     examples: dict[str, dict[str, Any]], stack_plans: dict[str, Resources]
 ) -> None:
+    """Instance types live in the cluster (how-to-manage-kubernetes-instance-types): the one the
+    deployment names is in the manifest the stack exports for `kubectl apply`. The example deploys
+    an MLflow model, which Microsoft says needs a request of at least 2 CPU cores and 4 GB."""
     deployment = examples["examples/endpoints/kubernetes/deployment.yml"]
-    endpoint = examples["examples/endpoints/kubernetes/endpoint.yml"]
     supporting = [s for s in STACKS if inference_enabled(s)]
     assert "prod" in supporting
     for stack in supporting:
-        (compute_name,) = endpoint["computes"]
-        compute = stack_plans[stack].ml_computes("Kubernetes")[compute_name]
-        assert deployment["instanceType"] in compute["inputs"]["properties"]["properties"]["instanceTypes"]
+        manifest = yaml.safe_load(stack_plans[stack].plan.outputs["inferenceInstanceTypes"])
+        specs = {item["metadata"]["name"]: item["spec"] for item in manifest["items"]}
+        requests = specs[deployment["instanceType"]]["resources"]["requests"]
+        assert cpu_cores(requests["cpu"]) >= 2, stack
+        assert gibibytes(requests["memory"]) >= 4 * 10**9 / 2**30, stack
+
+
+@pytest.mark.parametrize(("quantity", "cores"), [("2", 2.0), ("1500m", 1.5), ("500m", 0.5)])
+def test_cpu_quantities_read_as_cores(quantity: str, cores: float) -> None:
+    assert cpu_cores(quantity) == cores
+
+
+@pytest.mark.parametrize(("quantity", "gib"), [("4Gi", 4.0), ("4096Mi", 4.0), ("4G", 4e9 / 2**30), ("3Gi", 3.0)])
+def test_memory_quantities_read_as_gibibytes(quantity: str, gib: float) -> None:
+    assert gibibytes(quantity) == pytest.approx(gib)

@@ -38,6 +38,7 @@ def test_mandatory_policy_failure_exits_1_with_the_rule_named(
     document = yaml.safe_load(stack_file("dev").read_text())
     # leaving the registry to Azure ML breaks STK-09 (a stack-made, hardened registry), mandatory in dev
     document["config"]["ml-platform:registry"] = {"mode": "onDemand"}
+    document["config"]["ml-platform:workspace"] = {"identity": "SystemAssigned"}  # UserAssigned needs create
     path = tmp_path / "Pulumi.dev.yaml"
     path.write_text(yaml.safe_dump(document))
     assert plan_main(["--stack", "dev", "--stack-file", str(path), "--out", str(tmp_path), "--quiet"]) == 1

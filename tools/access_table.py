@@ -5,13 +5,14 @@ files, through the same grant planning the Access component uses, so it cannot d
 from __future__ import annotations
 
 from components.access.grants import Grantee, plan_grants
+from components.compute.job_roles import JobRoleScopes, job_roles
 from components.data.datastores import datastore_target
 from components.settings import StackSettings, validate_settings
 from components.settings.loader import read_config
-from components.workspace.identity import USER_ASSIGNED_ROLES, WORKSPACE_STORAGE_ROLES
+from components.workspace.identity import USER_ASSIGNED_ROLES
 from tools.plan.stackfile import available_stacks, load_stack_config
 
-SCOPES = {"workspace": "workspace", "container": "container", "registry": "ML registry"}
+SCOPES = {"workspace": "workspace", "storage": "default storage", "container": "container", "registry": "ML registry"}
 TARGETS = {
     "storage": "default storage",
     "keyvault": "key vault",
@@ -31,11 +32,20 @@ def rows(stack: str) -> list[list[str]]:
     targets = {name: datastore_target(store, "") for name, store in settings.data.datastores.items()}
     compute = Grantee("compute identity", "", "ServicePrincipal")
     table = []
-    for grant in plan_grants(settings.access, workspace_id="", datastores=targets, compute_grantees=[compute]):
+    planned = plan_grants(
+        settings.access, workspace_id="", default_storage_id="", datastores=targets, compute_grantees=[compute]
+    )
+    for grant in planned:
         principal = grant.principal if grant.principal == compute.key else f"`{grant.principal}`"
         target = grant.target.rsplit("/", 1)[-1] if grant.scope_kind == "registry" else grant.target
-        scope = "workspace" if grant.scope_kind == "workspace" else f"{SCOPES[grant.scope_kind]} `{target}`"
+        if grant.scope_kind in ("workspace", "storage"):
+            scope = SCOPES[grant.scope_kind]
+        else:
+            scope = f"{SCOPES[grant.scope_kind]} `{target}`"
         table.append([stack, principal, grant.principal_type, grant.role, scope])
+    scopes = JobRoleScopes(storage_account_id="", registry_id="" if settings.registry.mode == "create" else None)
+    for target, role, _ in job_roles(scopes):
+        table.append([stack, compute.key, "ServicePrincipal", role, f"{TARGETS[target]} (before any cluster)"])
     identity = f"workspace identity ({settings.workspace.identity})"
     if settings.workspace.identity == "UserAssigned":
         for target, roles in USER_ASSIGNED_ROLES.items():
@@ -44,7 +54,8 @@ def rows(stack: str) -> list[list[str]]:
             )
         table.append([stack, identity, "ServicePrincipal", "Contributor", "workspace (right after it)"])
     else:
-        table.append([stack, identity, "ServicePrincipal", ", ".join(WORKSPACE_STORAGE_ROLES), TARGETS["storage"]])
+        # Microsoft grants a system-assigned identity its roles itself: the stack adds none of them
+        table.append([stack, identity, "ServicePrincipal", "(granted by Azure ML itself)", "associated resources"])
     return table
 
 

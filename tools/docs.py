@@ -28,6 +28,7 @@ GENERATED: dict[str, tuple[str, ...]] = {
     "docs/settings.md": ("settings-reference",),
     "docs/compute.md": ("compute-tiers",),
     "docs/data-and-access.md": ("access-model",),
+    "docs/deploying.md": ("prerequisites",),
 }
 TIERS = ("dev", "staging", "prod")
 _MISSING = object()
@@ -139,8 +140,14 @@ def replace_block(text: str, name: str, content: str) -> str:
 def generators() -> dict[str, Callable[[], str]]:
     from tools.access_table import access_model  # plans grants from the stack files: only when rendering
     from tools.compute_table import compute_tiers
+    from tools.prerequisites_table import prerequisites
 
-    return {"settings-reference": reference, "access-model": access_model, "compute-tiers": compute_tiers}
+    return {
+        "settings-reference": reference,
+        "access-model": access_model,
+        "compute-tiers": compute_tiers,
+        "prerequisites": prerequisites,
+    }
 
 
 def render(text: str, blocks: tuple[str, ...], contents: dict[str, str]) -> str:

@@ -27,13 +27,18 @@ class Access(PlatformComponent):
         settings: AccessSettings,
         *,
         workspace_id: pulumi.Input[str],
+        default_storage_id: pulumi.Input[str],
         datastores: Mapping[str, DatastoreTarget],
         compute_grantees: Sequence[Grantee] = (),
         opts: pulumi.ResourceOptions | None = None,
     ) -> None:
         super().__init__("Access", name, ctx, opts)
         self.grants = plan_grants(
-            settings, workspace_id=workspace_id, datastores=datastores, compute_grantees=compute_grantees
+            settings,
+            workspace_id=workspace_id,
+            default_storage_id=default_storage_id,
+            datastores=datastores,
+            compute_grantees=compute_grantees,
         )
         self.assignments = [
             assign_role(

@@ -14,12 +14,18 @@ from typing import Literal
 import pulumi
 
 from components.data.datastores import DatastoreTarget
-from components.settings.access import DATA_ROLES, REGISTRY_USER, AccessSettings, PrincipalType
+from components.settings.access import (
+    DATA_ROLES,
+    DEFAULT_STORAGE_ROLES,
+    REGISTRY_USER,
+    AccessSettings,
+    PrincipalType,
+)
 from components.settings.data import AccessLevel
 
 from .audit import audit_entry
 
-ScopeKind = Literal["workspace", "container", "registry"]
+ScopeKind = Literal["workspace", "storage", "container", "registry"]
 _LEVELS: tuple[AccessLevel, ...] = ("read", "write")
 
 
@@ -40,7 +46,7 @@ class Grant:
     principal_type: PrincipalType
     role: str
     scope_kind: ScopeKind
-    target: str  # what the scope is, readably: "workspace", "<account>/<container>", a registry id
+    target: str  # what the scope is, readably: "workspace", "default storage", "<account>/<container>", a registry id
     scope: pulumi.Input[str]
     resource: str  # resource-name suffix, unique per grant
 
@@ -58,6 +64,7 @@ def plan_grants(
     settings: AccessSettings,
     *,
     workspace_id: pulumi.Input[str],
+    default_storage_id: pulumi.Input[str],
     datastores: Mapping[str, DatastoreTarget],
     compute_grantees: Sequence[Grantee] = (),
 ) -> list[Grant]:
@@ -67,6 +74,14 @@ def plan_grants(
         who = (key, principal.normalized_object_id, principal.type)
         for role in principal.roles:
             grants.append(Grant(*who, role, "workspace", "workspace", workspace_id, f"{key}-{_slug(role)}"))
+        # on the account, as Microsoft documents it (a narrower container scope is undocumented)
+        level = principal.default_storage_level
+        for role in DEFAULT_STORAGE_ROLES[level] if level else ():
+            grants.append(
+                Grant(
+                    *who, role, "storage", "default storage", default_storage_id, f"{key}-default-storage-{_slug(role)}"
+                )
+            )
         grants += _container_grants(who, principal.datastores, datastores)
         for registry in principal.registries:
             digest = hashlib.sha256(registry.lower().encode()).hexdigest()[:6]

@@ -7,6 +7,7 @@ compute-write role.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 import pulumi
@@ -16,6 +17,7 @@ from pulumi_azure_native import managedidentity
 from components.core.component import PlatformComponent, StackContext
 from components.core.targets import DiagnosticTarget
 from components.settings.compute import ComputeSettings
+from components.settings.network import NodeEgress
 
 from .job_roles import JobRoleScopes, grant_job_roles, job_roles
 from .ml_compute import (
@@ -29,6 +31,7 @@ from .ml_compute import (
 from .properties import Placement, attached_properties, cluster_properties, instance_properties
 
 if TYPE_CHECKING:
+    from .inference.extension import ScoringTls
     from .inference.inference import Inference
 
 
@@ -44,7 +47,11 @@ class Compute(PlatformComponent):
         managed_network: bool = False,
         training_subnet_id: pulumi.Input[str] | None = None,
         aks_subnet_id: pulumi.Input[str] | None = None,
+        node_egress: NodeEgress = "loadBalancer",
         logs_id: pulumi.Input[str],
+        workspace_identity_principal_id: pulumi.Input[str] | None = None,
+        scoring_tls: ScoringTls | None = None,
+        attach_after: Sequence[pulumi.Resource] = (),
         opts: pulumi.ResourceOptions | None = None,
     ) -> None:
         super().__init__("Compute", name, ctx, opts)
@@ -66,7 +73,7 @@ class Compute(PlatformComponent):
         self.job_identities: dict[str, pulumi.Output[str]] = {"compute": self.principal_id}
         # for the stack's access audit: (who, principal id, [(target, role)]) of every grant made here
         role_grants = [(target, role) for target, role, _ in job_roles(role_scopes)]
-        self.role_grants: list[tuple[str, pulumi.Output[str], list[tuple[str, str]]]] = [
+        self.role_grants: list[tuple[str, pulumi.Input[str], list[tuple[str, str]]]] = [
             ("computeIdentity", self.principal_id, role_grants)
         ]
 
@@ -85,9 +92,12 @@ class Compute(PlatformComponent):
             )
             if own_identity:
                 principal = _principal_of(compute)
-                self.role_assignments += grant_job_roles(self, cluster.name, principal, role_scopes)
+                self.role_assignments += grant_job_roles(
+                    self, cluster.name, principal, role_scopes, system_assigned=True
+                )
                 self.job_identities[f"compute-{cluster.name}"] = principal
-                self.role_grants.append((f"cluster {cluster.name}", principal, role_grants))
+                own_grants = [(target, role) for target, role, _ in job_roles(role_scopes, system_assigned=True)]
+                self.role_grants.append((f"cluster {cluster.name}", principal, own_grants))
             self.clusters[cluster.name] = compute
 
         # Personal instances act as their user (Entra ID), not as the shared compute identity.
@@ -136,14 +146,15 @@ class Compute(PlatformComponent):
                 disable_local_auth=local_auth_off,
                 logs_id=logs_id,
                 subnet_id=aks_subnet_id,
+                egress=node_egress,
+                workspace_identity_principal_id=workspace_identity_principal_id,
+                scoring_tls=scoring_tls,
+                attach_after=attach_after,
                 opts=self.child_opts(),
             )
             self.inference_cluster_name = self.inference.cluster.name
             self.diagnostic_targets += self.inference.diagnostic_targets
-            if self.inference.kubelet_acr_pull is not None:
-                self.role_grants.append(
-                    ("inferenceKubelet", self.inference.kubelet_principal_id, [("registry", "AcrPull")])
-                )
+            self.role_grants += self.inference.role_grants
 
         self.compute_names = [name for _, name in settings.named_computes()]
         self.finish(

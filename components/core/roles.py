@@ -17,10 +17,21 @@ BUILTIN_ROLES: dict[str, str] = {
     "Storage Blob Data Contributor": "ba92f5b4-2d11-453d-a403-e96b0029c9fe",
     "Storage Blob Data Reader": "2a2b9908-6ea1-4ae2-8e65-a410df84e7d1",
     "Storage File Data Privileged Contributor": "69566ab7-960f-475b-8e7c-b3118f30c6bd",
+    # Microsoft's "Azure built-in roles for Storage" (azure-docs
+    # articles/role-based-access-control/built-in-roles/storage.md): read files overriding ACLs
+    "Storage File Data Privileged Reader": "b8eda974-7b85-4f76-af95-65846b26df6d",
     "Key Vault Administrator": "00482a5a-887f-4fb3-b363-3b7fe8e74483",
     "Key Vault Crypto Service Encryption User": "e147488a-f6f5-4113-8e2d-b22465e65bf6",
+    # Key Vault's data-plane role table (azure-security-docs articles/key-vault/general/rbac-guide.md):
+    # "Perform any action on the keys of a key vault, except manage permissions"
+    "Key Vault Crypto Officer": "14b46e9e-c2b7-41b4-b07b-48a6ebf60603",
     "AcrPull": "7f951dda-4ed3-4680-a7ca-43fe172d538d",
     "AcrPush": "8311e382-0749-4cb8-b61a-304f252e45ec",
+    # The inference cluster (Microsoft's built-in role lists, "Networking" and "Containers"): the
+    # AKS control plane joins its subnet; a user-assigned workspace identity attaches the cluster.
+    "Network Contributor": "4d97b98b-1d4f-4787-a291-c67834d212e7",
+    "Kubernetes Extension Contributor": "85cb6faf-e071-4c9b-8136-154b5a04f717",
+    "Azure Kubernetes Service Cluster Admin Role": "0ab0b1a8-8aac-4efd-b8c2-3ee1fb270be8",
     # Approves the private endpoints a managed network creates (Microsoft's role list, "AI + machine
     # learning"; not auto-granted to user-assigned identities since 30 April 2025)
     "Azure AI Enterprise Network Connection Approver": "b556d68e-0be0-4f35-a333-ad7ee1ce17ea",

@@ -15,7 +15,14 @@ from components.settings.data import DataSettings
 from components.settings.workspace import StorageSettings
 from components.workspace.storage import secure_storage_account
 
-from .datastores import AccountRef, DatastoreTarget, container_id, datastore_properties, datastore_target
+from .datastores import (
+    AccountRef,
+    DatastoreTarget,
+    container_id,
+    datastore_properties,
+    datastore_target,
+    reached_groups,
+)
 from .lakes import lake_names, lake_spec, private_link_groups
 
 
@@ -91,7 +98,8 @@ class Data(PlatformComponent):
         self.finish({"datastores": self.summary, "lakeAccountIds": {k: a.id for k, a in self.lakes.items()}})
 
     def _publish_targets(self, settings: DataSettings) -> None:
-        """The lakes this stack creates, for the private endpoints, diagnostic settings and locks."""
+        """The lakes this stack creates, for the private endpoints, diagnostic settings and locks; and
+        every account a datastore reads (existing ones too), for the managed network's outbound rules."""
         self.private_link_targets: list[PrivateLinkTarget] = []
         self.diagnostic_targets: list[DiagnosticTarget] = []
         self.lock_targets: list[LockTarget] = []
@@ -100,3 +108,20 @@ class Data(PlatformComponent):
             self.private_link_targets.append(PrivateLinkTarget(f"lake-{key}", lake.id, groups))
             self.diagnostic_targets += storage_diagnostic_targets(f"lake-{key}", lake.id)
             self.lock_targets.append(LockTarget(f"lake-{key}", lake.id))
+        # Microsoft (how-to-managed-network, Limitations): "If your managed network is configured to
+        # allow only approved outbound, you can't use an FQDN rule to access Azure Storage Accounts.
+        # You must use a private endpoint instead." Only the workspace's own resources get rules
+        # automatically, so an existing account needs its rules too; no client-VNet endpoint is made
+        # into an account the stack does not own.
+        self.outbound_targets: list[PrivateLinkTarget] = list(self.private_link_targets)
+        self.approval_targets: list[PrivateLinkTarget] = list(self.private_link_targets)
+        for key, account in settings.accounts.items():
+            if account.created or account.existing_id is None:
+                continue
+            groups = reached_groups(s for s in settings.datastores.values() if s.account == key)
+            if not groups:
+                continue
+            target = PrivateLinkTarget(f"account-{key}", account.existing_id, groups)
+            self.outbound_targets.append(target)
+            if account.stack_approves_endpoints:
+                self.approval_targets.append(target)

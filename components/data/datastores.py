@@ -8,13 +8,26 @@ comes in as a Pulumi secret and Azure ML keeps it in the workspace's key vault.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 import pulumi
 from pulumi_azure_native import machinelearningservices as ml
 
 from components.settings.data import AccessLevel, DatastoreSettings
+
+# The private-link groups (storage sub-resources) a datastore of each kind is reached through.
+# ADLS Gen2 needs blob too: "If you create a private endpoint for the Data Lake Storage Gen2 storage
+# resource, then you should also create one for the Blob Storage resource. That's because operations
+# that target the Data Lake Storage Gen2 endpoint might be redirected to the Blob endpoint"
+# (azure-docs articles/storage/common/storage-private-endpoints.md).
+DATASTORE_GROUPS: dict[str, tuple[str, ...]] = {"blob": ("blob",), "adlsGen2": ("blob", "dfs"), "fileShare": ("file",)}
+
+
+def reached_groups(stores: Iterable[DatastoreSettings]) -> tuple[str, ...]:
+    """The groups an account's datastores are reached through, in a stable order (blob, file, dfs)."""
+    wanted = {group for store in stores for group in DATASTORE_GROUPS[store.kind]}
+    return tuple(group for group in ("blob", "file", "dfs") if group in wanted)
 
 
 @dataclass(frozen=True)

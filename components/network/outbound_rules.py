@@ -52,11 +52,12 @@ def private_endpoint_rule(
 
 
 def user_defined_rules(settings: NetworkSettings, targets: Sequence[PrivateLinkTarget]) -> dict[str, OutboundRuleArgs]:
-    """Every user-defined rule by name: the settings' rules, then a PrivateEndpoint rule per group of
-    each resource created after the workspace (data lakes...)."""
+    """Every user-defined rule by name: the settings' rules, the package-egress FQDN rules, then a
+    PrivateEndpoint rule per group of each data account (lakes made after the workspace, existing ones)."""
     rules: dict[str, OutboundRuleArgs] = {
         name: outbound_rule_args(rule) for name, rule in sorted(settings.managed.outbound_rules.items())
     }
+    rules.update({name: outbound_rule_args(rule) for name, rule in settings.managed.package_rules().items()})
     for target in targets:
         for group in target.group_ids:
             name = f"{target.name}-{group}"

@@ -15,6 +15,9 @@ from components.core.component import PlatformComponent, StackContext
 from components.core.targets import PrivateLinkTarget
 from components.settings.network import PRIVATE_DNS_ZONES, NetworkSettings
 
+# Storage sub-resources: studio reaches them from the browser through these endpoints.
+STORAGE_GROUPS = frozenset({"blob", "file", "dfs"})
+
 
 class PrivateEndpoints(PlatformComponent):
     def __init__(
@@ -29,6 +32,9 @@ class PrivateEndpoints(PlatformComponent):
         opts: pulumi.ResourceOptions | None = None,
     ) -> None:
         super().__init__("PrivateEndpoints", name, ctx, opts)
+        # Every endpoint, DNS zone group (the A records) and zone link: what a client of the private
+        # names waits for (the Kubernetes compute: the cluster calls the workspace by these names).
+        self.ready: list[pulumi.Resource] = []
         names = [t.name for t in targets]
         if len(names) != len(set(names)):
             raise ValueError(f"private link target names must be unique: {names}")
@@ -37,10 +43,14 @@ class PrivateEndpoints(PlatformComponent):
             zone: settings.private_dns_zone_ids.get(zone) or self._zone(zone, vnet_id) for zone in zones_in_use
         }
         self.endpoints: dict[str, network.PrivateEndpoint] = {}
+        # the storage endpoints (blob, file, dfs) by key, for the grants studio needs on them
+        self.storage_endpoint_ids: dict[str, pulumi.Output[str]] = {}
         for target in targets:
             for group in target.group_ids:
                 key = f"{target.name}-{group}"
                 self.endpoints[key] = self._endpoint(key, target, group, subnet_id)
+                if group in STORAGE_GROUPS:
+                    self.storage_endpoint_ids[key] = self.endpoints[key].id
         self.finish({"privateEndpointIds": {key: pe.id for key, pe in self.endpoints.items()}})
 
     def _zone(self, zone: str, vnet_id: pulumi.Input[str]) -> pulumi.Output[str]:
@@ -55,7 +65,7 @@ class PrivateEndpoints(PlatformComponent):
             tags=dict(self.ctx.tags),
             opts=self.child_opts(),
         )
-        privatedns.VirtualNetworkLink(
+        link = privatedns.VirtualNetworkLink(
             self.child_name(f"zone-{slug}-link"),
             virtual_network_link_name=self.ctx.names.scoped("link", 80),
             private_zone_name=private_zone.name,
@@ -66,6 +76,7 @@ class PrivateEndpoints(PlatformComponent):
             tags=dict(self.ctx.tags),
             opts=self.child_opts(),
         )
+        self.ready.append(link)
         return private_zone.id
 
     def _endpoint(
@@ -86,7 +97,7 @@ class PrivateEndpoints(PlatformComponent):
             opts=self.child_opts(),
         )
         # the zone group writes (and removes) the endpoint's A records in its zones
-        network.PrivateDnsZoneGroup(
+        zone_group = network.PrivateDnsZoneGroup(
             self.child_name(f"pe-{key}-dns"),
             private_dns_zone_group_name="default",
             private_endpoint_name=endpoint.name,
@@ -97,4 +108,5 @@ class PrivateEndpoints(PlatformComponent):
             ],
             opts=self.child_opts(),
         )
+        self.ready += [endpoint, zone_group]
         return endpoint

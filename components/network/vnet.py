@@ -43,11 +43,13 @@ class Network(PlatformComponent):
             vnet_name_in = self.vnet.name
             vnet_group_in = ctx.resource_group_name
 
-        # Nodes have no public IP and new subnets get no default outbound access: without a NAT
-        # gateway (or a hub firewall) training nodes could not reach Azure ML's control plane.
-        self.nat_gateway = (
-            self._nat_gateway() if settings.mode == "customerVnet" and vnet_settings.nat_gateway else None
-        )
+        # Nodes have no public IP and new subnets get no default outbound access: the node subnets get
+        # the network's one egress (settings.node_egress), a NAT gateway or the stack's route table to
+        # a hub firewall. The stack owns these associations and writes them on every subnet update
+        # (one made by hand outside the stack would be dropped by the next update).
+        self.egress = settings.node_egress
+        self.nat_gateway = self._nat_gateway() if self.egress == "natGateway" else None
+        self.route_table_id = vnet_settings.route_table_id if self.egress == "routeTable" else None
 
         self.subnets: dict[str, pulumi.Output[str]] = {}
         previous: network.Subnet | None = None
@@ -96,7 +98,7 @@ class Network(PlatformComponent):
             **self.common,
             opts=self.child_opts(),
         )
-        egress = self.nat_gateway if purpose != "endpoints" else None
+        nodes = purpose != "endpoints"  # private endpoints need no egress
         return network.Subnet(
             self.child_name(f"snet-{purpose}"),
             subnet_name=names.scoped(f"snet-{purpose}", 80),
@@ -104,7 +106,8 @@ class Network(PlatformComponent):
             resource_group_name=vnet_group,
             address_prefix=prefix,
             network_security_group=network.NetworkSecurityGroupArgs(id=nsg.id),
-            nat_gateway=network.SubResourceArgs(id=egress.id) if egress else None,
+            nat_gateway=network.SubResourceArgs(id=self.nat_gateway.id) if nodes and self.nat_gateway else None,
+            route_table=network.RouteTableArgs(id=self.route_table_id) if nodes and self.route_table_id else None,
             default_outbound_access=False,
             # NSG rules apply to the private endpoints too
             private_endpoint_network_policies=(

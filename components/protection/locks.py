@@ -15,45 +15,43 @@ from components.core.component import PlatformComponent, StackContext
 from components.core.targets import LockTarget
 from components.settings.locks import LocksSettings
 
-NOTES = "Managed by the ml-platform stack. Lift on purpose only: see the README (protection and locks)."
+NOTES = "Managed by the ml-platform stack. Lift on purpose only: see docs/protection.md (locks and protection)."
 
 
 class Locks(PlatformComponent):
+    """One CanNotDelete lock per published data-bearing resource, created last.
+
+    A lock waits for the resources it protects and for everything scoped to them (role assignments,
+    private endpoints and their connections, diagnostic settings, outbound rules): "A cannot-delete
+    lock on a resource or resource group prevents the deletion of Azure RBAC assignments", and
+    extension resources "inherit locks from the resource they're applied to" (Microsoft,
+    lock-resources). A first `pulumi up` that fails half-way then leaves nothing locked that a
+    retry or `pulumi destroy` has to delete. The resource group itself is never locked
+    (settings/stack.py: Microsoft says it stops cluster scale-down).
+    """
+
     def __init__(
         self,
         name: str,
         ctx: StackContext,
         settings: LocksSettings,
         *,
-        owns_resource_group: bool,
         targets: Sequence[LockTarget],
+        after: Sequence[pulumi.Resource],
         opts: pulumi.ResourceOptions | None = None,
     ) -> None:
         super().__init__("Locks", name, ctx, opts)
+        assert settings.scope == "resources"  # validated: resourceGroup is refused
         lock_name = ctx.names.scoped("lock-cannotdelete", 90)
-        self.locks: list[pulumi.CustomResource] = []
-        # a group the stack does not own may hold other teams' resources: lock ours only
-        if settings.scope == "resourceGroup" and owns_resource_group:
-            self.locks.append(
-                authorization.ManagementLockAtResourceGroupLevel(
-                    self.child_name("rg"),
-                    lock_name=lock_name,
-                    resource_group_name=ctx.resource_group_name,
-                    level=authorization.LockLevel.CAN_NOT_DELETE,
-                    notes=NOTES,
-                    opts=self.child_opts(stateful=True),
-                )
+        self.locks: list[pulumi.CustomResource] = [
+            authorization.ManagementLockByScope(
+                self.child_name(target.name),
+                lock_name=lock_name,
+                scope=target.resource_id,
+                level=authorization.LockLevel.CAN_NOT_DELETE,
+                notes=NOTES,
+                opts=self.child_opts(stateful=True, depends_on=list(after)),
             )
-        else:
-            self.locks += [
-                authorization.ManagementLockByScope(
-                    self.child_name(target.name),
-                    lock_name=lock_name,
-                    scope=target.resource_id,
-                    level=authorization.LockLevel.CAN_NOT_DELETE,
-                    notes=NOTES,
-                    opts=self.child_opts(stateful=True),
-                )
-                for target in targets
-            ]
+            for target in targets
+        ]
         self.finish({"lockIds": [lock.id for lock in self.locks]})

@@ -33,6 +33,16 @@ NEVER_FROM_SETTINGS = frozenset(
 )
 # A datastore access level is this data role on the datastore's container.
 DATA_ROLES: dict[AccessLevel, str] = {"read": "Storage Blob Data Reader", "write": "Storage Blob Data Contributor"}
+# The workspace's default storage with shared keys off: what a user needs there, per level. Microsoft
+# (how-to-disable-local-auth-storage): "These users must be assigned the Storage Blob Data Contributor
+# and Storage File Data Privileged Contributor roles [...] If these users only need read access, use
+# the Storage Blob Data Reader and Storage File Data Privileged Reader roles instead." Blob: job code
+# and data uploads, datasets, MLflow models; file: notebooks and the notebook file explorer.
+DEFAULT_STORAGE_ROLES: dict[AccessLevel, tuple[str, str]] = {
+    "read": ("Storage Blob Data Reader", "Storage File Data Privileged Reader"),
+    "write": ("Storage Blob Data Contributor", "Storage File Data Privileged Contributor"),
+}
+DefaultStorageLevel = Literal["read", "write", "none"]
 
 # the principalType every role assignment states (settings principals and the platform's own identities)
 PrincipalType = Literal["User", "Group", "ServicePrincipal"]
@@ -82,6 +92,16 @@ class PrincipalSettings(SettingsModel):
     registries: list[str] = Field(
         default_factory=list, description="ARM ids of Azure ML registries to grant `AzureML Registry User` on."
     )
+    default_storage: DefaultStorageLevel | None = Field(
+        default=None,
+        description=(
+            "The workspace's default storage (shared keys off): `write` (Storage Blob Data Contributor + Storage "
+            "File Data Privileged Contributor: submit jobs, upload code and data, register models, studio "
+            "notebooks), `read` (Storage Blob Data Reader + Storage File Data Privileged Reader: browse in "
+            "studio) or `none`. Default: `write` for a principal holding `AzureML Data Scientist`, else `none`; "
+            "`write` needs that role."
+        ),
+    )
 
     @model_validator(mode="after")
     def _least_privilege(self) -> PrincipalSettings:
@@ -101,12 +121,27 @@ class PrincipalSettings(SettingsModel):
                         f"'{role}' creates or changes compute and this principal holds {DATA_SCIENTIST}: "
                         "compute is for admins (give it to a separate admin group)",
                     )
+        if self.default_storage == "write" and DATA_SCIENTIST not in self.roles:
+            # Microsoft (concept-enterprise-security): "Don't grant permission on the workspace's storage
+            # account to users that you don't want to access workspace computes or identities. The
+            # workspace's storage account contains code and executables that run on your workspace computes."
+            raise problem(
+                "defaultStorage",
+                f"'write' lets this principal change code that runs as the compute identity: it needs {DATA_SCIENTIST} "
+                "(which can run code there already); use 'read' or 'none'",
+            )
         for i, registry in enumerate(self.registries):
             if not ML_REGISTRY_ID.fullmatch(registry):
                 raise problem(f"registries[{i}]", "not the ARM id of an Azure ML registry")
             if registry in self.registries[:i]:
                 raise problem(f"registries[{i}]", "listed twice")
         return self
+
+    @property
+    def default_storage_level(self) -> AccessLevel | None:
+        """The default-storage level with the default applied (None: no grant)."""
+        level = self.default_storage or ("write" if DATA_SCIENTIST in self.roles else "none")
+        return None if level == "none" else level
 
     @property
     def normalized_object_id(self) -> str:

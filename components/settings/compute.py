@@ -12,9 +12,12 @@ from typing import Annotated, Any, Literal
 from pydantic import AfterValidator, Field, model_validator
 
 from .base import SettingsModel, problem
+from .secrets import SecretName
 
 # The compute the examples' pipeline (and the seed's) submits to: every stack must have it.
 REQUIRED_CLUSTER = "cpu-cluster"
+# The instance type Azure ML gives deployments that name none (how-to-manage-kubernetes-instance-types)
+DEFAULT_INSTANCE_TYPE = "defaultinstancetype"
 
 _NAME_CHARS = re.compile(r"[a-zA-Z][a-zA-Z0-9-]*[a-zA-Z0-9]")
 _VM_SIZE = re.compile(r"Standard_[A-Z]+\d+(-\d+)?[a-z]*(_[A-Z]+\d*[a-z]*)?(_v\d+)?")
@@ -155,6 +158,27 @@ class InstanceTypeSettings(SettingsModel):
     node_selector: dict[str, str] = Field(default_factory=dict, description="Kubernetes node selector.")
 
 
+class InferenceTlsSettings(SettingsModel):
+    """The scoring host's certificate and key, by the names of `secure:` stack values.
+
+    The program sends them base64-encoded as the extension's protected settings
+    `scoringFe.sslCert` / `scoringFe.sslKey`, what `az k8s-extension create` makes of
+    `sslCertPemFile` / `sslKeyPemFile` (Azure/azure-cli-extensions, AzureMLKubernetes.py,
+    `__set_inference_ssl_from_file`). Microsoft (how-to-secure-kubernetes-online-endpoint): a
+    PEM certificate with the full chain, and a PEM key without a passphrase.
+    """
+
+    certificate_secret: SecretName = Field(
+        description=(
+            "Name of the `secure:` value holding the PEM certificate with its full chain "
+            '(`pulumi config set --secret <name> -- "$(cat fullchain.pem)"`).'
+        )
+    )
+    key_secret: SecretName = Field(
+        description="Name of the `secure:` value holding the PEM private key (no passphrase: Azure ML refuses one)."
+    )
+
+
 class InferenceSettings(SettingsModel):
     """An AKS cluster attached the Azure ML v2 way: cluster extension + Kubernetes compute."""
 
@@ -193,8 +217,15 @@ class InferenceSettings(SettingsModel):
     defender: bool = Field(description="Microsoft Defender for Containers sensor, reporting to the stack's logs.")
     system_pool: NodePoolSettings = Field(description="The system node pool (cluster add-ons).")
     user_pool: NodePoolSettings = Field(description="The autoscaling user node pool (model deployments).")
-    instance_types: list[InstanceTypeSettings] = Field(description="Resource shapes deployments can request.")
-    default_instance_type: K8sName = Field(description="Instance type of deployments that name none.")
+    instance_types: list[InstanceTypeSettings] = Field(
+        description=(
+            "Resource shapes deployments can request: in-cluster objects, rendered as the stack output "
+            "`inferenceInstanceTypes` for you to `kubectl apply` (ARM cannot create them)."
+        )
+    )
+    default_instance_type: K8sName = Field(
+        description="Instance type of deployments that name none (the manifest's `defaultinstancetype`)."
+    )
     enable_training: bool = Field(default=False, description="Also let training jobs run on the cluster.")
     inference_router_service_type: Literal["loadBalancer", "nodePort", "clusterIP"] = Field(
         default="loadBalancer", description="How the inference router (azureml-fe) is exposed."
@@ -215,13 +246,22 @@ class InferenceSettings(SettingsModel):
             "(none: `<computeName>-<prefix>-<stack>.internal`)."
         ),
     )
-    ssl_secret: K8sName = Field(
-        default="azureml-scoring-tls",
+    tls: InferenceTlsSettings | None = Field(
+        default=None,
         description=(
-            "Kubernetes secret (cert.pem, key.pem) in the `azureml` namespace, created before the extension; "
-            "used when allowInsecureConnections is false."
+            "HTTPS scoring (allowInsecureConnections false): the certificate and key, by `secure:` value names; "
+            "required then, unused otherwise."
         ),
     )
+
+    @model_validator(mode="before")
+    @classmethod
+    def _no_in_cluster_secret(cls, data: Any) -> Any:
+        # The extension would read sslSecret from the `azureml` namespace, which only exists once the
+        # extension is being installed by this same stack: nothing can put the secret there first.
+        if isinstance(data, dict) and "sslSecret" in data:
+            raise problem("sslSecret", "no longer supported: name the certificate and key secrets in tls instead")
+        return data
 
     @model_validator(mode="after")
     def _consistent(self) -> InferenceSettings:
@@ -230,12 +270,38 @@ class InferenceSettings(SettingsModel):
             raise problem("instanceTypes", "instance type names must be unique")
         if self.default_instance_type not in names:
             raise problem("defaultInstanceType", f"'{self.default_instance_type}' is not one of instanceTypes {names}")
+        if DEFAULT_INSTANCE_TYPE in names:
+            raise problem(
+                f"instanceTypes[{names.index(DEFAULT_INSTANCE_TYPE)}].name",
+                f"'{DEFAULT_INSTANCE_TYPE}' is the name the stack gives the copy of defaultInstanceType; "
+                "name the type and point defaultInstanceType at it",
+            )
         if self.internal_load_balancer and self.inference_router_service_type != "loadBalancer":
             raise problem("internalLoadBalancer", "needs inferenceRouterServiceType loadBalancer")
         nodes = self.system_pool.min_count + self.user_pool.min_count
         if self.inference_router_ha and nodes < 3:
             raise problem("inferenceRouterHa", f"needs >= 3 nodes; systemPool.minCount + userPool.minCount is {nodes}")
+        if self.enabled and not self.allow_insecure_connections and self.tls is None:
+            # the CLI refuses the same (AzureMLKubernetes.py, __validate_scoring_fe_settings)
+            raise problem(
+                "tls",
+                "HTTPS scoring (allowInsecureConnections: false) needs the certificate: set "
+                "tls: {certificateSecret: <name>, keySecret: <name>} and store both with pulumi config set --secret",
+            )
         return self
+
+    @property
+    def https(self) -> bool:
+        return self.enabled and not self.allow_insecure_connections
+
+    def secret_references(self) -> dict[str, str]:
+        """Settings key -> name of the `secure:` config value it refers to (HTTPS scoring only)."""
+        if not self.https or self.tls is None:
+            return {}
+        return {
+            "compute.inference.tls.certificateSecret": self.tls.certificate_secret,
+            "compute.inference.tls.keySecret": self.tls.key_secret,
+        }
 
 
 class AttachedComputeSettings(SettingsModel):
@@ -322,9 +388,13 @@ def _cluster(name: str, vm_size: str, priority: str, max_nodes: int) -> dict[str
 _INFERENCE_DEFAULTS: dict[str, Any] = {
     "systemPool": {"vmSize": "Standard_D4ds_v5", "minCount": 1, "maxCount": 3},
     "userPool": {"vmSize": "Standard_D4ds_v5", "minCount": 1, "maxCount": 3},
-    "instanceTypes": [{"name": "cpu-small", "cpu": "1", "memory": "4Gi"}],
+    # Microsoft (how-to-manage-kubernetes-instance-types): an MLflow model deployment requests at
+    # least 2 CPU cores and 4 GB of memory, or it fails; the examples deploy an MLflow model.
+    "instanceTypes": [{"name": "cpu-small", "cpu": "2", "memory": "4Gi"}],
     "defaultInstanceType": "cpu-small",
 }
+# HTTPS scoring reads the certificate and key from these `secure:` values (docs/deploying.md)
+_TLS_SECRETS: dict[str, Any] = {"certificateSecret": "inferenceTlsCert", "keySecret": "inferenceTlsKey"}
 
 # Per-tier defaults of this section (camelCase keys as in the stack file), merged by tiers.py.
 # Lists replace: a stack that lists its own clusters lists cpu-cluster too. The node caps are the
@@ -365,6 +435,7 @@ TIER_DEFAULTS: dict[str, dict[str, Any]] = {
             "internalLoadBalancer": True,
             "inferenceRouterHa": False,
             "allowInsecureConnections": False,
+            "tls": _TLS_SECRETS,
         },
     },
     "prod": {
@@ -385,6 +456,7 @@ TIER_DEFAULTS: dict[str, dict[str, Any]] = {
             "internalLoadBalancer": True,
             "inferenceRouterHa": True,
             "allowInsecureConnections": False,
+            "tls": _TLS_SECRETS,
         },
     },
 }

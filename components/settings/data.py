@@ -14,6 +14,7 @@ from typing import Annotated, Any, Literal
 from pydantic import AfterValidator, Field, model_validator
 
 from .base import SettingsModel, problem
+from .secrets import SECRET_NAME
 from .workspace import StorageSku
 
 # Per-tier defaults of this section (camelCase keys as in the stack file), merged by tiers.py.
@@ -31,8 +32,6 @@ STORAGE_ACCOUNT_ID = re.compile(
 )
 # Blob containers, ADLS Gen2 filesystems and file shares share these rules.
 _CONTAINER_NAME = re.compile(r"^(?=.{3,63}$)[a-z0-9]+(-[a-z0-9]+)*$")
-# A `secure:` key of this project: `ml-platform:<name>`.
-_SECRET_NAME = re.compile(r"^[a-zA-Z][a-zA-Z0-9]{0,63}$")
 
 DatastoreKind = Literal["blob", "adlsGen2", "fileShare"]
 AccessLevel = Literal["read", "write"]
@@ -82,10 +81,25 @@ class DataAccountSettings(SettingsModel):
     sku: StorageSku | None = Field(
         default=None, description="Created accounts: redundancy (default: the tier's `storage.sku`)."
     )
+    endpoint_approval: Literal["owner", "grant"] | None = Field(
+        default=None,
+        description=(
+            "Existing accounts in a managed network: who approves the private endpoints its outbound rules "
+            "create. `owner` (default): the account's owner approves the pending connections (docs/network.md); "
+            "`grant`: the stack gives the workspace identity Azure AI Enterprise Network Connection Approver on "
+            "the account before the rules (the deployer then needs roleAssignments/write there)."
+        ),
+    )
 
     @property
     def created(self) -> bool:
         return self.existing_id is None
+
+    @property
+    def stack_approves_endpoints(self) -> bool:
+        """Whether the stack grants the workspace identity the approval of this account's endpoints:
+        always for accounts it creates, on request for an existing one."""
+        return self.created or self.endpoint_approval == "grant"
 
     def existing(self) -> tuple[str, str, str]:
         """(subscription id, resource group, account name) of a referenced account."""
@@ -101,6 +115,10 @@ class DataAccountSettings(SettingsModel):
                 if field in self.model_fields_set:
                     alias = self.__class__.model_fields[field].alias or field
                     raise problem(alias, "applies only to accounts the stack creates (drop it or existingId)")
+        elif self.endpoint_approval is not None:
+            raise problem(
+                "endpointApproval", "applies only to existing accounts (the stack approves its own accounts' endpoints)"
+            )
         return self
 
 
@@ -119,7 +137,7 @@ class FileShareCredential(SettingsModel):
 
     @model_validator(mode="after")
     def _secret_is_a_config_name(self) -> FileShareCredential:
-        if not _SECRET_NAME.fullmatch(self.secret):
+        if not SECRET_NAME.fullmatch(self.secret):
             raise problem("secret", "must be a config key name (letters and digits, starting with a letter)")
         return self
 

@@ -10,6 +10,12 @@ from pydantic import Field, model_validator
 
 from .base import SettingsModel, problem
 
+_GUID = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
+# The Azure Cosmos DB first-party application (how-to-setup-customer-managed-keys: "The principal ID
+# for this entry is a232010e-820c-4083-83bb-3ace5fc29d0b for all regions other than Azure Government");
+# its service principal's object id differs per tenant, so the stack takes that as a setting.
+COSMOS_DB_APP_ID = "a232010e-820c-4083-83bb-3ace5fc29d0b"
+
 # Key Vault rotation policies take ISO 8601 durations; these three units are the ones it documents.
 _DURATION = re.compile(r"^P(\d+)([DMY])$")
 _DAYS_PER_UNIT = {"D": 1, "M": 30, "Y": 365}
@@ -61,6 +67,22 @@ class EncryptionSettings(SettingsModel):
             "resource group of your subscription. Creation-time only."
         ),
     )
+    cosmos_db_principal_object_id: str | None = Field(
+        default=None,
+        description=(
+            "Object id, in your tenant, of the Azure Cosmos DB first-party app "
+            f"({COSMOS_DB_APP_ID}): `az ad sp show --id {COSMOS_DB_APP_ID} --query id -o tsv`. Required with a "
+            "customer-managed key that is not service-side: it gets Key Vault Crypto Service Encryption User on "
+            "the key before the workspace."
+        ),
+    )
+    deployer_principal_type: Literal["ServicePrincipal", "User"] = Field(
+        default="ServicePrincipal",
+        description=(
+            "Who runs `pulumi up` (it gets Key Vault Crypto Officer on the vault to create the key): "
+            "`ServicePrincipal` for CI (deploy.yml), `User` for a person deploying by hand."
+        ),
+    )
 
     @model_validator(mode="after")
     def _rotation_fits(self) -> EncryptionSettings:
@@ -73,6 +95,29 @@ class EncryptionSettings(SettingsModel):
             raise problem("expiresAfter", "Key Vault needs at least P28D")
         if duration_days(self.rotate_after) + 7 > duration_days(self.expires_after):
             raise problem("rotateAfter", f"must be at least 7 days before expiresAfter ({self.expires_after})")
+        return self
+
+    @model_validator(mode="after")
+    def _cosmos_db_principal_when_classic(self) -> EncryptionSettings:
+        # Without serviceSide, Azure ML keeps the workspace's metadata in a Cosmos DB it creates in your
+        # subscription, encrypted with this key: Azure Cosmos DB's principal needs get/wrap/unwrap on it
+        # (how-to-setup-customer-managed-keys; on an RBAC vault: "Key Vault Crypto Service Encryption
+        # User", azure-databases-docs cosmos-db/how-to-setup-customer-managed-keys).
+        needed = self.customer_managed_key and not self.service_side
+        value = self.cosmos_db_principal_object_id
+        if needed and value is None:
+            raise problem(
+                "cosmosDbPrincipalObjectId",
+                f"required with customerManagedKey and without serviceSide: the object id of the Azure Cosmos DB "
+                f"app in your tenant (az ad sp show --id {COSMOS_DB_APP_ID} --query id -o tsv)",
+            )
+        if value is not None and not needed:
+            raise problem("cosmosDbPrincipalObjectId", "applies only with customerManagedKey and without serviceSide")
+        if value is not None and (not _GUID.match(value) or value.lower() == COSMOS_DB_APP_ID):
+            raise problem(
+                "cosmosDbPrincipalObjectId",
+                f"'{value}' is not a service principal's object id (a GUID; not the app id {COSMOS_DB_APP_ID})",
+            )
         return self
 
     @property

@@ -79,7 +79,7 @@ def load_settings(stack: str | None = None) -> StackSettings:
     except SettingsError as error:
         raise SettingsError(stack, error.problems) from None
     settings = validate_settings(raw, stack)
-    problems = reference_problems(settings.data.secret_references(), secret)
+    problems = reference_problems(settings.secret_references(), secret)
     if problems:
         raise SettingsError(stack, problems)
     return settings

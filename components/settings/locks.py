@@ -17,12 +17,14 @@ TIER_DEFAULTS: dict[str, dict[str, Any]] = {
 
 
 class LocksSettings(SettingsModel):
-    enabled: bool = Field(description="CanNotDelete locks (README: how to lift them on purpose).")
+    enabled: bool = Field(description="CanNotDelete locks (docs/protection.md: how to lift them on purpose).")
+    # `resourceGroup` stays a known value so that a stack asking for it gets Microsoft's reason
+    # (settings/stack.py), not "unknown value".
     scope: Literal["resourceGroup", "resources"] = Field(
-        default="resourceGroup",
+        default="resources",
         description=(
-            "`resourceGroup`: one lock on the resource group the stack creates; `resources`: one lock per "
-            "data-bearing resource (storage, key vault, registry, logs, data lakes). A group the stack does not "
-            "create is never locked: then `resources` applies."
+            "`resources`: one lock per data-bearing resource (storage, key vault, registry, logs, data lakes). "
+            "`resourceGroup` is refused: Microsoft says a CanNotDelete lock on a resource group holding an Azure "
+            "ML workspace stops compute clusters scaling down, and a managed network wants no scope locks."
         ),
     )

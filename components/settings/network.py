@@ -14,10 +14,13 @@ from typing import Annotated, Any, Literal
 from pydantic import AfterValidator, Field, StringConstraints, model_validator
 
 from .base import SettingsModel, problem
+from .compute import REQUIRED_CLUSTER
 
 Mode = Literal["none", "managed", "customerVnet"]
 IsolationMode = Literal["AllowInternetOutbound", "AllowOnlyApprovedOutbound"]
 SubnetPurpose = Literal["endpoints", "training", "aks"]
+# How nodes in the stack's subnets (training in customerVnet, aks) reach the internet
+NodeEgress = Literal["natGateway", "routeTable", "loadBalancer"]
 
 # Private DNS zones per private-link group id (Microsoft's "private endpoint DNS zone values").
 PRIVATE_DNS_ZONES: dict[str, tuple[str, ...]] = {
@@ -34,6 +37,11 @@ _ARM_ID = r"^/subscriptions/[0-9a-fA-F-]{36}/resourceGroups/[\w\-.()]+/providers
 _VNET_ID = re.compile(
     r"^/subscriptions/(?P<sub>[0-9a-fA-F-]{36})/resourceGroups/(?P<rg>[\w\-.()]+)"
     r"/providers/Microsoft\.Network/virtualNetworks/(?P<name>[\w\-.]+)$",
+    re.IGNORECASE,
+)
+_ROUTE_TABLE_ID = re.compile(
+    r"^/subscriptions/[0-9a-fA-F-]{36}/resourceGroups/[\w\-.()]+"
+    r"/providers/Microsoft\.Network/routeTables/[\w\-.]+$",
     re.IGNORECASE,
 )
 _FQDN = re.compile(r"^(\*\.)?([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$", re.IGNORECASE)
@@ -108,6 +116,21 @@ class OutboundRule(SettingsModel):
         return self
 
 
+# Package egress for environment image builds (`managed.packageEgress: public`): Microsoft's
+# recommended FQDN rules for Python packages (how-to-managed-network, "Scenario: Access public machine
+# learning packages", include recommended-network-outbound.md): anaconda.com and *.anaconda.com ("Used
+# to install default packages"), *.anaconda.org ("Used to get repo data": conda-forge is served from
+# conda.anaconda.org), pypi.org ("Used to list dependencies from the default index"). The same row asks
+# for *.pythonhosted.org when the index is overwritten; pip downloads the files the default index
+# lists from files.pythonhosted.org too, so it is allowed here (an addition to Microsoft's table).
+PACKAGE_INDEX_FQDNS = ("anaconda.com", "*.anaconda.com", "*.anaconda.org", "pypi.org", "*.pythonhosted.org")
+PACKAGE_RULE_PREFIX = "pkg-"
+
+
+def package_rule_name(fqdn: str) -> str:
+    return PACKAGE_RULE_PREFIX + fqdn.replace("*.", "any-").replace(".", "-")
+
+
 class ManagedNetworkSettings(SettingsModel):
     isolation_mode: IsolationMode = Field(
         default="AllowOnlyApprovedOutbound",
@@ -123,10 +146,22 @@ class ManagedNetworkSettings(SettingsModel):
     outbound_rules: dict[RuleName, OutboundRule] = Field(
         default_factory=dict, description="User-defined outbound rules by name (FQDN, PrivateEndpoint, ServiceTag)."
     )
+    package_egress: Literal["none", "public"] = Field(
+        default="none",
+        description=(
+            "Package indexes for environment image builds and `pip`/`conda` in jobs: `public` adds Microsoft's "
+            "recommended FQDN rules for PyPI and Anaconda (an Azure Firewall, billed, comes with the first FQDN "
+            "rule); `none`: only curated environments, images built elsewhere, or a private feed reached through "
+            "a PrivateEndpoint rule. AllowInternetOutbound reaches the indexes anyway (no rules are added)."
+        ),
+    )
 
     @model_validator(mode="after")
     def _fqdn_and_service_tag_rules_need_approved_outbound(self) -> ManagedNetworkSettings:
         # Microsoft: FQDN and service tag rules are only valid with allow_only_approved_outbound
+        for name in self.outbound_rules:
+            if name.startswith(PACKAGE_RULE_PREFIX):
+                raise problem(f"outboundRules.{name}", f"'{PACKAGE_RULE_PREFIX}' names the packageEgress rules")
         if self.isolation_mode == "AllowInternetOutbound":
             for name, rule in self.outbound_rules.items():
                 if rule.type in ("FQDN", "ServiceTag"):
@@ -136,6 +171,13 @@ class ManagedNetworkSettings(SettingsModel):
                         "(with AllowInternetOutbound only PrivateEndpoint rules apply)",
                     )
         return self
+
+    def package_rules(self) -> dict[str, OutboundRule]:
+        """The FQDN rules `packageEgress` asks for, by name. With AllowInternetOutbound the indexes are
+        reachable already, and FQDN rules are only valid with allow only approved outbound (Microsoft)."""
+        if self.package_egress != "public" or self.isolation_mode != "AllowOnlyApprovedOutbound":
+            return {}
+        return {package_rule_name(fqdn): OutboundRule(type="FQDN", destination=fqdn) for fqdn in PACKAGE_INDEX_FQDNS}
 
 
 class SubnetPrefixes(SettingsModel):
@@ -157,7 +199,14 @@ class VnetSettings(SettingsModel):
         default=True,
         description=(
             "customerVnet mode: a NAT gateway gives the training and AKS subnets outbound access (nodes have no "
-            "public IP); set false when a hub firewall routes egress."
+            "public IP); set false when a hub firewall routes egress (then routeTableId is required)."
+        ),
+    )
+    route_table_id: str | None = Field(
+        default=None,
+        description=(
+            "ARM id of an existing route table (0.0.0.0/0 to your firewall) for the node subnets: training and "
+            "aks in customerVnet, aks in managed mode; AKS then uses userDefinedRouting."
         ),
     )
 
@@ -167,6 +216,11 @@ class VnetSettings(SettingsModel):
             raise problem(
                 "existingId",
                 "must be /subscriptions/<id>/resourceGroups/<rg>/providers/Microsoft.Network/virtualNetworks/<name>",
+            )
+        if self.route_table_id is not None and not _ROUTE_TABLE_ID.match(self.route_table_id):
+            raise problem(
+                "routeTableId",
+                "must be /subscriptions/<id>/resourceGroups/<rg>/providers/Microsoft.Network/routeTables/<name>",
             )
         prefixes = {purpose: ipaddress.IPv4Network(cidr) for purpose, cidr in self.subnets.model_dump().items()}
         spaces = [ipaddress.IPv4Network(space) for space in self.address_space]
@@ -190,6 +244,27 @@ class VnetSettings(SettingsModel):
         return match["rg"], match["name"]
 
 
+def _check_egress(settings: NetworkSettings) -> None:
+    """One egress per node subnet, and always one in customerVnet."""
+    vnet = settings.vnet
+    if vnet.route_table_id is not None and not settings.uses_vnet:
+        raise problem("vnet.routeTableId", "needs a VNet: mode customerVnet, or managed with privateEndpoints")
+    if settings.mode != "customerVnet":
+        return
+    if not vnet.nat_gateway and vnet.route_table_id is None:
+        raise problem(
+            "vnet.routeTableId",
+            "required when vnet.natGateway is false: without it the training and aks subnets have no outbound "
+            "path (nodes have no public IP, default outbound access is off)",
+        )
+    if vnet.nat_gateway and vnet.route_table_id is not None:
+        raise problem(
+            "vnet.natGateway",
+            "set natGateway: false when routeTableId routes the node subnets through your firewall "
+            "(one egress per subnet)",
+        )
+
+
 @dataclass(frozen=True)
 class NetworkAccess:
     """Public network access of the workspace and of its key vault, storage and registry."""
@@ -207,7 +282,12 @@ TIER_DEFAULTS: dict[str, dict[str, Any]] = {
     # cheap and open: no managed network (no managed private endpoints billed), no VNet
     "dev": {"mode": "none", "privateEndpoints": False},
     # the policy pack holds staging to prod's network rules (ML-01/02, ST-04, KV-04, CR-02, STK-07)
-    "staging": {"mode": "managed", "privateEndpoints": True, "managed": {"isolationMode": "AllowOnlyApprovedOutbound"}},
+    # staging builds the environment images (conda/pip) that prod then uses: it reaches the package indexes
+    "staging": {
+        "mode": "managed",
+        "privateEndpoints": True,
+        "managed": {"isolationMode": "AllowOnlyApprovedOutbound", "packageEgress": "public"},
+    },
     # approved outbound only, private endpoints (and DNS) for every inbound path
     "prod": {"mode": "managed", "privateEndpoints": True, "managed": {"isolationMode": "AllowOnlyApprovedOutbound"}},
 }
@@ -247,7 +327,11 @@ class NetworkSettings(SettingsModel):
     image_build_compute: str | None = Field(
         default=None,
         pattern=r"^[A-Za-z][A-Za-z0-9-]{2,23}$",
-        description="Compute cluster that builds environment images when the registry is private (customerVnet).",
+        description=(
+            f"CPU compute cluster of `compute.clusters` that builds environment images. Used whenever storage or the "
+            f"registry is not publicly reachable (private endpoints, an IP allow-list, customerVnet, or a managed "
+            f"network with AllowOnlyApprovedOutbound), and then `{REQUIRED_CLUSTER}` when unset."
+        ),
     )
 
     @model_validator(mode="after")
@@ -269,7 +353,41 @@ class NetworkSettings(SettingsModel):
         for zone, zone_id in self.private_dns_zone_ids.items():
             if not re.match(_ARM_ID, zone_id) or "/privateDnsZones/" not in zone_id:
                 raise problem(f"privateDnsZoneIds.{zone}", "must be the ARM id of a Microsoft.Network/privateDnsZones")
+        _check_egress(self)
         return self
+
+    @property
+    def image_builds_need_compute(self) -> bool:
+        """Whether the workspace must build images on a cluster. Microsoft (how-to-secure-workspace-vnet):
+        the serverless default "works only when the workspace-dependent resources such as Storage Account
+        or Container Registry aren't under any network restriction (private endpoints). If you restrict
+        network access to your workspace-dependent resources, use an image-build-compute instead." A
+        managed network with allow only approved outbound reaches them privately whatever their public
+        access (how-to-managed-network: "flagged as private [...] a private endpoint is used")."""
+        access = self.access
+        restricted = access.resources == "Disabled" or bool(access.ip_ranges) or self.mode == "customerVnet"
+        approved_only = self.mode == "managed" and self.managed.isolation_mode == "AllowOnlyApprovedOutbound"
+        return restricted or approved_only
+
+    @property
+    def image_build_compute_name(self) -> str | None:
+        """The workspace's imageBuildCompute: the one set, else cpu-cluster where a cluster must build."""
+        if self.image_build_compute:
+            return self.image_build_compute
+        return REQUIRED_CLUSTER if self.image_builds_need_compute else None
+
+    @property
+    def node_egress(self) -> NodeEgress:
+        """The one decision on how nodes reach the internet (they have no public IP, and new subnets
+        get no default outbound access). Microsoft (how-to-access-azureml-behind-firewall, "Basic
+        configuration"): compute without a public IP needs a NAT gateway, or a user-defined route
+        to a firewall. Without a subnet of ours, or in managed mode without a route table, AKS's
+        own load balancer gives the cluster its outbound IP."""
+        if self.uses_vnet and self.vnet.route_table_id is not None:
+            return "routeTable"
+        if self.mode == "customerVnet" and self.vnet.nat_gateway:
+            return "natGateway"
+        return "loadBalancer"
 
     @property
     def uses_vnet(self) -> bool:

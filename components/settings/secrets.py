@@ -9,12 +9,28 @@ Output from `read_secret`, encrypted in state and masked in output.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
+from typing import Annotated
 
 import pulumi
 from pulumi.runtime import config as runtime_config
+from pydantic import AfterValidator
 
 from .errors import NAMESPACE, Problem
+
+# A `secure:` key of this project: `ml-platform:<name>`.
+SECRET_NAME = re.compile(r"^[a-zA-Z][a-zA-Z0-9]{0,63}$")
+
+
+def _secret_name(value: str) -> str:
+    if not SECRET_NAME.fullmatch(value):
+        raise ValueError(f"'{value}' is not a config key name (letters and digits, starting with a letter)")
+    return value
+
+
+# A setting that names a `secure:` value (never the value itself)
+SecretName = Annotated[str, AfterValidator(_secret_name)]
 
 
 def secret_keys(config: Mapping[str, object]) -> set[str]:

@@ -21,9 +21,18 @@ class WorkspaceSettings(SettingsModel):
             "High business impact: less diagnostic data to Microsoft, encrypted scratch disks. Creation-time only."
         )
     )
+    # UserAssigned in every tier: its roles exist before the workspace (ADR 0001), the stack makes
+    # every grant itself (one code path, checkable in the plan), and none duplicates Microsoft's.
+    # For a system-assigned identity "Role assignment creation" is "Managed by Microsoft"
+    # (how-to-identity-based-service-authentication); the same principal, role and scope created
+    # again under our name fails with 409 RoleAssignmentExists (MicrosoftDocs/azure-docs#80040, #80686).
     identity: Literal["SystemAssigned", "UserAssigned"] = Field(
-        default="SystemAssigned",
-        description="Workspace identity; UserAssigned creates an identity with the roles Microsoft lists.",
+        default="UserAssigned",
+        description=(
+            "Workspace identity. UserAssigned (every tier): an identity with the roles Microsoft lists, granted "
+            "before the workspace. SystemAssigned: Azure ML grants its roles on the associated resources itself "
+            "(the stack adds only what Microsoft does not grant: private endpoint approvals and studio's Reader)."
+        ),
     )
 
 

@@ -1,7 +1,15 @@
 """The customer-managed key: a key in the stack's vault and the identity that wraps data with it.
 
 Built inside the Workspace component, after the key vault and before the storage account and the
-workspace, which both depend on the key permission so they never try the key before they may.
+workspace, which both depend on the key permissions so they never try the key before they may.
+
+ARM creates the key once and never changes it: the key PUT (`Keys_CreateIfNotExist`, Key Vault REST
+spec 2024-11-01, the SDK's API version) "Creates the first version of a new key if it does not exist.
+If it already exists, then the existing key is returned without any write operations being
+performed. This API does not create subsequent versions, and does not update existing keys." So a
+later change of key type, size, operations, expiry or rotation policy would show in a Pulumi diff and
+never reach Azure: the key ignores changes to its properties (and tags), and the rotation policy of
+an existing key is changed on the data plane (docs/protection.md, runbook).
 """
 
 from __future__ import annotations
@@ -14,8 +22,15 @@ from components.core.component import PlatformComponent, StackContext
 from components.core.role_assignment import assign_role
 from components.settings.encryption import EncryptionSettings
 
-# get, wrapKey and unwrapKey on keys: what Azure ML and Storage need from a customer key
+# get, wrapKey and unwrapKey on keys: what Azure ML, Storage and Cosmos DB need from a customer key
 KEY_ROLE = "Key Vault Crypto Service Encryption User"
+# Creating a key through ARM on an RBAC vault is checked against the caller's data-plane rights
+# (Azure/bicep#6539: ForbiddenByRbac on Microsoft.KeyVault/vaults/keys/read for an Owner; #7864: it
+# works once the deployer holds Key Vault Crypto Officer). Microsoft's key-rotation page asks for "Key
+# Vault Contributor" instead, which the rbac-guide says "does not allow access to keys": the stack
+# follows the evidence and grants the data-plane role (rbac-guide: "Perform any action on the keys of
+# a key vault, except manage permissions"), on the vault, kept after creation (refresh reads the key).
+DEPLOYER_ROLE = "Key Vault Crypto Officer"
 
 
 class CustomerManagedKey(PlatformComponent):
@@ -26,11 +41,24 @@ class CustomerManagedKey(PlatformComponent):
         settings: EncryptionSettings,
         *,
         vault: keyvault.Vault,
+        deployer_object_id: pulumi.Input[str],
         opts: pulumi.ResourceOptions | None = None,
     ) -> None:
         super().__init__("CustomerManagedKey", name, ctx, opts)
         self.settings = settings
         self.vault = vault
+        # The principal type is a setting: the SDK sends "User" when it is left out, and ARM refuses a
+        # type that does not match the principal (UnmatchedPrincipalType); CI deploys as a service principal.
+        self.deployer_permission = assign_role(
+            self.child_name("deployer-crypto-officer"),
+            scope=vault.id,
+            role=DEPLOYER_ROLE,
+            principal_id=deployer_object_id,
+            principal_type=settings.deployer_principal_type,
+            subscription_id=ctx.subscription_id,
+            opts=self.child_opts(),
+            description=f"{DEPLOYER_ROLE} for the identity that deploys the stack (creates the customer key)",
+        )
         self.identity = managedidentity.UserAssignedIdentity(
             self.child_name("identity"),
             resource_name_=ctx.names.scoped("id-cmk", 128),
@@ -62,8 +90,11 @@ class CustomerManagedKey(PlatformComponent):
                 ),
             ),
             tags=dict(ctx.tags),
-            # the key encrypts the workspace's data: deleting it makes that data unreadable
-            opts=self.child_opts(stateful=True),
+            # the key encrypts the workspace's data: deleting it makes that data unreadable. ARM never
+            # updates an existing key (module docstring): a diff on its properties would be a lie.
+            opts=self.child_opts(
+                stateful=True, depends_on=[self.deployer_permission], ignore_changes=["properties", "tags"]
+            ),
         )
         # scoped to the key, not the vault: the identity can use this one key and nothing else
         self.permission = assign_role(
@@ -75,7 +106,33 @@ class CustomerManagedKey(PlatformComponent):
             subscription_id=ctx.subscription_id,
             opts=self.child_opts(),
         )
-        self.grants: list[tuple[str, str]] = [("key", KEY_ROLE)]  # (target, role), for the audit outputs
+        # What the workspace waits for: its identity's permission, and Cosmos DB's where Azure ML puts
+        # the workspace's metadata in a Cosmos DB of your subscription (not service-side).
+        self.workspace_permissions: list[pulumi.Resource] = [self.permission]
+        self.cosmos_db_principal_id = settings.cosmos_db_principal_object_id
+        if self.cosmos_db_principal_id is not None:
+            self.workspace_permissions.append(
+                assign_role(
+                    self.child_name("cosmosdb-key-user"),
+                    scope=self.key.id,
+                    role=KEY_ROLE,
+                    principal_id=self.cosmos_db_principal_id,
+                    principal_type="ServicePrincipal",
+                    subscription_id=ctx.subscription_id,
+                    opts=self.child_opts(),
+                    description=f"{KEY_ROLE} for Azure Cosmos DB (the workspace's metadata, customer key)",
+                )
+            )
+        # (who, principal id, principal type, role, target) of every grant made here, for accessGrants
+        self.audit: list[tuple[str, pulumi.Input[str], str, str, str]] = [
+            ("deployer", deployer_object_id, settings.deployer_principal_type, DEPLOYER_ROLE, "keyvault"),
+            ("customerKeyIdentity", self.identity.principal_id, "ServicePrincipal", KEY_ROLE, "key"),
+            *(
+                [("cosmosDb", self.cosmos_db_principal_id, "ServicePrincipal", KEY_ROLE, "key")]
+                if self.cosmos_db_principal_id
+                else []
+            ),
+        ]
         self.finish({"identityId": self.identity.id, "keyId": self.key.id})
 
     def workspace_encryption(self) -> ml.EncryptionPropertyArgs:

@@ -32,7 +32,11 @@ USER_ASSIGNED_ROLES: dict[str, tuple[str, ...]] = {
 }
 
 # A managed network reaches each resource through a private endpoint that the workspace identity
-# must be allowed to approve; Azure grants this to system-assigned identities only.
+# must be allowed to approve. Microsoft (how-to-managed-network, "Approval of private endpoints"):
+# "the workspace managed identity, whether system-assigned or user-assigned, [...] must have
+# permissions to approve the Private Endpoint connections on the target resources. After April
+# 30th, 2025, permissions aren't automatically granted to the managed identity and must be assigned
+# manually." The recommended role is this one (it covers Azure Storage).
 ENDPOINT_APPROVER = "Azure AI Enterprise Network Connection Approver"
 ENDPOINT_TARGETS = ("storage", "keyvault", "registry")
 
@@ -75,7 +79,7 @@ def user_assigned_workspace_identity(
         for target in scopes
     }
     grants = {
-        (target, role): grant_workspace_identity(owner, identity, target, scope, role)
+        (target, role): grant_workspace_identity(owner, identity.principal_id, target, scope, role)
         for target, scope in scopes.items()
         for role in roles[target]
     }
@@ -84,16 +88,17 @@ def user_assigned_workspace_identity(
 
 def grant_workspace_identity(
     owner: PlatformComponent,
-    identity: managedidentity.UserAssignedIdentity,
+    principal_id: pulumi.Input[str],
     target: str,
     scope: pulumi.Input[str],
     role: str,
 ) -> authorization.RoleAssignment:
+    """A role for the workspace identity (user-assigned, or the system-assigned one once it exists)."""
     return assign_role(
         owner.child_name(f"identity-{target}-{_slug(role)}"),
         scope=scope,
         role=role,
-        principal_id=identity.principal_id,
+        principal_id=principal_id,
         principal_type="ServicePrincipal",
         subscription_id=owner.ctx.subscription_id,
         opts=owner.child_opts(),

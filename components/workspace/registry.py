@@ -42,7 +42,9 @@ def workspace_registry(
 
 def _premium_policies(public_network_access: str) -> containerregistry.PoliciesArgs:
     # Quarantine stays off on purpose: it holds every pushed image until a scanner releases it,
-    # and Azure ML's image builds would wait forever.
+    # and Azure ML's image builds would wait forever (Azure/acr docs/preview/quarantine/readme.md:
+    # "Only after the image has been verifed, and the quarantine flag removed may a subsequent pull be
+    # completed"; Azure/data-product-analytics#137). Policy CR-04 names this exception.
     return containerregistry.PoliciesArgs(
         retention_policy=containerregistry.RetentionPolicyArgs(days=7, status="enabled"),
         # Azure accepts a disabled export policy only on a registry closed to the public

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 import pulumi
 from pulumi_azure_native import machinelearningservices as ml
 
 from components.core.component import PlatformComponent, StackContext
-from components.core.role_assignment import assign_role
 from components.core.targets import DiagnosticTarget, LockTarget, PrivateLinkTarget, storage_diagnostic_targets
 from components.network.managed_network import managed_network_args
 from components.settings.encryption import EncryptionSettings
@@ -18,7 +17,6 @@ from components.settings.workspace import KeyVaultSettings, RegistrySettings, St
 from .customer_key import CustomerManagedKey
 from .identity import (
     ENDPOINT_APPROVER,
-    WORKSPACE_STORAGE_ROLES,
     grant_workspace_identity,
     user_assigned_workspace_identity,
 )
@@ -41,6 +39,7 @@ class Workspace(PlatformComponent):
         network: NetworkSettings,
         app_insights_id: pulumi.Input[str],
         training_subnet_id: pulumi.Input[str] | None,
+        deployer_object_id: pulumi.Input[str],
         opts: pulumi.ResourceOptions | None = None,
     ) -> None:
         super().__init__("Workspace", name, ctx, opts)
@@ -51,7 +50,14 @@ class Workspace(PlatformComponent):
         )
         # after the vault (the key lives in it), before the storage and workspace that use the key
         self.cmk = (
-            CustomerManagedKey(self.child_name("cmk"), ctx, encryption, vault=self.key_vault, opts=self.child_opts())
+            CustomerManagedKey(
+                self.child_name("cmk"),
+                ctx,
+                encryption,
+                vault=self.key_vault,
+                deployer_object_id=deployer_object_id,
+                opts=self.child_opts(),
+            )
             if encryption.customer_managed_key
             else None
         )
@@ -103,6 +109,8 @@ class Workspace(PlatformComponent):
             application_insights=app_insights_id,
             container_registry=self.registry.id if self.registry else None,
             public_network_access=access.workspace,
+            # kept: not deprecated in the SDK's API version (workspaceRP.json 2025-12-01 describes it, default
+            # false, no x-ms-deprecated); Microsoft's secure quickstart sets it too
             allow_public_access_when_behind_vnet=False,
             managed_network=managed_network_args(network),
             # build the managed network with the workspace, not on the first compute (which then
@@ -114,7 +122,9 @@ class Workspace(PlatformComponent):
             )
             if training_subnet_id
             else None,
-            image_build_compute=network.image_build_compute,
+            # a cluster builds the images whenever storage or the registry is private; Microsoft's secure
+            # quickstart names it before the cluster exists (machine-learning-end-to-end-secure)
+            image_build_compute=network.image_build_compute_name,
             encryption=self.cmk.workspace_encryption() if self.cmk else None,
             enable_service_side_cmk_encryption=encryption.service_side if self.cmk else None,
             hbi_workspace=settings.hbi_workspace,
@@ -128,39 +138,30 @@ class Workspace(PlatformComponent):
                 stateful=True,
                 depends_on=[
                     *(self.identity.assignments if self.identity else []),
-                    *([self.cmk.permission] if self.cmk else []),
+                    *(self.cmk.workspace_permissions if self.cmk else []),
                 ]
                 or None,
                 replace_on_changes=["encryption.status", "enableServiceSideCMKEncryption", "hbiWorkspace"],
                 ignore_changes=["encryption.keyVaultProperties.keyIdentifier"] if self.cmk else None,
             ),
         )
+        self.identity_grants: list[tuple[str, str]]
         if self.identity:
             self.principal_id: pulumi.Output[str] = self.identity.principal_id
             # the workspace cannot be a scope before it exists: its own Contributor comes right after
-            grant_workspace_identity(self, self.identity.identity, "workspace", self.workspace.id, "Contributor")
-            self.storage_role_assignments = [
-                self.identity.grants[("storage", role)] for role in WORKSPACE_STORAGE_ROLES
-            ]
-            self.identity_grants: list[tuple[str, str]] = [*self.identity.grants, ("workspace", "Contributor")]
+            grant_workspace_identity(self, self.identity.principal_id, "workspace", self.workspace.id, "Contributor")
+            self.identity_grants = [*self.identity.grants, ("workspace", "Contributor")]
         else:
             self.principal_id = self.workspace.identity.apply(
                 lambda identity: identity.principal_id if identity else ""
             )
-            # a system-assigned identity exists only with the workspace: its data roles follow it
-            self.storage_role_assignments = [
-                assign_role(
-                    self.child_name(f"storage-{role.lower().replace(' ', '-')}"),
-                    scope=self.storage.account.id,
-                    role=role,
-                    principal_id=self.principal_id,
-                    principal_type="ServicePrincipal",
-                    subscription_id=ctx.subscription_id,
-                    opts=self.child_opts(),
-                )
-                for role in WORKSPACE_STORAGE_ROLES
-            ]
-            self.identity_grants = [("storage", role) for role in WORKSPACE_STORAGE_ROLES]
+            # Microsoft grants a system-assigned identity its roles on the associated resources
+            # (storage: Storage Blob Data Contributor; "Role assignment creation: Managed by Microsoft",
+            # how-to-identity-based-service-authentication): the stack must not create them again
+            # (409 RoleAssignmentExists). Whether Microsoft's set includes Storage File Data Privileged
+            # Contributor is not documented ("automatically assigned the permissions it needs",
+            # how-to-disable-local-auth-storage): unverified, so the stack leaves it to Microsoft too.
+            self.identity_grants = []
         self._publish_targets()
         self.finish(
             {
@@ -198,14 +199,28 @@ class Workspace(PlatformComponent):
         ]
 
     def approve_private_endpoints(self, targets: Sequence[PrivateLinkTarget]) -> list[pulumi.Resource]:
-        """A user-assigned workspace identity may approve the managed network's private endpoints to
-        resources made after the workspace (data lakes) before their outbound rules exist; Azure
-        grants this to a system-assigned identity itself."""
-        if self.identity is None:
-            return []
+        """The workspace identity may approve the managed network's private endpoints to `targets`
+        (resources the workspace does not own: data lakes, accounts of others that the stack may
+        grant on) before their outbound rules exist. Since 30 April 2025 Azure grants this to neither
+        identity type (ENDPOINT_APPROVER); a system-assigned identity gets it once it exists."""
+        self.identity_grants += [(target.name, ENDPOINT_APPROVER) for target in targets]
         return [
-            grant_workspace_identity(self, self.identity.identity, target.name, target.resource_id, ENDPOINT_APPROVER)
+            grant_workspace_identity(self, self.principal_id, target.name, target.resource_id, ENDPOINT_APPROVER)
             for target in targets
+        ]
+
+    def grant_studio_endpoint_readers(self, endpoint_ids: Mapping[str, pulumi.Input[str]]) -> list[pulumi.Resource]:
+        """Reader for the workspace identity on each storage private endpoint of the client VNet, so
+        studio works with private storage. Microsoft (how-to-managed-network, "Azure Machine Learning
+        studio"): "ensure the private endpoint created in the client virtual network is granted the
+        Reader role to your workspace managed identity. This applies to both blob and file storage
+        private endpoints"; how-to-enable-studio-virtual-network: "one storage account might have
+        separate private endpoint for blob, file, and dfs [...] Add the managed identity to all these
+        endpoints" (the data lakes' too). Not needed on the managed network's own endpoints."""
+        self.identity_grants += [(f"pe-{key}", "Reader") for key in endpoint_ids]
+        return [
+            grant_workspace_identity(self, self.principal_id, f"pe-{key}", endpoint_id, "Reader")
+            for key, endpoint_id in endpoint_ids.items()
         ]
 
     def _identity_args(self) -> ml.ManagedServiceIdentityArgs:

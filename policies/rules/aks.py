@@ -1,11 +1,11 @@
-"""AKS rules: managed clusters and node pools (AKS-01..AKS-07)."""
+"""AKS rules: managed clusters and node pools (AKS-01..AKS-08)."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
 from typing import Any
 
-from .lib.catalog import AKS_CLUSTER, AKS_POOL, AZUREML_EXTENSION_TYPE, K8S_EXTENSION
+from .lib.catalog import AKS_CLUSTER, AKS_POOL, AZUREML_EXTENSION_TYPE, K8S_EXTENSION, ML_WORKSPACE
 from .lib.props import MISSING, as_list, expect, fmt, key_ci, peek, read, same
 from .lib.rule import (
     ADVISORY,
@@ -247,4 +247,57 @@ AKS_07 = resource_rule(
 )
 
 
-RULES = [AKS_01, AKS_01_LOCAL_ACCOUNTS, AKS_02, AKS_03, AKS_04, AKS_05, AKS_06, AKS_07]
+# --- AKS-08 ------------------------------------------------------------------------------
+
+# Microsoft (how-to-managed-network, "Limitations"): "Kubernetes and attached VMs aren't supported
+# in an Azure Machine Learning managed virtual network." A workspace's AllowOnlyApprovedOutbound
+# therefore says nothing about the inference cluster: only a route to a firewall
+# (outboundType userDefinedRouting, learn.microsoft.com/azure/aks/egress-outboundtype) filters its
+# egress. A NAT gateway or AKS's load balancer translate addresses; they approve nothing.
+APPROVED_ONLY = "AllowOnlyApprovedOutbound"
+FILTERED_EGRESS = "userDefinedRouting"
+
+
+def _egress_approved(stack: Stack) -> Iterator[Report]:
+    approved: list[Resource] = []
+
+    def collect(workspace: Resource) -> None:
+        if same(workspace.get("managedNetwork.isolationMode"), APPROVED_ONLY):
+            approved.append(workspace)
+
+    complete = stack.index(stack.of_type(ML_WORKSPACE), collect)
+
+    def check(cluster: Resource) -> Iterator[str]:
+        if not approved:
+            if not complete:
+                raise stack.undecided(cluster, "whether a workspace allows only approved outbound")
+            return
+        outbound = cluster.get("networkProfile.outboundType")
+        if same(outbound, FILTERED_EGRESS):
+            return
+        shown = "not set (AKS's default, loadBalancer)" if outbound is MISSING else fmt(outbound)
+        yield (
+            f"networkProfile.outboundType is {shown}: the cluster is outside the workspace's managed network "
+            f"(Kubernetes is not supported in it), so {APPROVED_ONLY} does not cover its egress; route it "
+            f"through your firewall ({FILTERED_EGRESS}: network.vnet.routeTableId) and allow the AKS and "
+            "Azure ML destinations there (docs/network.md)"
+        )
+
+    yield from stack.each(stack.of_type(AKS_CLUSTER), check)
+
+
+AKS_08 = stack_rule(
+    rule_id="AKS-08",
+    slug="cluster-egress-approved",
+    summary="In a stack whose workspace allows only approved outbound, AKS clusters route their "
+    "egress through a firewall (userDefinedRouting): the managed network does not cover Kubernetes.",
+    sources="custom",
+    check=_egress_approved,
+    # Advisory in every tier: the firewall is the customer's hub, outside what a stack can create
+    # (the shipped prod has none), and Azure ML works without it; the finding keeps the gap in
+    # view in every plan instead of blocking a stack that cannot fix it by itself.
+    levels=Levels(dev=ADVISORY, staging=ADVISORY, prod=ADVISORY),
+)
+
+
+RULES = [AKS_01, AKS_01_LOCAL_ACCOUNTS, AKS_02, AKS_03, AKS_04, AKS_05, AKS_06, AKS_07, AKS_08]

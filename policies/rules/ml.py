@@ -16,7 +16,7 @@ from .lib.catalog import (
     STORAGE_ACCOUNT,
     WORKSPACE_ASSOCIATED,
 )
-from .lib.props import MISSING, UNKNOWN, flag, fmt, key_ci, one_of, read, same
+from .lib.props import MISSING, UNKNOWN, flag, fmt, key_ci, keys, one_of, read, same
 from .lib.rule import (
     ADVISORY,
     MANDATORY,
@@ -365,6 +365,32 @@ ML_11 = resource_rule(
 # --- ML-12 -------------------------------------------------------------------------------
 
 
+# The keys ARM hands the Azure ML extension's chart: `az k8s-extension create` derives them from the
+# friendly keys a user types (Azure/azure-cli-extensions, AzureMLKubernetes.py:
+# __validate_scoring_fe_settings, __set_inference_ssl_from_file / _from_secret); a program that
+# calls ARM directly must send them itself, so these are the ones checked.
+INTERNAL_LB_KEY = "scoringFe.serviceType.internalLoadBalancer"
+SSL_SECRET_KEY = "scoringFe.sslSecret"
+SSL_PROTECTED_KEYS = ("scoringFe.sslCert", "scoringFe.sslKey")
+
+
+def _extension_tls(r: Resource, settings: str) -> Iterator[str]:
+    """HTTPS needs the host name and the certificate: an in-cluster secret, or both protected keys
+    (only the keys are read: their values are secrets)."""
+    cname = r.get([settings, "sslCname"])
+    if cname is MISSING or cname == "":
+        yield f"{settings}.sslCname is not set; HTTPS scoring needs the host name the certificate is for"
+    if r.get([settings, SSL_SECRET_KEY]) is not MISSING:
+        return
+    protected = r.get("configurationProtectedSettings")
+    missing = [key for key in SSL_PROTECTED_KEYS if key not in keys(protected)]
+    if missing:
+        yield (
+            f"no certificate for HTTPS scoring: set {settings}.{SSL_SECRET_KEY} or "
+            f"configurationProtectedSettings {' and '.join(SSL_PROTECTED_KEYS)} (missing: {', '.join(missing)})"
+        )
+
+
 def _kubernetes_compute(r: Resource) -> Iterator[str]:
     if r.type == ML_COMPUTE:
         if same(compute_type(r), KUBERNETES):
@@ -373,27 +399,29 @@ def _kubernetes_compute(r: Resource) -> Iterator[str]:
     if not same(r.get("extensionType"), AZUREML_EXTENSION_TYPE):
         return
     settings = "configurationSettings"
+    inference = flag(r.get([settings, "enableInference"])) is True
     if flag(r.get([settings, "allowInsecureConnections"])) is True:
         yield (
             f"{settings}.allowInsecureConnections is true; serve inference over TLS "
-            "(sslSecret or sslCertPemFile/sslKeyPemFile with sslCname)"
+            f"(sslCname with {SSL_SECRET_KEY}, or {' and '.join(SSL_PROTECTED_KEYS)} in configurationProtectedSettings)"
         )
-    inference = flag(r.get([settings, "enableInference"])) is True
+    elif inference:
+        yield from r.check(_extension_tls(r, settings))
     if inference and same(r.get([settings, "inferenceRouterServiceType"]), "loadBalancer"):
-        provider = r.get([settings, "internalLoadBalancerProvider"])
-        if not same(provider, "azure"):
+        internal = r.get([settings, INTERNAL_LB_KEY])
+        if flag(internal) is not True:
             yield (
-                f'{settings}.inferenceRouterServiceType is "loadBalancer" and '
-                f'internalLoadBalancerProvider is {fmt(provider)}; set it to "azure" so the '
-                "inference router is not exposed publicly"
+                f'{settings}.inferenceRouterServiceType is "loadBalancer" and {INTERNAL_LB_KEY} is '
+                f'{fmt(internal)}; set it to "True" (what the CLI makes of internalLoadBalancerProvider=azure) '
+                "so the inference router is not exposed publicly"
             )
 
 
 ML_12 = resource_rule(
     rule_id="ML-12",
     slug="kubernetes-compute-secure",
-    summary="Kubernetes compute disables local auth; the Azure ML extension does not allow "
-    "insecure connections and keeps its inference router on an internal load balancer.",
+    summary="Kubernetes compute disables local auth; the Azure ML extension serves HTTPS (host name "
+    "and certificate in the keys ARM reads) and keeps its inference router on an internal load balancer.",
     sources="custom",
     types=[ML_COMPUTE, K8S_EXTENSION],
     check=_kubernetes_compute,

@@ -84,20 +84,34 @@ CR_03 = resource_rule(
 
 # --- CR-04 -------------------------------------------------------------------------------
 
+# Explicit exception to the checklist row ("ACR quarantine, retention, zone redundancy"): quarantine
+# is not asked for, and a registry that turns it on is told why. With quarantine on, "all images
+# pushed to that registry are put in quarantine by default. Only after the image has been verifed,
+# and the quarantine flag removed may a subsequent pull be completed" (Azure/acr
+# docs/preview/quarantine/readme.md); Azure ML pushes the environment images it builds and pulls them
+# right away, so its builds and deployments stall ("Deployment failed due to timeout while waiting
+# for Environment Image to become available", Azure/data-product-analytics#137).
+QUARANTINE_EXCEPTION = (
+    "Azure ML pulls the images it builds as soon as it pushes them, and a quarantined image cannot be "
+    "pulled until a scanner marks it Passed: leave quarantine off on a workspace registry"
+)
 
-def _quarantine_retention_zones(r: Resource) -> Iterator[str]:
-    yield from r.expect("policies.quarantinePolicy.status", "enabled")
+
+def _retention_zones_no_quarantine(r: Resource) -> Iterator[str]:
     yield from r.expect("policies.retentionPolicy.status", "enabled")
     yield from r.expect("zoneRedundancy", "Enabled")
+    if same(r.get("policies.quarantinePolicy.status"), "enabled"):
+        yield f'policies.quarantinePolicy.status is "enabled": {QUARANTINE_EXCEPTION}'
 
 
 CR_04 = resource_rule(
     rule_id="CR-04",
-    slug="registry-quarantine-retention-zone-redundancy",
-    summary="Container registries enable quarantine, untagged-manifest retention and zone redundancy.",
+    slug="registry-retention-zone-redundancy",
+    summary="Container registries enable untagged-manifest retention and zone redundancy; quarantine "
+    "stays off (explicit exception: Azure ML's image builds cannot pull a quarantined image).",
     sources="CKV_AZURE_166/167/233",
     types=[REGISTRY],
-    check=_quarantine_retention_zones,
+    check=_retention_zones_no_quarantine,
     levels=Levels(dev=ADVISORY, staging=ADVISORY, prod=ADVISORY),
 )
 

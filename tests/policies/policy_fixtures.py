@@ -329,7 +329,6 @@ def secure_platform() -> list[Record]:
                 policies={
                     "exportPolicy": {"status": "disabled"},
                     "azureADAuthenticationAsArmPolicy": {"status": "disabled"},
-                    "quarantinePolicy": {"status": "enabled"},
                     "retentionPolicy": {"status": "enabled", "days": 7},
                 },
             ),
@@ -430,7 +429,13 @@ def secure_platform() -> list[Record]:
                 enableRBAC=True,
                 disableLocalAccounts=False,
                 apiServerAccessProfile={"enablePrivateCluster": True, "disableRunCommand": True},
-                networkProfile={"networkPlugin": "azure", "networkPolicy": "cilium", "networkDataplane": "cilium"},
+                networkProfile={
+                    "networkPlugin": "azure",
+                    "networkPolicy": "cilium",
+                    "networkDataplane": "cilium",
+                    # egress through the hub firewall (AKS-08)
+                    "outboundType": "userDefinedRouting",
+                },
                 addonProfiles={
                     "azurepolicy": {"enabled": True},
                     "omsagent": {"enabled": True, "config": {"logAnalyticsWorkspaceResourceID": LAW_ID}},
@@ -496,10 +501,11 @@ def secure_platform() -> list[Record]:
                     "enableInference": "True",
                     "inferenceRouterServiceType": "loadBalancer",
                     "internalLoadBalancerProvider": "azure",
+                    "scoringFe.serviceType.internalLoadBalancer": "True",
                     "allowInsecureConnections": "False",
                     "sslCname": "inference.mlp.internal",
                 },
-                "configurationProtectedSettings": {"sslCertPemFile": "[secret]", "sslKeyPemFile": "[secret]"},
+                "configurationProtectedSettings": {"scoringFe.sslCert": "[secret]", "scoringFe.sslKey": "[secret]"},
             },
             f"{AKS_ID}/providers/Microsoft.KubernetesConfiguration/extensions/azureml",
             refs={"clusterName": [aks_urn]},

@@ -8,6 +8,7 @@ from __future__ import annotations
 import pytest
 
 from tests.policies.policy_fixtures import (
+    DELETE,
     T_AKS,
     T_POOL,
     chain,
@@ -27,6 +28,7 @@ CHECKLIST = {
     "AKS-05": "CKV_AZURE_116/4, AzP 0a15ec92, a1840de2",
     "AKS-06": "AzP da6e2401, 2cc2e023, CKV_AZURE_171",
     "AKS-07": "CKV_AZURE_170/246/8",
+    "AKS-08": "custom",
 }
 
 
@@ -89,7 +91,7 @@ READ = [
         },
     ),
     ("containerservice", "AgentPoolSecurityProfileArgs", {"sshAccess"}),
-    ("containerservice", "ContainerServiceNetworkProfileArgs", {"networkPolicy"}),
+    ("containerservice", "ContainerServiceNetworkProfileArgs", {"networkPolicy", "outboundType"}),
     ("containerservice", "ManagedClusterAddonProfileArgs", {"enabled"}),
     ("containerservice", "ManagedClusterAzureMonitorProfileArgs", {"metrics"}),
     ("containerservice", "ManagedClusterAzureMonitorProfileMetricsArgs", {"enabled"}),
@@ -103,6 +105,8 @@ READ = [
     ("containerservice", "ManagedClusterServicePrincipalProfileArgs", {"clientId"}),
     ("containerservice", "ManagedClusterSKUArgs", {"tier"}),
     ("kubernetesconfiguration", "ExtensionArgs", {"extensionType", "configurationSettings", "clusterName"}),
+    ("machinelearningservices", "WorkspaceArgs", {"managedNetwork"}),
+    ("machinelearningservices", "ManagedNetworkSettingsArgs", {"isolationMode"}),
 ]
 
 
@@ -233,6 +237,35 @@ CASES: list[Case] = [
         change("azureml-extension", "extensionType", "microsoft.flux"),
         "disableLocalAccounts is false",
         on=("aks-mlp-prod",),
+    ),
+    # AKS-08: the secure platform routes its cluster through a firewall (userDefinedRouting)
+    StackCase("aks-08-cluster-egress-approved", None, None),
+    StackCase(
+        "aks-08-cluster-egress-approved",
+        change("aks-mlp-prod", "networkProfile.outboundType", "loadBalancer"),
+        'outboundType is "loadBalancer"',
+        on=("aks-mlp-prod",),
+    ),
+    StackCase(
+        "aks-08-cluster-egress-approved",
+        change("aks-mlp-prod", "networkProfile.outboundType", "userAssignedNATGateway"),
+        "does not cover its egress",
+        on=("aks-mlp-prod",),
+    ),
+    StackCase(
+        "aks-08-cluster-egress-approved",
+        change("aks-mlp-prod", "networkProfile.outboundType", DELETE),
+        "not set (AKS's default, loadBalancer)",
+        on=("aks-mlp-prod",),
+    ),
+    # without AllowOnlyApprovedOutbound there is no approval for the cluster to bypass
+    StackCase(
+        "aks-08-cluster-egress-approved",
+        chain(
+            change("aks-mlp-prod", "networkProfile.outboundType", "loadBalancer"),
+            change("mlw-mlp-prod", "managedNetwork.isolationMode", "AllowInternetOutbound"),
+        ),
+        None,
     ),
 ]
 

@@ -98,6 +98,11 @@ READ = [
     ),
     ("machinelearningservices", "ComputeInstanceSshSettingsArgs", {"sshPublicAccess"}),
     ("machinelearningservices", "KubernetesArgs", {"computeType", "disableLocalAuth"}),
+    (
+        "kubernetesconfiguration",
+        "ExtensionArgs",
+        {"extensionType", "configurationSettings", "configurationProtectedSettings"},
+    ),
     ("machinelearningservices", "DatastoreArgs", {"properties", "workspaceName"}),
     ("machinelearningservices", "AzureBlobDatastoreArgs", {"datastoreType", "credentials"}),
     ("machinelearningservices", "AzureDataLakeGen2DatastoreArgs", {"datastoreType", "credentials"}),
@@ -126,15 +131,25 @@ def instance(**props: Any) -> dict[str, Any]:
     return {"properties": {"computeType": "ComputeInstance", "disableLocalAuth": True, "properties": inner}}
 
 
-def extension(**settings: str) -> dict[str, Any]:
+CERTIFICATE = {"scoringFe.sslCert": "[secret]", "scoringFe.sslKey": "[secret]"}
+
+
+def extension(protected: dict[str, str] | None = None, /, **settings: str) -> dict[str, Any]:
+    """An HTTPS Azure ML extension with an internal router, in the keys ARM reads (the CLI's
+    rewrite of internalLoadBalancerProvider=azure and of sslCertPemFile/sslKeyPemFile)."""
     base = {
         "enableInference": "True",
         "inferenceRouterServiceType": "loadBalancer",
         "internalLoadBalancerProvider": "azure",
+        "scoringFe.serviceType.internalLoadBalancer": "True",
         "allowInsecureConnections": "False",
+        "sslCname": "scoring.mlp.internal",
     }
     base.update(settings)
-    return {"extensionType": "Microsoft.AzureML.Kubernetes", "configurationSettings": base}
+    found = {k: v for k, v in base.items() if v != "<drop>"}
+    props: dict[str, Any] = {"extensionType": "Microsoft.AzureML.Kubernetes", "configurationSettings": found}
+    props["configurationProtectedSettings"] = CERTIFICATE if protected is None else protected
+    return props
 
 
 CASES: list[Case] = [
@@ -264,18 +279,43 @@ CASES: list[Case] = [
         "disableLocalAuth is false",
     ),
     ResourceCase("ml-12-kubernetes-compute-secure", T_EXT, extension(), None),
+    # the in-cluster secret is the other way the CLI gives the chart a certificate
+    ResourceCase(
+        "ml-12-kubernetes-compute-secure", T_EXT, extension({}, **{"scoringFe.sslSecret": "scoring-tls"}), None
+    ),
     ResourceCase(
         "ml-12-kubernetes-compute-secure",
         T_EXT,
         extension(allowInsecureConnections="True"),
         "allowInsecureConnections is true",
     ),
+    # the friendly key alone: ARM never rewrites it, so the router would be public
     ResourceCase(
         "ml-12-kubernetes-compute-secure",
         T_EXT,
-        extension(internalLoadBalancerProvider=""),
+        extension(**{"scoringFe.serviceType.internalLoadBalancer": "<drop>"}),
+        "scoringFe.serviceType.internalLoadBalancer is not set",
+    ),
+    ResourceCase(
+        "ml-12-kubernetes-compute-secure",
+        T_EXT,
+        extension(**{"scoringFe.serviceType.internalLoadBalancer": "False"}),
         "inference router is not exposed publicly",
     ),
+    # the CLI's local file names reach ARM as nothing the chart reads
+    ResourceCase(
+        "ml-12-kubernetes-compute-secure",
+        T_EXT,
+        extension({"sslCertPemFile": "[secret]", "sslKeyPemFile": "[secret]"}),
+        "no certificate for HTTPS scoring",
+    ),
+    ResourceCase(
+        "ml-12-kubernetes-compute-secure",
+        T_EXT,
+        extension({"scoringFe.sslCert": "[secret]"}),
+        "(missing: scoringFe.sslKey)",
+    ),
+    ResourceCase("ml-12-kubernetes-compute-secure", T_EXT, extension(sslCname="<drop>"), "sslCname is not set"),
     ResourceCase(
         "ml-12-kubernetes-compute-secure",
         T_EXT,

@@ -244,3 +244,19 @@ def test_policy_project_file_declares_the_python_runtime() -> None:
     assert project["description"]
     requirements = (PACK / "requirements.txt").read_text().split()
     assert {r.split("==")[0] for r in requirements if "==" in r} == {"pulumi", "pulumi-policy"}
+
+
+def test_the_cli_runs_the_pack_in_the_virtualenv_make_venv_builds() -> None:
+    """Pulumi's policy project file: `runtime: {name: python, options: {virtualenv: <path>}}`, "Path to
+    a Python virtual environment to use when running the policy pack"; the Python language host
+    resolves it relative to the pack's directory (pulumi-language-python: "Resolve virtualenv path
+    relative to root"). Without it the CLI runs the system python3, which lacks pulumi_policy."""
+    runtime = yaml.safe_load((PACK / "PulumiPolicy.yaml").read_text())["runtime"]
+    assert runtime["name"] == "python"
+    virtualenv = (PACK / runtime["options"]["virtualenv"]).resolve()
+    makefile = (PACK.parent / "Makefile").read_text()
+    venv = re.search(r"^VENV\s*\?=\s*(\S+)", makefile, re.MULTILINE)
+    assert venv is not None
+    assert virtualenv == (PACK.parent / venv.group(1)).resolve()
+    # and the virtualenv make builds holds the pack's own requirements
+    assert "-r policies/requirements.txt" in (PACK.parent / "requirements-dev.txt").read_text()

@@ -58,7 +58,6 @@ ACR_OK = {
     "policies": {
         "exportPolicy": {"status": "disabled"},
         "azureADAuthenticationAsArmPolicy": {"status": "disabled"},
-        "quarantinePolicy": {"status": "enabled"},
         "retentionPolicy": {"status": "enabled", "days": 7},
     },
 }
@@ -105,12 +104,31 @@ CASES: list[Case] = [
         merged(ACR_OK, policies={"azureADAuthenticationAsArmPolicy": {"status": "disabled"}}),
         "exportPolicy.status is not set",
     ),
-    ResourceCase("cr-04-registry-quarantine-retention-zone-redundancy", T_ACR, ACR_OK, None),
+    # quarantine is the named exception (QUARANTINE_EXCEPTION): off passes, on is reported with the reason
+    ResourceCase("cr-04-registry-retention-zone-redundancy", T_ACR, ACR_OK, None),
     ResourceCase(
-        "cr-04-registry-quarantine-retention-zone-redundancy",
+        "cr-04-registry-retention-zone-redundancy",
+        T_ACR,
+        merged(ACR_OK, policies={**ACR_OK["policies"], "quarantinePolicy": {"status": "disabled"}}),
+        None,
+    ),
+    ResourceCase(
+        "cr-04-registry-retention-zone-redundancy",
+        T_ACR,
+        merged(ACR_OK, policies={**ACR_OK["policies"], "quarantinePolicy": {"status": "enabled"}}),
+        "a quarantined image cannot be pulled",
+    ),
+    ResourceCase(
+        "cr-04-registry-retention-zone-redundancy",
         T_ACR,
         merged(ACR_OK, zoneRedundancy="Disabled"),
         'zoneRedundancy is "Disabled"',
+    ),
+    ResourceCase(
+        "cr-04-registry-retention-zone-redundancy",
+        T_ACR,
+        merged(ACR_OK, policies={**ACR_OK["policies"], "retentionPolicy": {"status": "disabled"}}),
+        'policies.retentionPolicy.status is "disabled"',
     ),
 ]
 

@@ -7,6 +7,7 @@ from pulumi_azure_native import containerservice as aks
 
 from components.core.component import PlatformComponent
 from components.settings.compute import InferenceSettings, NodePoolSettings
+from components.settings.network import NodeEgress
 
 # Linux pool names: lowercase letters and digits, at most 12 characters
 SYSTEM_POOL, USER_POOL = "system", "user"
@@ -37,7 +38,20 @@ def _pool(
     )
 
 
-def _network_profile(settings: InferenceSettings) -> aks.ContainerServiceNetworkProfileArgs:
+# How the nodes reach the internet, from the network's one egress decision. Microsoft
+# (learn.microsoft.com/azure/aks/egress-outboundtype): userAssignedNATGateway "for bring-your-own
+# virtual networks" with the NAT gateway on the subnet before the cluster; userDefinedRouting with a
+# route table whose 0.0.0.0/0 points at a firewall, associated with the cluster subnet;
+# loadBalancer (AKS's default) gives the cluster an AKS-managed public outbound IP.
+OUTBOUND_TYPES: dict[NodeEgress, aks.OutboundType] = {
+    "natGateway": aks.OutboundType.USER_ASSIGNED_NAT_GATEWAY,
+    "routeTable": aks.OutboundType.USER_DEFINED_ROUTING,
+    "loadBalancer": aks.OutboundType.LOAD_BALANCER,
+}
+
+
+def _network_profile(settings: InferenceSettings, egress: NodeEgress) -> aks.ContainerServiceNetworkProfileArgs:
+    outbound = OUTBOUND_TYPES[egress]
     if settings.network_policy == "cilium":
         # Azure CNI overlay with the Cilium dataplane: pod IPs do not consume subnet addresses
         return aks.ContainerServiceNetworkProfileArgs(
@@ -46,11 +60,13 @@ def _network_profile(settings: InferenceSettings) -> aks.ContainerServiceNetwork
             network_dataplane=aks.NetworkDataplane.CILIUM,
             network_policy=aks.NetworkPolicy.CILIUM,
             load_balancer_sku=aks.LoadBalancerSku.STANDARD,
+            outbound_type=outbound,
         )
     return aks.ContainerServiceNetworkProfileArgs(
         network_plugin=aks.NetworkPlugin.AZURE,
         network_policy=aks.NetworkPolicy.AZURE,
         load_balancer_sku=aks.LoadBalancerSku.STANDARD,
+        outbound_type=outbound,
     )
 
 
@@ -64,6 +80,9 @@ def inference_cluster(
     *,
     logs_id: pulumi.Input[str],
     subnet_id: pulumi.Input[str] | None,
+    control_plane_identity_id: pulumi.Input[str],
+    egress: NodeEgress,
+    after: list[pulumi.Resource],
 ) -> aks.ManagedCluster:
     ctx = owner.ctx
     name = cluster_name(owner)
@@ -75,8 +94,15 @@ def inference_cluster(
         sku=aks.ManagedClusterSKUArgs(
             name=aks.ManagedClusterSKUName.BASE, tier=aks.ManagedClusterSKUTier(settings.tier)
         ),
-        # managed identity: Azure ML does not support service-principal clusters
-        identity=aks.ManagedClusterIdentityArgs(type=aks.ResourceIdentityType.SYSTEM_ASSIGNED),
+        # Managed identity (Azure ML does not support service-principal clusters), user-assigned so
+        # that its role on the subnet exists before the cluster. Microsoft
+        # (learn.microsoft.com/azure/aks/managed-identity-overview, "Control plane managed identity
+        # role assignments"): without the Azure CLI, with your own VNet, "we recommend using a
+        # user-assigned managed identity for the control plane"; a system-assigned one gets its
+        # roles only after the cluster exists.
+        identity=aks.ManagedClusterIdentityArgs(
+            type=aks.ResourceIdentityType.USER_ASSIGNED, user_assigned_identities=[control_plane_identity_id]
+        ),
         aad_profile=aks.ManagedClusterAADProfileArgs(
             managed=True,
             enable_azure_rbac=True,
@@ -92,9 +118,14 @@ def inference_cluster(
             _pool(SYSTEM_POOL, aks.AgentPoolMode.SYSTEM, settings.system_pool, settings, subnet_id),
             _pool(USER_POOL, aks.AgentPoolMode.USER, settings.user_pool, settings, subnet_id),
         ],
-        network_profile=_network_profile(settings),
+        network_profile=_network_profile(settings, egress),
         api_server_access_profile=aks.ManagedClusterAPIServerAccessProfileArgs(
             enable_private_cluster=settings.private_cluster,
+            # Microsoft: "Using a public fully qualified domain name (FQDN) with a private AKS cluster
+            # is not supported with Azure Machine Learning" (how-to-secure-kubernetes-inferencing-
+            # environment), and AKS "might still create a public DNS name" unless told not to
+            # (learn.microsoft.com/azure/aks/private-clusters, "Disable a public FQDN").
+            enable_private_cluster_public_fqdn=False if settings.private_cluster else None,
             authorized_ip_ranges=list(settings.authorized_ip_ranges) or None,
             disable_run_command=settings.disable_run_command,
         ),
@@ -122,5 +153,6 @@ def inference_cluster(
         },
         **owner.common,
         # the autoscaler owns the node counts once the pools exist: a rerun must not reset them
-        opts=owner.child_opts(stateful=True, ignore_changes=["agentPoolProfiles[*].count"]),
+        # `after`: the control plane's role on the subnet, so the cluster never starts without it
+        opts=owner.child_opts(stateful=True, ignore_changes=["agentPoolProfiles[*].count"], depends_on=after),
     )

@@ -13,7 +13,7 @@ from components.access.grants import Grantee, plan_grants
 from components.core.roles import BUILTIN_ROLES
 from components.data.datastores import datastore_target
 from components.settings import validate_settings
-from components.settings.access import COMPUTE_WRITE_ROLES, DATA_ROLES
+from components.settings.access import COMPUTE_WRITE_ROLES, DATA_ROLES, DEFAULT_STORAGE_ROLES
 from components.settings.tiers import deep_merge
 from tests.conftest import STACKS
 from tests.planning import Resources, config_for, plan, stack_values
@@ -60,6 +60,7 @@ def test_settings_principals_get_exactly_their_roles_and_types(stack: str, stack
     res = stack_plans[stack]
     settings = validate_settings(stack_values(stack), stack)
     workspace_id = res.one("machinelearningservices:Workspace")["outputs"]["id"]
+    storage_id = res.named("mlp-workspace-storage")["outputs"]["id"]
     for principal in settings.access.principals.values():
         mine = [
             a for a in res.of_type("authorization:RoleAssignment") if a["inputs"]["principalId"] == principal.object_id
@@ -71,7 +72,12 @@ def test_settings_principals_get_exactly_their_roles_and_types(stack: str, stack
         assert registries == set(principal.registries)
         containers = [a for a in mine if "/blobServices/default/containers/" in a["inputs"]["scope"]]
         assert len(containers) == len(principal.datastores)  # the shipped stacks use one container per datastore
-        assert len(mine) == len(principal.roles) + len(principal.registries) + len(principal.datastores)
+        level = principal.default_storage_level
+        on_storage = {role_of(a) for a in mine if a["inputs"]["scope"] == storage_id}
+        assert on_storage == set(DEFAULT_STORAGE_ROLES[level] if level else ())
+        assert len(mine) == len(principal.roles) + len(principal.registries) + len(principal.datastores) + len(
+            on_storage
+        )
 
 
 @pytest.mark.parametrize("stack", STACKS)
@@ -129,6 +135,7 @@ def test_environments_differ_in_who_gets_what(stack_plans: dict[str, Resources])
     assert {role for p, role in prod if p == ds["prod"].object_id} == {
         "Reader",
         "Storage Blob Data Reader",
+        "Storage File Data Privileged Reader",  # studio read-only on the default storage
         "AzureML Registry User",
     }
     # prod's only workspace writer is the deployment service principal
@@ -211,7 +218,54 @@ def test_two_datastores_on_one_container_give_one_grant_at_the_stronger_level(le
     targets = {name: datastore_target(store, f"id/{name}") for name, store in settings.data.datastores.items()}
     on_raw = [
         g.role
-        for g in plan_grants(settings.access, workspace_id="ws", datastores=targets)
+        for g in plan_grants(settings.access, workspace_id="ws", default_storage_id="st", datastores=targets)
         if g.principal == "dataScientists" and g.target == "lake/raw"
     ]
     assert on_raw == [DATA_ROLES["write"]]
+
+
+def default_storage_roles(res: Resources, principal_id: str) -> set[str]:
+    storage = res.named("mlp-workspace-storage")["outputs"]["id"]
+    return {role for p, role, scope in grants(res) if p == principal_id and scope == storage}
+
+
+@pytest.mark.parametrize("stack", ["dev", "staging", "prod"])
+def test_who_submits_jobs_or_deploys_can_write_the_default_storage(
+    stack: str, stack_plans: dict[str, Resources]
+) -> None:
+    """Shared keys are off, so `az ml job create` uploads code and data, and `az ml online-deployment
+    create` uploads its scoring code, as the signed-in principal. Microsoft
+    (how-to-disable-local-auth-storage): such users "must be assigned the Storage Blob Data Contributor
+    and Storage File Data Privileged Contributor roles [...] for the storage account"."""
+    res = stack_plans[stack]
+    principals = validate_settings(stack_values(stack), stack).access.principals
+    writers = [p for p in principals.values() if "AzureML Data Scientist" in p.roles]
+    assert writers
+    for principal in writers:
+        assert default_storage_roles(res, principal.object_id) == {
+            "Storage Blob Data Contributor",
+            "Storage File Data Privileged Contributor",
+        }
+    # a principal without a workspace data role gets nothing on the storage that holds job code
+    for principal in principals.values():
+        if not principal.roles or principal.roles == ["AzureML Compute Operator"]:
+            assert default_storage_roles(res, principal.object_id) == set()
+
+
+def test_prod_data_scientists_read_the_default_storage_only(stack_plans: dict[str, Resources]) -> None:
+    """Microsoft: "If these users only need read access, use the Storage Blob Data Reader and Storage
+    File Data Privileged Reader roles instead" (how-to-disable-local-auth-storage)."""
+    prod = stack_plans["prod"]
+    ds = validate_settings(stack_values("prod"), "prod").access.principals["dataScientists"]
+    assert default_storage_roles(prod, ds.object_id) == {
+        "Storage Blob Data Reader",
+        "Storage File Data Privileged Reader",
+    }
+
+
+def test_default_storage_access_can_be_taken_away() -> None:
+    overrides = {"access": {"principals": {"dataScientists": {"defaultStorage": "none"}}}}
+    res = Resources(plan("dev", overrides))
+    ds = validate_settings(stack_values("dev"), "dev").access.principals["dataScientists"]
+    assert default_storage_roles(res, ds.object_id) == set()
+    assert (ds.object_id, "AzureML Data Scientist") in {(p, r) for p, r, _ in grants(res)}

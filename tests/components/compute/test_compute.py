@@ -87,7 +87,13 @@ def test_clusters_run_as_the_compute_identity_whose_roles_exist_first(
     own = [r for r in res.children(compute) if r["type"].endswith("authorization:RoleAssignment")]
     registry = res.one("containerregistry:Registry")["outputs"]["id"]
     assert {(r["inputs"]["principalId"], r["inputs"]["scope"], r["inputs"]["roleDefinitionId"][-36:]) for r in own} == {
-        (principal, res.named("mlp-workspace-storage")["outputs"]["id"], BUILTIN_ROLES["Storage Blob Data Reader"]),
+        # jobs write outputs, logs and MLflow models to the default storage: Contributor, not Reader
+        # (how-to-disable-local-auth-storage, "Model Registry and ML Flow")
+        (
+            principal,
+            res.named("mlp-workspace-storage")["outputs"]["id"],
+            BUILTIN_ROLES["Storage Blob Data Contributor"],
+        ),
         (principal, registry, BUILTIN_ROLES["AcrPull"]),  # the stack creates its registry
     }
     assert all(r["inputs"]["principalType"] == "ServicePrincipal" for r in own)
@@ -104,7 +110,13 @@ def test_clusters_run_as_the_compute_identity_whose_roles_exist_first(
 
 
 def test_a_registry_left_to_azure_ml_gets_no_acr_pull_grants() -> None:
-    res = Resources(plan("dev", {"registry": {"mode": "onDemand"}, "compute": {"inference": {"enabled": True}}}))
+    overrides = {
+        # a registry Azure ML creates later needs the system-assigned identity (settings: UserAssigned needs create)
+        "workspace": {"identity": "SystemAssigned"},
+        "registry": {"mode": "onDemand"},
+        "compute": {"inference": {"enabled": True}},
+    }
+    res = Resources(plan("dev", overrides))
     assert res.of_type("containerregistry:Registry") == []
     assert not [
         r
@@ -182,7 +194,9 @@ def test_attached_compute_is_attached_by_resource_id() -> None:
     assert {"dbx", "spark"} <= set(res.plan.outputs["computeNames"])
 
 
-def test_a_cluster_with_its_own_identity_gets_the_same_roles_after_it_exists() -> None:
+def test_a_cluster_with_its_own_identity_gets_its_storage_role_after_it_exists_and_no_acr_pull() -> None:
+    """Microsoft grants a cluster's system-assigned identity AcrPull on the workspace registry itself
+    (how-to-identity-based-service-authentication): a second assignment would be 409 RoleAssignmentExists."""
     own = {"name": "own-id", "vmSize": "Standard_DS3_v2", "priority": "LowPriority", "maxNodes": 1}
     cpu = {"name": "cpu-cluster", "vmSize": "Standard_DS3_v2", "priority": "LowPriority", "maxNodes": 2}
     res = Resources(plan("staging", {"compute": {"clusters": [{**own, "identity": "SystemAssigned"}, cpu]}}))
@@ -191,10 +205,7 @@ def test_a_cluster_with_its_own_identity_gets_the_same_roles_after_it_exists() -
     principal = cluster["outputs"]["identity"]["principalId"]
     compute = res.one("mlplatform:index:Compute")
     grants = [r for r in res.children(compute) if r["inputs"].get("principalId") == principal]
-    assert {r["inputs"]["roleDefinitionId"][-36:] for r in grants} == {
-        BUILTIN_ROLES["Storage Blob Data Reader"],
-        BUILTIN_ROLES["AcrPull"],
-    }
+    assert {r["inputs"]["roleDefinitionId"][-36:] for r in grants} == {BUILTIN_ROLES["Storage Blob Data Contributor"]}
     assert all(cluster["urn"] in r["dependencies"] for r in grants)
     # a cluster on the shared identity waits for that identity's roles only, not for this cluster
     shared = res.ml_computes("AmlCompute")["cpu-cluster"]["dependencies"]
@@ -204,7 +215,8 @@ def test_a_cluster_with_its_own_identity_gets_the_same_roles_after_it_exists() -
     access = res.one("mlplatform:index:Access")
     assert [r for r in res.children(access) if r["inputs"].get("principalId") == principal]
     audited = {(g["objectId"], g["role"]) for g in res.plan.outputs["accessGrants"]}
-    assert {(principal, "AcrPull"), (principal, "Storage Blob Data Reader")} <= audited
+    assert (principal, "Storage Blob Data Contributor") in audited
+    assert (principal, "AcrPull") not in audited
 
 
 def test_local_auth_can_be_allowed_on_every_compute() -> None:

@@ -18,6 +18,8 @@ GUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}
 NOT_IN_FACTS = {
     "Key Vault Crypto Service Encryption User": "customer-managed keys (network/encryption feature)",
     "Azure AI Enterprise Network Connection Approver": "managed-network private endpoints, user-assigned identity",
+    "Storage File Data Privileged Reader": "read-only default storage (access.principals.<key>.defaultStorage)",
+    "Key Vault Crypto Officer": "the deployer creates the customer-managed key on an RBAC vault",
 }
 
 

@@ -31,7 +31,7 @@ lake = [PrivateLinkTarget("lake", LAKE, ("dfs", "blob"))]
 PrivateEndpoints("pe", ctx, settings.network, subnet_id=SUB + "/vnet/subnets/s", vnet_id=SUB + "/vnet", targets=lake)
 ManagedOutboundRules("rules", ctx, workspace_name="mlw-x", rules=user_defined_rules(settings.network, lake))
 Diagnostics("diag", ctx, settings.diagnostics, logs_id=SUB + "/law", targets=[DiagnosticTarget("aks", AKS)])
-Locks("locks", ctx, settings.locks, owns_resource_group=False, targets=[LockTarget("lake", LAKE)])
+Locks("locks", ctx, settings.locks, targets=[LockTarget("lake", LAKE)], after=[])
 """
 
 

@@ -3,12 +3,16 @@ the customer-VNet mode, existing VNets and DNS zones, outbound rules and the adm
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import pytest
 
+from components.core.roles import BUILTIN_ROLES
 from components.settings.network import PRIVATE_DNS_ZONES
-from tests.planning import Resources, plan
+from tests.planning import Resources, config_for, plan
+from tools.plan.engine import run_program
+from tools.plan.stackfile import ROOT, StackConfig
 
 HUB = "/subscriptions/33333333-3333-3333-3333-333333333333/resourceGroups"
 EXISTING_VNET = f"{HUB}/rg-hub/providers/Microsoft.Network/virtualNetworks/vnet-hub"
@@ -17,7 +21,7 @@ HUB_ZONE = f"{HUB}/rg-dns/providers/Microsoft.Network/privateDnsZones/privatelin
 
 @pytest.fixture(scope="module")
 def customer_vnet() -> Resources:
-    return Resources(plan("prod", {"network": {"mode": "customerVnet", "imageBuildCompute": "cpu-build"}}))
+    return Resources(plan("prod", {"network": {"mode": "customerVnet"}}))
 
 
 def associated(res: Resources) -> dict[str, dict[str, Any]]:
@@ -52,8 +56,11 @@ def test_dev_stays_open_and_cheap(stack_plans: dict[str, Resources]) -> None:
         "keyvault:Key",
     ):
         assert dev.of_type(type_suffix) == [], type_suffix
-    # no customer-key identity: the only user-assigned identity is the one compute runs as
-    assert [r["name"] for r in dev.of_type("managedidentity:UserAssignedIdentity")] == ["mlp-compute-identity"]
+    # no customer-key identity: the user-assigned identities are the workspace's and compute's
+    assert sorted(r["name"] for r in dev.of_type("managedidentity:UserAssignedIdentity")) == [
+        "mlp-compute-identity",
+        "mlp-workspace-identity",
+    ]
     ws = dev.one("machinelearningservices:Workspace")["inputs"]
     assert ws["publicNetworkAccess"] == "Enabled"
     assert "managedNetwork" not in ws
@@ -157,7 +164,7 @@ def test_customer_vnet_puts_compute_in_subnets_behind_a_nat_gateway(customer_vne
     ws = customer_vnet.one("machinelearningservices:Workspace")["inputs"]
     assert "managedNetwork" not in ws
     assert ws["publicNetworkAccess"] == "Disabled"
-    assert ws["imageBuildCompute"] == "cpu-build"
+    assert ws["imageBuildCompute"] == "cpu-cluster"  # the registry is private: a CPU cluster builds images
     subnets = {s["inputs"]["subnetName"]: s for s in customer_vnet.of_type("network:Subnet")}
     assert set(subnets) == {"snet-endpoints-mlp-prod", "snet-training-mlp-prod", "snet-aks-mlp-prod"}
     assert ws["serverlessComputeSettings"] == {
@@ -278,3 +285,139 @@ def test_an_allow_list_without_private_endpoints_keeps_firewalls_closed_to_every
     assert res.one("machinelearningservices:Workspace")["inputs"]["publicNetworkAccess"] == "Enabled"
     rules = res.named("mlp-workspace-storage")["inputs"]["networkRuleSet"]
     assert (rules["defaultAction"], rules["ipRules"][0]["iPAddressOrRange"]) == ("Deny", "20.50.12.0/24")
+
+
+SHARED_PROD = (
+    "/subscriptions/9a9a9a9a-0000-4000-8000-000000000901/resourceGroups/rg-data-shared-prod"
+    "/providers/Microsoft.Storage/storageAccounts/stsharedrefprod"
+)
+
+
+def outbound_rules(res: Resources) -> dict[str, dict[str, Any]]:
+    return {r["inputs"]["ruleName"]: r for r in res.of_type("machinelearningservices:ManagedNetworkSettingsRule")}
+
+
+def approvals_on(res: Resources, scope: str) -> list[dict[str, Any]]:
+    approver = BUILTIN_ROLES["Azure AI Enterprise Network Connection Approver"]
+    return [
+        a
+        for a in res.of_type("authorization:RoleAssignment")
+        if a["inputs"]["scope"] == scope and a["inputs"]["roleDefinitionId"].endswith(approver)
+    ]
+
+
+def test_an_existing_account_a_datastore_reads_gets_its_outbound_rule_in_the_chain(
+    stack_plans: dict[str, Resources],
+) -> None:
+    """Microsoft (how-to-managed-network, Limitations): with allow only approved outbound "you can't use
+    an FQDN rule to access Azure Storage Accounts. You must use a private endpoint instead"; only the
+    workspace's own resources get theirs automatically."""
+    prod = stack_plans["prod"]
+    rules = outbound_rules(prod)
+    shared = rules["account-shared-blob"]  # prod's `reference` datastore is a blob container there
+    destination = shared["inputs"]["properties"]["destination"]
+    assert destination == {"serviceResourceId": SHARED_PROD, "subresourceTarget": "blob", "sparkEnabled": False}
+    assert shared["inputs"]["properties"]["category"] == "UserDefined"
+    # one chain: every rule but the first waits for exactly one other rule
+    urns = {r["urn"] for r in rules.values()}
+    waits = [len(set(r["dependencies"]) & urns) for r in rules.values()]
+    assert sorted(waits) == [0] + [1] * (len(rules) - 1)
+    # the account is not the stack's: its owner approves (the default), no client-VNet endpoint into it
+    assert approvals_on(prod, SHARED_PROD) == []
+    targets = [
+        pe["inputs"]["privateLinkServiceConnections"][0]["privateLinkServiceId"]
+        for pe in prod.of_type("network:PrivateEndpoint")
+    ]
+    assert SHARED_PROD not in targets
+
+
+def test_the_stack_may_approve_an_existing_accounts_endpoints_before_its_rules() -> None:
+    overrides = {"data": {"accounts": {"shared": {"endpointApproval": "grant"}}}}
+    res = Resources(plan("prod", overrides))
+    (approval,) = approvals_on(res, SHARED_PROD)
+    assert approval["inputs"]["principalId"] == res.named("mlp-workspace-identity")["outputs"]["principalId"]
+    assert approval["inputs"]["principalType"] == "ServicePrincipal"
+    rules = outbound_rules(res)
+    urns = {r["urn"] for r in rules.values()}
+    head = next(r for r in rules.values() if not set(r["dependencies"]) & urns)
+    assert approval["urn"] in head["dependencies"]
+
+
+def test_adls_and_file_datastores_on_an_existing_account_get_their_groups() -> None:
+    """ADLS Gen2 needs blob beside dfs (azure-docs storage-private-endpoints: "operations that target the
+    Data Lake Storage Gen2 endpoint might be redirected to the Blob endpoint")."""
+    overrides = {
+        "data": {
+            "datastores": {
+                "refdfs": {"kind": "adlsGen2", "account": "shared", "container": "gold"},
+                "team": {
+                    "kind": "fileShare",
+                    "account": "shared",
+                    "container": "team",
+                    "credential": {"secret": "teamSas"},
+                },
+            }
+        }
+    }
+    config = config_for("prod", overrides)
+    values = {**config.values, "ml-platform:teamSas": "sv=2024&sig=fake"}
+    secret_keys = (*config.secret_keys, "ml-platform:teamSas")
+    res = Resources(run_program(StackConfig(config.project, config.stack, values, secret_keys)))
+    shared = {name for name in outbound_rules(res) if name.startswith("account-shared-")}
+    assert shared == {"account-shared-blob", "account-shared-dfs", "account-shared-file"}
+
+
+def test_no_rules_for_existing_accounts_outside_a_managed_network(stack_plans: dict[str, Resources]) -> None:
+    overrides = {
+        "data": {
+            "accounts": {"shared": {"existingId": SHARED_PROD}},
+            "datastores": {"reference": {"kind": "blob", "account": "shared", "container": "reference"}},
+        }
+    }
+    res = Resources(plan("dev", overrides))
+    assert outbound_rules(res) == {}
+    assert stack_plans["dev"].of_type("machinelearningservices:ManagedNetworkSettingsRule") == []
+
+
+@pytest.mark.parametrize("stack", ["staging", "prod"])
+def test_the_workspace_identity_reads_every_storage_endpoint_of_the_client_vnet(
+    stack: str, stack_plans: dict[str, Resources]
+) -> None:
+    """Studio with private storage: Microsoft (how-to-managed-network, "Azure Machine Learning studio")
+    asks for Reader for the workspace managed identity on the client VNet's blob and file private
+    endpoints; how-to-enable-studio-virtual-network adds dfs and every account studio browses."""
+    res = stack_plans[stack]
+    principal = res.named("mlp-workspace-identity")["outputs"]["principalId"]
+    storage_endpoints = {
+        pe["outputs"]["id"]: pe
+        for pe in res.of_type("network:PrivateEndpoint")
+        if pe["inputs"]["privateLinkServiceConnections"][0]["groupIds"][0] in {"blob", "file", "dfs"}
+    }
+    groups = {pe["inputs"]["privateLinkServiceConnections"][0]["groupIds"][0] for pe in storage_endpoints.values()}
+    assert groups == {"blob", "file", "dfs"}  # the default storage's blob and file, the lake's dfs too
+    readers = {
+        a["inputs"]["scope"]: a
+        for a in res.of_type("authorization:RoleAssignment")
+        if a["inputs"]["principalId"] == principal
+        and a["inputs"]["roleDefinitionId"].endswith(BUILTIN_ROLES["Reader"])
+        and "/privateEndpoints/" in a["inputs"]["scope"]  # prod's identity also reads the AKS cluster (attach)
+    }
+    assert set(readers) == set(storage_endpoints)
+    for scope, grant in readers.items():
+        assert grant["inputs"]["principalType"] == "ServicePrincipal"
+        assert storage_endpoints[scope]["urn"] in grant["dependencies"]  # the endpoint exists first
+
+
+def test_the_network_page_counts_the_private_dns_zones_prod_creates(stack_plans: dict[str, Resources]) -> None:
+    """The diagrams of docs/network.md name the number of zones: the plan's, not a remembered one."""
+    text = (ROOT / "docs" / "network.md").read_text()
+    counts = {int(n) for n in re.findall(r"(\d+) private DNS zones", text)}
+    for stack in ("staging", "prod"):
+        zones = {z["inputs"]["privateZoneName"] for z in stack_plans[stack].of_type("privatedns:PrivateZone")}
+        assert counts == {len(zones)}, stack
+
+
+def test_the_network_page_says_dev_creates_its_registry(stack_plans: dict[str, Resources]) -> None:
+    text = (ROOT / "docs" / "network.md").read_text()
+    assert stack_plans["dev"].one("containerregistry:Registry")["inputs"]["sku"] == {"name": "Basic"}
+    assert "on demand" not in text

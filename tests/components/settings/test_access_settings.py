@@ -55,6 +55,13 @@ def test_the_shipped_stacks_are_valid(stack: str) -> None:
         ({"datastores": {"nosuch": "read"}}, "ml-platform:access.principals.team.datastores.nosuch"),
         ({"registries": ["/subscriptions/x/registries/y"]}, "ml-platform:access.principals.team.registries[0]"),
         ({"registries": [REGISTRY, REGISTRY]}, "ml-platform:access.principals.team.registries[1]"),
+        # writing the default storage changes code that runs on compute: only for data scientists
+        ({"roles": ["Reader"], "defaultStorage": "write"}, "ml-platform:access.principals.team.defaultStorage"),
+        ({"defaultStorage": "write"}, "ml-platform:access.principals.team.defaultStorage"),
+        (
+            {"roles": ["AzureML Data Scientist"], "defaultStorage": "admin"},
+            "ml-platform:access.principals.team.defaultStorage",
+        ),
     ],
 )
 def test_broken_principal_is_rejected_with_its_key(fields: dict[str, Any], key: str) -> None:
@@ -133,6 +140,15 @@ def test_datastore_on_an_account_the_stack_does_not_define_names_the_key() -> No
             "ml-platform:data.accounts.ext.sku",
         ),
         ({"data": {"accounts": {"lake": {"sku": "Premium_LRS"}}}}, "ml-platform:data.accounts.lake.sku"),
+        # the stack approves the endpoints of the accounts it creates itself
+        (
+            {"data": {"accounts": {"lake": {"endpointApproval": "grant"}}}},
+            "ml-platform:data.accounts.lake.endpointApproval",
+        ),
+        (
+            {"data": {"accounts": {"ext": {"existingId": EXISTING_ACCOUNT, "endpointApproval": "maybe"}}}},
+            "ml-platform:data.accounts.ext.endpointApproval",
+        ),
     ],
 )
 def test_broken_datastore_or_account_is_rejected_with_its_key(overrides: dict[str, Any], key: str) -> None:
@@ -155,3 +171,21 @@ def test_compute_gets_no_data_role_on_a_file_share() -> None:
 def test_user_assigned_workspace_identity_needs_a_registry_the_stack_creates() -> None:
     overrides = {"workspace": {"identity": "UserAssigned"}, "registry": {"mode": "onDemand"}}
     assert rejected_keys(overrides, "prod") == ["ml-platform:workspace.identity"]
+
+
+@pytest.mark.parametrize(
+    ("fields", "level"),
+    [
+        ({"roles": ["AzureML Data Scientist"]}, "write"),  # the default for who submits jobs
+        ({"roles": ["AzureML Data Scientist"], "defaultStorage": "read"}, "read"),
+        ({"roles": ["AzureML Data Scientist"], "defaultStorage": "none"}, None),
+        ({"roles": ["Reader"]}, None),  # no grant unless asked for
+        ({"roles": ["Reader"], "defaultStorage": "read"}, "read"),
+        ({"roles": ["AzureML Compute Operator"]}, None),
+    ],
+)
+def test_default_storage_level_defaults_to_write_for_data_scientists_only(
+    fields: dict[str, Any], level: str | None
+) -> None:
+    settings = validate_settings(deep_merge(stack_values("dev"), principal(**fields)), "dev")
+    assert settings.access.principals["team"].default_storage_level == level

@@ -11,7 +11,7 @@ from components.settings.compute import duration_seconds
 from components.settings.tiers import deep_merge
 from policies.rules.stack import CPU_VM_SIZES, GPU_VM_SIZES
 from tests.conftest import STACKS
-from tests.planning import stack_values
+from tests.planning import TIER_REQUIRED, stack_values
 from tools.plan.policy import config_path_for, load_config
 
 MINIMAL = {
@@ -35,7 +35,9 @@ ALLOWED_VM_SIZES = {*CPU_VM_SIZES, *GPU_VM_SIZES}
 
 
 def settings(tier: str, compute: dict[str, Any] | None = None) -> StackSettings:
-    return validate_settings(deep_merge({**MINIMAL, "tier": tier}, {"compute": compute or {}}), tier)
+    return validate_settings(
+        deep_merge({**MINIMAL, "tier": tier, **TIER_REQUIRED.get(tier, {})}, {"compute": compute or {}}), tier
+    )
 
 
 def rejected_keys(tier: str, compute: dict[str, Any]) -> list[str]:
@@ -82,7 +84,7 @@ def test_prod_defaults_have_no_instances_and_a_closed_highly_available_inference
     assert inference.internal_load_balancer is True
     assert inference.inference_router_ha is True
     assert inference.allow_insecure_connections is False
-    assert inference.ssl_secret == "azureml-scoring-tls"
+    assert inference.tls is not None  # HTTPS scoring names its certificate and key secrets
     assert inference.availability_zones == ["1", "2", "3"]
     assert inference.system_pool.min_count + inference.user_pool.min_count >= 3
     assert inference.compute_name == "aks-inference"
@@ -311,6 +313,39 @@ BAD: list[tuple[str, str, dict[str, Any], str]] = [
         "prod",
         {"inference": {"defaultInstanceType": "gpu"}},
         "compute.inference.defaultInstanceType",
+    ),
+    (
+        "HTTPS scoring without a certificate",
+        "dev",
+        {"inference": {"enabled": True, "allowInsecureConnections": False}},
+        "compute.inference.tls",
+    ),
+    ("HTTPS scoring with tls taken away", "prod", {"inference": {"tls": None}}, "compute.inference.tls"),
+    (
+        "TLS secret name not a config key",
+        "prod",
+        {"inference": {"tls": {"certificateSecret": "tls-cert", "keySecret": "tlsKey"}}},
+        "compute.inference.tls.certificateSecret",
+    ),
+    ("TLS without its key", "prod", {"inference": {"tls": {"keySecret": None}}}, "compute.inference.tls.keySecret"),
+    (
+        "in-cluster TLS secret (no longer supported)",
+        "prod",
+        {"inference": {"sslSecret": "azureml-scoring-tls"}},
+        "compute.inference.sslSecret",
+    ),
+    (
+        "instance type named like Azure ML's default",
+        "prod",
+        {
+            "inference": {
+                "instanceTypes": [
+                    {"name": "cpu-small", "cpu": "2", "memory": "4Gi"},
+                    {"name": "defaultinstancetype", "cpu": "2", "memory": "4Gi"},
+                ]
+            }
+        },
+        "compute.inference.instanceTypes[1].name",
     ),
     (
         "duplicate instance types",

@@ -14,7 +14,10 @@ from tests.planning import rejected_keys, stack_values
 
 HUB = "/subscriptions/33333333-3333-3333-3333-333333333333/resourceGroups"
 EXISTING_VNET = f"{HUB}/rg-hub/providers/Microsoft.Network/virtualNetworks/vnet-hub"
+COSMOS = "c05d0000-0000-4000-8000-0000000000aa"  # a stand-in object id of the Cosmos DB app
 LAKE = f"{HUB}/rg-data/providers/Microsoft.Storage/storageAccounts/stlake"
+ROUTE_TABLE = f"{HUB}/rg-hub/providers/Microsoft.Network/routeTables/rt-to-firewall"
+CUSTOMER_VNET_BEHIND_FIREWALL = {"mode": "customerVnet", "vnet": {"natGateway": False, "routeTableId": ROUTE_TABLE}}
 
 
 def rule(**fields: Any) -> dict[str, Any]:
@@ -32,6 +35,24 @@ def rule(**fields: Any) -> dict[str, Any]:
         ("prod", {"network": {"vnet": {"subnets": {"aks": "10.40.4.0/23"}}}}, "network.vnet.subnets.aks"),
         ("prod", {"network": {"vnet": {"subnets": {"aks": "10.99.0.0/22"}}}}, "network.vnet.subnets.aks"),
         ("prod", {"network": {"vnet": {"existingId": "/subscriptions/x/vnet"}}}, "network.vnet.existingId"),
+        # egress: exactly one path out of the node subnets, a route table by its ARM id
+        ("prod", {"network": {"vnet": {"routeTableId": LAKE}}}, "network.vnet.routeTableId"),
+        ("prod", {"network": {"vnet": {"routeTableId": "rt-to-firewall"}}}, "network.vnet.routeTableId"),
+        ("prod", {"network": {"mode": "customerVnet", "vnet": {"natGateway": False}}}, "network.vnet.routeTableId"),
+        (
+            "prod",
+            {"network": {"mode": "customerVnet", "vnet": {"routeTableId": ROUTE_TABLE}}},
+            "network.vnet.natGateway",
+        ),
+        ("dev", {"network": {"vnet": {"routeTableId": ROUTE_TABLE}}}, "network.vnet.routeTableId"),
+        (
+            "prod",
+            {
+                "network": CUSTOMER_VNET_BEHIND_FIREWALL,
+                "compute": {"inference": {"internalLoadBalancer": False, "allowInsecureConnections": False}},
+            },
+            "compute.inference.internalLoadBalancer",
+        ),
         # admin allow-list: public IPv4 only, and only where compute sits behind a network
         ("prod", {"network": {"allowedIpRanges": ["10.1.2.0/24"]}}, "network.allowedIpRanges[0]"),
         ("prod", {"network": {"allowedIpRanges": ["20.50.12.1/24"]}}, "network.allowedIpRanges[0]"),
@@ -44,6 +65,22 @@ def rule(**fields: Any) -> dict[str, Any]:
         ("dev", {"network": {"privateEndpoints": True}}, "network.privateEndpoints"),
         ("prod", {"network": {"managed": {"isolationMode": "Disabled"}}}, "network.managed.isolationMode"),
         ("prod", {"network": {"imageBuildCompute": "-bad"}}, "network.imageBuildCompute"),
+        (
+            "prod",
+            {"network": {"managed": {"outboundRules": {"pkg-pypi": {"type": "FQDN", "destination": "pypi.org"}}}}},
+            "network.managed.outboundRules.pkg-pypi",
+        ),
+        ("staging", {"network": {"managed": {"packageEgress": "all"}}}, "network.managed.packageEgress"),
+        # the names of the data accounts' own rules are taken
+        (
+            "prod",
+            {
+                "network": {
+                    "managed": {"outboundRules": {"account-shared-blob": {"type": "FQDN", "destination": "a.io"}}}
+                }
+            },
+            "network.managed.outboundRules.account-shared-blob",
+        ),
         # outbound rules: each kind needs its destination
         ("prod", rule(type="FQDN"), "network.managed.outboundRules.r1.destination"),
         ("prod", rule(type="FQDN", destination="https://pypi.org"), "network.managed.outboundRules.r1.destination"),
@@ -108,7 +145,22 @@ def rule(**fields: Any) -> dict[str, Any]:
         ("prod", {"registry": {"mode": "onDemand"}, "workspace": {"identity": "SystemAssigned"}}, "registry.mode"),
         ("staging", {"registry": {"sku": "Basic"}}, "registry.sku"),
         # customer-managed key
-        ("dev", {"encryption": {"customerManagedKey": True}}, "encryption.customerManagedKey"),
+        (
+            "dev",
+            {"encryption": {"customerManagedKey": True, "cosmosDbPrincipalObjectId": COSMOS}},
+            "encryption.customerManagedKey",
+        ),
+        # the Cosmos DB that holds the workspace's metadata needs the key: its principal is required
+        ("staging", {"encryption": {"customerManagedKey": True}}, "encryption.cosmosDbPrincipalObjectId"),
+        ("prod", {"encryption": {"cosmosDbPrincipalObjectId": "cosmos"}}, "encryption.cosmosDbPrincipalObjectId"),
+        (
+            "prod",
+            {"encryption": {"cosmosDbPrincipalObjectId": "a232010e-820c-4083-83bb-3ace5fc29d0b"}},
+            "encryption.cosmosDbPrincipalObjectId",
+        ),
+        ("prod", {"encryption": {"serviceSide": True}}, "encryption.cosmosDbPrincipalObjectId"),
+        ("staging", {"encryption": {"cosmosDbPrincipalObjectId": COSMOS}}, "encryption.cosmosDbPrincipalObjectId"),
+        ("prod", {"encryption": {"deployerPrincipalType": "Group"}}, "encryption.deployerPrincipalType"),
         ("prod", {"keyVault": {"sku": "standard"}}, "encryption.keyType"),
         ("prod", {"encryption": {"keySize": 1024}}, "encryption.keySize"),
         ("prod", {"encryption": {"rotateAfter": "1 year"}}, "encryption.rotateAfter"),
@@ -130,9 +182,18 @@ def test_bad_setting_names_its_key(stack: str, overrides: dict[str, Any], key: s
     "overrides",
     [
         {"network": {"mode": "customerVnet"}},
+        {"network": CUSTOMER_VNET_BEHIND_FIREWALL},
+        {"network": {"vnet": {"routeTableId": ROUTE_TABLE}}},  # managed mode: the aks subnet only
+        {
+            "network": CUSTOMER_VNET_BEHIND_FIREWALL,
+            "compute": {"inference": {"inferenceRouterServiceType": "nodePort", "internalLoadBalancer": False}},
+        },
         {"network": {"vnet": {"existingId": EXISTING_VNET, "subnets": {"endpoints": "10.9.0.0/26"}}}},
         {"network": {"allowedIpRanges": ["20.50.12.0/24", "52.174.10.7"]}},
-        {"encryption": {"customerManagedKey": False}, "keyVault": {"sku": "standard"}},
+        {
+            "encryption": {"customerManagedKey": False, "cosmosDbPrincipalObjectId": None},
+            "keyVault": {"sku": "standard"},
+        },
         {"encryption": {"keyExpiresOn": "2028-06-30", "rotateAfter": "P90D", "expiresAfter": "P180D"}},
         {"locks": {"scope": "resources"}, "diagnostics": {"enabled": False}},
         rule(type="ServiceTag", serviceTag="AzureFrontDoor.FrontEnd", protocol="*", portRanges="*"),
@@ -144,7 +205,10 @@ def test_good_prod_variants_validate(overrides: dict[str, Any]) -> None:
 
 def test_staging_may_opt_into_a_customer_key() -> None:
     settings = validate_settings(
-        deep_merge(stack_values("staging"), {"encryption": {"customerManagedKey": True}}), "staging"
+        deep_merge(
+            stack_values("staging"), {"encryption": {"customerManagedKey": True, "cosmosDbPrincipalObjectId": COSMOS}}
+        ),
+        "staging",
     )
     assert settings.encryption.customer_managed_key
     assert settings.encryption.key_type == "RSA"
@@ -186,6 +250,20 @@ def network(**fields: Any) -> NetworkSettings:
 )
 def test_public_access_is_one_derived_decision(fields: dict[str, Any], expected: NetworkAccess) -> None:
     assert network(**fields).access == expected
+
+
+@pytest.mark.parametrize(
+    ("fields", "egress"),
+    [
+        ({"mode": "none", "privateEndpoints": False}, "loadBalancer"),  # no subnet: AKS makes its own network
+        ({"mode": "managed", "privateEndpoints": True}, "loadBalancer"),
+        ({"mode": "managed", "privateEndpoints": True, "vnet": {"routeTableId": ROUTE_TABLE}}, "routeTable"),
+        ({"mode": "customerVnet", "privateEndpoints": True}, "natGateway"),
+        ({"mode": "customerVnet", "privateEndpoints": True, **CUSTOMER_VNET_BEHIND_FIREWALL}, "routeTable"),
+    ],
+)
+def test_node_egress_is_one_derived_decision(fields: dict[str, Any], egress: str) -> None:
+    assert network(**fields).node_egress == egress
 
 
 def test_subnets_follow_the_mode() -> None:

@@ -7,6 +7,7 @@ import pytest
 from components.settings import SettingsError, validate_settings
 from components.settings.loader import read_config
 from components.settings.tiers import deep_merge
+from tests.planning import TIER_REQUIRED
 
 MINIMAL = {
     "location": "westeurope",
@@ -16,7 +17,7 @@ MINIMAL = {
 
 
 def settings(tier: str, **overrides: object):
-    return validate_settings(deep_merge({**MINIMAL, "tier": tier}, overrides), tier)
+    return validate_settings(deep_merge({**MINIMAL, "tier": tier, **TIER_REQUIRED.get(tier, {})}, overrides), tier)
 
 
 @pytest.mark.parametrize(

@@ -4,9 +4,14 @@ and the workspace and default storage that use it."""
 from __future__ import annotations
 
 import datetime
+from typing import Any
 
 from components.core.roles import BUILTIN_ROLES
-from tests.planning import Resources, plan
+from components.settings import validate_settings
+from tests.planning import Resources, plan, stack_values
+from tools.plan.mocks import CLIENT_OBJECT_ID
+
+COSMOS = "c05d0000-0000-4000-8000-0000000000aa"  # a stand-in object id of the Cosmos DB app
 
 
 def test_prod_key_is_hsm_backed_rotating_and_protected(stack_plans: dict[str, Resources]) -> None:
@@ -27,7 +32,10 @@ def test_key_permission_is_granted_on_the_key_before_anything_uses_it(stack_plan
     key = prod.one("keyvault:Key")
     identity = prod.named("mlp-workspace-cmk-identity")
     grant = next(
-        r for r in prod.of_type("authorization:RoleAssignment") if r["inputs"]["scope"] == key["outputs"]["id"]
+        r
+        for r in prod.of_type("authorization:RoleAssignment")
+        if r["inputs"]["scope"] == key["outputs"]["id"]
+        and r["inputs"]["principalId"] == identity["outputs"]["principalId"]
     )
     assert grant["inputs"]["roleDefinitionId"].endswith(BUILTIN_ROLES["Key Vault Crypto Service Encryption User"])
     assert grant["inputs"]["principalId"] == identity["outputs"]["principalId"]
@@ -85,7 +93,15 @@ def test_key_options_reach_the_key() -> None:
     res = Resources(
         plan(
             "prod",
-            {"encryption": {"keyExpiresOn": "2028-06-30", "storage": False, "serviceSide": True, "keySize": 4096}},
+            {
+                "encryption": {
+                    "keyExpiresOn": "2028-06-30",
+                    "storage": False,
+                    "serviceSide": True,
+                    "keySize": 4096,
+                    "cosmosDbPrincipalObjectId": None,
+                }
+            },
         )
     )
     props = res.one("keyvault:Key")["inputs"]["properties"]
@@ -96,7 +112,10 @@ def test_key_options_reach_the_key() -> None:
 
 
 def test_staging_can_opt_into_a_software_key_next_to_a_system_assigned_identity() -> None:
-    overrides = {"encryption": {"customerManagedKey": True}, "workspace": {"identity": "SystemAssigned"}}
+    overrides = {
+        "encryption": {"customerManagedKey": True, "cosmosDbPrincipalObjectId": COSMOS},
+        "workspace": {"identity": "SystemAssigned"},
+    }
     res = Resources(plan("staging", overrides))
     assert res.one("keyvault:Key")["inputs"]["properties"]["kty"] == "RSA"
     assert res.one("keyvault:Key")["protect"] is False
@@ -106,3 +125,59 @@ def test_staging_can_opt_into_a_software_key_next_to_a_system_assigned_identity(
         "type": "SystemAssigned,UserAssigned",
         "userAssignedIdentities": [res.named("mlp-workspace-cmk-identity")["outputs"]["id"]],
     }
+
+
+def key_grants(res: Resources, scope: str) -> dict[str, dict[str, Any]]:
+    """principal id -> the assignment at `scope`."""
+    return {
+        a["inputs"]["principalId"]: a
+        for a in res.of_type("authorization:RoleAssignment")
+        if a["inputs"]["scope"] == scope
+    }
+
+
+def test_the_deployer_may_create_the_key_before_it_is_created(stack_plans: dict[str, Resources]) -> None:
+    """On an RBAC vault the ARM key PUT is checked against the caller's data-plane rights: Owner gets
+    ForbiddenByRbac, Key Vault Crypto Officer works (Azure/bicep#6539, #7864; rbac-guide)."""
+    prod = stack_plans["prod"]
+    vault = prod.one("keyvault:Vault")["outputs"]["id"]
+    grant = key_grants(prod, vault)[CLIENT_OBJECT_ID]
+    assert grant["inputs"]["roleDefinitionId"].endswith(BUILTIN_ROLES["Key Vault Crypto Officer"])
+    assert grant["inputs"]["principalType"] == "ServicePrincipal"  # CI's app (deploy.yml) by default
+    assert grant["urn"] in prod.one("keyvault:Key")["dependencies"]
+
+
+def test_a_person_deploying_by_hand_states_it() -> None:
+    res = Resources(plan("prod", {"encryption": {"deployerPrincipalType": "User"}}))
+    vault = res.one("keyvault:Vault")["outputs"]["id"]
+    assert key_grants(res, vault)[CLIENT_OBJECT_ID]["inputs"]["principalType"] == "User"
+
+
+def test_cosmos_db_may_use_the_key_before_the_workspace(stack_plans: dict[str, Resources]) -> None:
+    """how-to-setup-customer-managed-keys: the Azure Cosmos DB app needs get, wrap and unwrap on the key;
+    on an RBAC vault that is Key Vault Crypto Service Encryption User (cosmos-db how-to-setup-cmk)."""
+    prod = stack_plans["prod"]
+    cosmos = validate_settings(stack_values("prod"), "prod").encryption.cosmos_db_principal_object_id
+    assert cosmos
+    grant = key_grants(prod, prod.one("keyvault:Key")["outputs"]["id"])[cosmos]
+    assert grant["inputs"]["roleDefinitionId"].endswith(BUILTIN_ROLES["Key Vault Crypto Service Encryption User"])
+    assert grant["inputs"]["principalType"] == "ServicePrincipal"
+    assert grant["urn"] in prod.one("machinelearningservices:Workspace")["dependencies"]
+    listed = {(g["principal"], g["objectId"], g["role"]) for g in prod.plan.outputs["accessGrants"]}
+    assert ("cosmosDb", cosmos, "Key Vault Crypto Service Encryption User") in listed
+    assert ("deployer", CLIENT_OBJECT_ID, "Key Vault Crypto Officer") in listed
+
+
+def test_service_side_encryption_needs_no_cosmos_db_grant() -> None:
+    res = Resources(plan("prod", {"encryption": {"serviceSide": True, "cosmosDbPrincipalObjectId": None}}))
+    key = res.one("keyvault:Key")["outputs"]["id"]
+    cmk_identity = res.named("mlp-workspace-cmk-identity")["outputs"]["principalId"]
+    assert set(key_grants(res, key)) == {cmk_identity}
+
+
+def test_the_key_ignores_changes_arm_would_never_make(stack_plans: dict[str, Resources]) -> None:
+    """Keys_CreateIfNotExist (Key Vault REST spec 2024-11-01): "This API does not create subsequent
+    versions, and does not update existing keys": a changed size or rotation policy never reaches Azure."""
+    key = stack_plans["prod"].one("keyvault:Key")
+    assert set(key["ignoreChanges"]) == {"properties", "tags"}
+    assert key["replaceOnChanges"] == []  # replacing a key that encrypts data is never automatic

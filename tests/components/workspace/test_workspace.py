@@ -93,21 +93,23 @@ def test_premium_registry_keeps_images_inside_and_cleans_untagged_manifests(stac
 
 
 def test_registry_mode_on_demand_leaves_the_registry_to_azure_ml() -> None:
-    res = Resources(plan("dev", {"registry": {"mode": "onDemand"}}))
+    # a registry made later by Azure ML needs the system-assigned identity (UserAssigned needs create)
+    res = Resources(plan("dev", {"workspace": {"identity": "SystemAssigned"}, "registry": {"mode": "onDemand"}}))
     assert res.of_type("containerregistry:Registry") == []
     assert "containerRegistry" not in res.one("machinelearningservices:Workspace")["inputs"]
 
 
 def test_workspace_identity_gets_data_roles_on_its_storage(stack_plans: dict[str, Resources]) -> None:
     res = stack_plans["dev"]
-    ws = res.one("machinelearningservices:Workspace")
+    principal_id = res.named("mlp-workspace-identity")["outputs"]["principalId"]
     storage_id = res.named("mlp-workspace-storage")["outputs"]["id"]
     grants = {
         r["inputs"]["roleDefinitionId"].rsplit("/", 1)[-1]
         for r in res.of_type("authorization:RoleAssignment")
-        if r["inputs"]["scope"] == storage_id and r["inputs"]["principalId"] == ws["outputs"]["identity"]["principalId"]
+        if r["inputs"]["scope"] == storage_id and r["inputs"]["principalId"] == principal_id
     }
     assert grants == {
+        BUILTIN_ROLES["Contributor"],
         BUILTIN_ROLES["Storage Blob Data Contributor"],
         BUILTIN_ROLES["Storage File Data Privileged Contributor"],
     }

@@ -1,7 +1,10 @@
 """A program for the tests: the Compute component alone, given subnets as the network feature
 hands them over (the real platform passes the Network component's subnet ids)."""
 
+import pulumi
+
 from components.compute.compute import Compute
+from components.compute.inference.extension import ScoringTls
 from components.compute.job_roles import JobRoleScopes
 from components.core.component import StackContext
 from components.core.naming import Names
@@ -30,5 +33,6 @@ Compute(
     role_scopes=JobRoleScopes(storage_account_id="/storage", registry_id="/registry"),
     training_subnet_id=SUBNETS["training"],
     aks_subnet_id=SUBNETS["aks"],
+    scoring_tls=ScoringTls(pulumi.Output.secret("certificate"), pulumi.Output.secret("key")),
     logs_id="/subscriptions/s/resourceGroups/rg/providers/Microsoft.OperationalInsights/workspaces/log",
 )
