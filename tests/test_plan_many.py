@@ -8,10 +8,10 @@ import sys
 from pathlib import Path
 
 import pytest
-import yaml
 
 import tools.plan.__main__ as plan_cli
-from tools.plan.stackfile import ROOT, StackConfig, available_stacks, load_stack_config, stack_file
+from tests.planning import dev_failing_a_mandatory_policy
+from tools.plan.stackfile import ROOT, StackConfig, available_stacks, load_stack_config
 
 STACKS = available_stacks()
 FILES = ("plan.json", "graph.dot", "graph.mmd", "summary.md")
@@ -58,19 +58,10 @@ def test_every_stack_planned_with_the_others_writes_its_solo_files_byte_for_byte
     assert "Traceback" not in capsys.readouterr().err
 
 
-def failing_dev(tmp_path: Path) -> Path:
-    """dev's stack file with the registry left to Azure ML: STK-09, mandatory in dev, fails."""
-    document = yaml.safe_load(stack_file("dev").read_text())
-    document["config"]["ml-platform:registry"] = {"mode": "onDemand"}
-    path = tmp_path / "Pulumi.policy-fail.yaml"
-    path.write_text(yaml.safe_dump(document))
-    return path
-
-
 @pytest.fixture
 def with_failing_stack(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """A stack `policy-fail` (exit 1) beside the shipped ones; `nope` has no file (exit 2)."""
-    path = failing_dev(tmp_path)
+    path = dev_failing_a_mandatory_policy(tmp_path / "Pulumi.policy-fail.yaml")
 
     def load(stack: str, given: Path | None = None) -> StackConfig:
         return load_stack_config(stack, path if stack == "policy-fail" else given)
