@@ -1,6 +1,6 @@
 # Two commands matter: `make plan STACK=<stack>` (offline plan) and `make test`.
 # Each builds what it needs on first use: `make plan` .venv with the plan's requirements only,
-# `make test` adds the dev tools and builds .venv-examples. `make` alone builds .venv with the dev
+# `make test` adds the dev tools and builds .venv-examples and .venv-pipeline. `make` alone builds .venv with the dev
 # tools (venv is the default goal); `make help` lists the targets with their `##` comments.
 # Installs go through tools/bootstrap.py: the uv pinned in requirements-bootstrap.txt, with pip's
 # configuration handed to it; pip where uv cannot be had (or INSTALLER=pip).
@@ -9,6 +9,8 @@ VENV   ?= .venv
 PY     := $(VENV)/bin/python
 # azure-ai-ml gets its own venv: its telemetry pins conflict with pulumi's (tests/test_examples.py)
 EXAMPLES_VENV ?= .venv-examples
+# the pipeline's packages (mlflow, pandas, scikit-learn) get theirs, built only for the targets that run it
+PIPELINE_VENV ?= .venv-pipeline
 STACK  ?= dev
 STACKS := $(patsubst stacks/Pulumi.%.yaml,%,$(wildcard stacks/Pulumi.*.yaml))
 BOOTSTRAP := $(PYTHON) tools/bootstrap.py
@@ -17,9 +19,10 @@ PLAN_ENV     := $(VENV)/.installed-plan
 DEV_ENV      := $(VENV)/.installed-dev
 PREFLIGHT_ENV := $(VENV)/.installed-preflight
 EXAMPLES_ENV := $(EXAMPLES_VENV)/.installed
+PIPELINE_ENV := $(PIPELINE_VENV)/.installed
 BOOTSTRAP_FILES := requirements-bootstrap.txt tools/bootstrap.py
 
-.PHONY: venv venv-examples help plan plan-all preflight test lint fmt typecheck unit docs bench clean
+.PHONY: venv venv-examples help plan plan-all preflight pipeline-local test lint fmt typecheck unit docs bench clean
 
 .DEFAULT_GOAL := venv
 
@@ -39,6 +42,9 @@ $(DEV_ENV): $(PLAN_ENV) requirements-dev.txt requirements-preflight.txt
 $(EXAMPLES_ENV): requirements-examples.txt $(BOOTSTRAP_FILES)
 	$(BOOTSTRAP) $(EXAMPLES_VENV) requirements-examples.txt
 	touch $@
+$(PIPELINE_ENV): requirements-pipeline.txt $(BOOTSTRAP_FILES)
+	$(BOOTSTRAP) $(PIPELINE_VENV) requirements-pipeline.txt
+	touch $@
 
 help:                 ## list the targets
 	@awk -F ':.*## ' '/^[a-z][a-z-]*:.*## / {printf "  %-13s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -48,6 +54,9 @@ plan: $(PLAN_ENV)     ## offline plan of one stack: make plan STACK=prod
 
 plan-all: $(PLAN_ENV) ## offline plan of every stack in stacks/, in one process
 	$(PY) -m tools.plan $(addprefix --stack ,$(STACKS)) --quiet
+
+pipeline-local: $(PIPELINE_ENV)  ## run examples/pipeline-job.yml's two steps on examples/data, then score the sample request
+	$(PIPELINE_VENV)/bin/python tools/pipeline_local.py
 
 preflight: $(PREFLIGHT_ENV)  ## read-only checks of the subscription before `pulumi up`: make preflight STACK=prod
 	$(PY) -m tools.preflight --stack $(STACK)
@@ -63,12 +72,12 @@ fmt: $(DEV_ENV)       ## fix what ruff can fix, then format
 typecheck: $(DEV_ENV) ## pyright
 	$(PY) -m pyright
 
-unit: $(DEV_ENV) $(EXAMPLES_ENV)  ## pytest -n 2
+unit: $(DEV_ENV) $(EXAMPLES_ENV) $(PIPELINE_ENV)  ## pytest -n 2
 	$(PY) -m pytest -q -n 2
 
 # pyright (one core, ~half the time) beside pytest -n 2: the suite is CPU-bound on 2 cores either
 # way, and side by side nothing waits for the type-checker to finish first.
-test: $(DEV_ENV) $(EXAMPLES_ENV)  ## everything CI runs: lint, typecheck and unit, side by side
+test: $(DEV_ENV) $(EXAMPLES_ENV) $(PIPELINE_ENV)  ## everything CI runs: lint, typecheck and unit, side by side
 	@$(MAKE) --no-print-directory -j 3 --output-sync=target lint typecheck unit
 
 docs: $(PLAN_ENV)     ## regenerate docs/settings.md, the access model in docs/data-and-access.md, the policy configs and catalogue

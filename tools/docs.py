@@ -1,6 +1,7 @@
 """Regenerate the generated blocks of the docs: the settings reference (from the settings models and
-the tier defaults) in docs/settings.md, and the access model (from the stack files,
-tools/access_table.py) in docs/data-and-access.md.
+the tier defaults) in docs/settings.md, the access model (from the stack files,
+tools/access_table.py) in docs/data-and-access.md, the users' journeys (from their definitions,
+tools/journey_table.py) in docs/offline-plan.md, and the other blocks GENERATED lists.
 
 `python -m tools.docs` rewrites each block between its markers; `--check` exits 1 and names every
 file that is out of date, without writing (the tests run the same comparison).
@@ -28,6 +29,7 @@ GENERATED: dict[str, tuple[str, ...]] = {
     "docs/settings.md": ("settings-reference",),
     "docs/compute.md": ("compute-tiers",),
     "docs/data-and-access.md": ("access-model",),
+    "docs/offline-plan.md": ("journeys",),
     "docs/deploying.md": ("prerequisites",),
 }
 TIERS = ("dev", "staging", "prod")
@@ -140,12 +142,14 @@ def replace_block(text: str, name: str, content: str) -> str:
 def generators() -> dict[str, Callable[[], str]]:
     from tools.access_table import access_model  # plans grants from the stack files: only when rendering
     from tools.compute_table import compute_tiers
+    from tools.journey_table import journey_table
     from tools.prerequisites_table import prerequisites
 
     return {
         "settings-reference": reference,
         "access-model": access_model,
         "compute-tiers": compute_tiers,
+        "journeys": journey_table,
         "prerequisites": prerequisites,
     }
 

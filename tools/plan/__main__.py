@@ -3,11 +3,12 @@
 Runs the real program for one stack under Pulumi's mock engine, with no cloud credentials and no
 network, prints the resource tree like `pulumi preview`, runs the policy pack's rules on it with
 the stack's policy config (the same rule objects `pulumi preview --policy-pack policies` runs),
-and writes plan.json, graph.dot, graph.mmd and summary.md under build/plan/<stack>/.
+checks the users' journeys the stack claims (tools/plan/journeys), and writes plan.json,
+graph.dot, graph.mmd and summary.md under build/plan/<stack>/.
 `--stack dev --stack prod` plans several stacks in one process: the SDK loads once, each stack
 runs in a fresh mock engine, and each writes exactly what its own plan would.
-Exit codes: 0 ok, 1 a mandatory policy failed, 2 the stack's settings are invalid (message only,
-nothing registered); with several stacks, the worst of theirs.
+Exit codes: 0 ok, 1 a mandatory policy failed or a claimed journey is broken, 2 the stack's
+settings are invalid (message only, nothing registered); with several stacks, the worst of theirs.
 """
 
 from __future__ import annotations
@@ -55,6 +56,9 @@ def plan_stack(stack: str, args: argparse.Namespace) -> int:
 
     from .engine import run_program
     from .graph import to_dot, to_mermaid
+    from .journeys.evaluate import evaluate as evaluate_journeys
+    from .journeys.evaluate import has_broken_claims
+    from .journeys.report import summarize as summarize_journeys
     from .policy import evaluate, has_mandatory_failures, policy_config_for, summarize
     from .render import summary_lines, tree_lines
 
@@ -67,6 +71,7 @@ def plan_stack(stack: str, args: argparse.Namespace) -> int:
         print(f"error: {error}", file=sys.stderr)  # it names the stack (or its missing file)
         return 2
     verdicts = evaluate(plan.resources, stack, policy_config)
+    journeys = evaluate_journeys(plan.resources, plan.outputs)
 
     out = args.out / stack
     out.mkdir(parents=True, exist_ok=True)
@@ -75,6 +80,7 @@ def plan_stack(stack: str, args: argparse.Namespace) -> int:
         "config": str(policy_config.relative_to(ROOT) if policy_config.is_relative_to(ROOT) else policy_config),
         "verdicts": [asdict(v) for v in verdicts],
     }
+    document["journeys"] = [journey.to_json() for journey in journeys]
     (out / "plan.json").write_text(json.dumps(document, indent=2, sort_keys=True) + "\n")
     (out / "graph.dot").write_text(to_dot(plan.resources))
     mermaid = to_mermaid(plan.resources)
@@ -89,19 +95,25 @@ def plan_stack(stack: str, args: argparse.Namespace) -> int:
     print("\n".join(summary))
     policy_summary = summarize(verdicts)
     print("\n" + policy_summary)
+    journey_summary = summarize_journeys(journeys)
+    print("\n" + journey_summary)
     (out / "summary.md").write_text(
         f"## Offline plan: `{plan.stack}`\n\n```\n" + "\n".join(summary) + "\n```\n\n"
-        f"{policy_summary}\n\n"
+        f"{policy_summary}\n\n{journey_summary}\n\n"
         "<details><summary>Resource graph</summary>\n\n```mermaid\n" + mermaid + "```\n</details>\n"
     )
     print(
         f"\nWrote {out.relative_to(ROOT) if out.is_relative_to(ROOT) else out}/"
         "{plan.json,graph.dot,graph.mmd,summary.md}" + ("\n" if len(args.stack) > 1 else "")
     )
+    failed = False
     if has_mandatory_failures(verdicts):
         print(f"\nerror: {stack}: mandatory policies failed (see the table above)", file=sys.stderr)
-        return 1
-    return 0
+        failed = True
+    if has_broken_claims(journeys):
+        print(f"\nerror: {stack}: a journey the stack claims is broken (see the journeys table above)", file=sys.stderr)
+        failed = True
+    return 1 if failed else 0
 
 
 if __name__ == "__main__":
