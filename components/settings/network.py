@@ -282,14 +282,20 @@ TIER_DEFAULTS: dict[str, dict[str, Any]] = {
     # cheap and open: no managed network (no managed private endpoints billed), no VNet
     "dev": {"mode": "none", "privateEndpoints": False},
     # the policy pack holds staging to prod's network rules (ML-01/02, ST-04, KV-04, CR-02, STK-07)
-    # staging builds the environment images (conda/pip) that prod then uses: it reaches the package indexes
+    # Both reach the package indexes through approved FQDN rules (how-to-managed-network, "Scenario:
+    # Access public machine learning packages"): a deployment's conda environment is built in the
+    # workspace it deploys to, and a job promoted from staging keeps the egress it had there.
     "staging": {
         "mode": "managed",
         "privateEndpoints": True,
         "managed": {"isolationMode": "AllowOnlyApprovedOutbound", "packageEgress": "public"},
     },
     # approved outbound only, private endpoints (and DNS) for every inbound path
-    "prod": {"mode": "managed", "privateEndpoints": True, "managed": {"isolationMode": "AllowOnlyApprovedOutbound"}},
+    "prod": {
+        "mode": "managed",
+        "privateEndpoints": True,
+        "managed": {"isolationMode": "AllowOnlyApprovedOutbound", "packageEgress": "public"},
+    },
 }
 
 

@@ -114,11 +114,12 @@ def test_deploying_needs_the_image_build_only_where_the_registry_is_private(
     public = step(journey(journeys(stack_plans["dev"]), "J2"), "J3 holds", "registry")
     assert public.ok
     assert public.detail.startswith("J3 is not needed: the registry and the default storage are public")
-    no_egress = journey(journeys(stack_plans["prod"]), "J3")
+    prod_without_egress = Resources(plan("prod", {"network": {"managed": {"packageEgress": "none"}}}))
+    no_egress = journey(journeys(prod_without_egress), "J3")
     assert not no_egress.claimed
     assert "needed (" in no_egress.claim
     assert "no FQDN rule to a package index" in no_egress.claim
-    blocked = step(journey(journeys(stack_plans["prod"]), "J2"), "J3 holds", "registry")
+    blocked = step(journey(journeys(prod_without_egress), "J2"), "J3 holds", "registry")
     assert not blocked.ok
     assert blocked.detail.startswith("J3 is needed but not claimed")
     built = journeys(prod_builds["cpu-cluster"])

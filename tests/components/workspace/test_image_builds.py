@@ -111,11 +111,12 @@ def test_staging_reaches_the_package_indexes_microsoft_recommends(stack_plans: d
     assert len(waiting) >= len(rules) - 1  # only the chain's head waits for no other rule
 
 
-def test_prod_has_no_package_egress_and_it_can_be_turned_off_or_on(stack_plans: dict[str, Resources]) -> None:
-    assert fqdn_rules(stack_plans["prod"]) == {}
+def test_package_egress_can_be_turned_off_or_on(stack_plans: dict[str, Resources]) -> None:
+    # staging and prod reach the package indexes by default (their conda deployments build there)
+    assert len(fqdn_rules(stack_plans["prod"])) == len(PACKAGE_INDEX_FQDNS)
+    assert len(fqdn_rules(stack_plans["staging"])) == len(PACKAGE_INDEX_FQDNS)
+    assert fqdn_rules(Resources(plan("prod", {"network": {"managed": {"packageEgress": "none"}}}))) == {}
     assert fqdn_rules(Resources(plan("staging", {"network": {"managed": {"packageEgress": "none"}}}))) == {}
-    prod = Resources(plan("prod", {"network": {"managed": {"packageEgress": "public"}}}))
-    assert len(fqdn_rules(prod)) == len(PACKAGE_INDEX_FQDNS)
 
 
 def test_internet_egress_needs_no_package_rules() -> None:
