@@ -75,8 +75,8 @@ typecheck: $(DEV_ENV) ## pyright
 unit: $(DEV_ENV) $(EXAMPLES_ENV) $(PIPELINE_ENV)  ## pytest -n 2
 	$(PY) -m pytest -q -n 2
 
-# pyright (one core, ~half the time) beside pytest -n 2: the suite is CPU-bound on 2 cores either
-# way, and side by side nothing waits for the type-checker to finish first.
+# pyright (one core, about a fifth of the CPU make test needs) beside pytest -n 2: on 2 cores the
+# suite is CPU-bound either way, and side by side nothing waits for the type-checker first.
 test: $(DEV_ENV) $(EXAMPLES_ENV) $(PIPELINE_ENV)  ## everything CI runs: lint, typecheck and unit, side by side
 	@$(MAKE) --no-print-directory -j 3 --output-sync=target lint typecheck unit
 
