@@ -273,5 +273,6 @@ def test_the_cli_runs_the_pack_in_the_virtualenv_make_venv_builds() -> None:
     venv = re.search(r"^VENV\s*\?=\s*(\S+)", makefile, re.MULTILINE)
     assert venv is not None
     assert virtualenv == (PACK.parent / venv.group(1)).resolve()
-    # and the virtualenv make builds holds the pack's own requirements
-    assert "-r policies/requirements.txt" in (PACK.parent / "requirements-dev.txt").read_text()
+    # and make builds that virtualenv from the plan's set first, which holds the pack's own requirements
+    assert "$(BOOTSTRAP) $(VENV) requirements-plan.txt" in makefile
+    assert "-r policies/requirements.txt" in (PACK.parent / "requirements-plan.txt").read_text()
