@@ -10,8 +10,10 @@ from pathlib import Path
 import pytest
 
 import tools.plan.__main__ as plan_cli
+import tools.plan.inputs as plan_inputs
 from tests.planning import dev_failing_a_mandatory_policy
-from tools.plan.stackfile import ROOT, StackConfig, available_stacks, load_stack_config
+from tools.plan.inputs import default_stack_file
+from tools.plan.stackfile import ROOT, available_stacks
 
 STACKS = available_stacks()
 FILES = ("plan.json", "graph.dot", "graph.mmd", "summary.md")
@@ -63,10 +65,10 @@ def with_failing_stack(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """A stack `policy-fail` (exit 1) beside the shipped ones; `nope` has no file (exit 2)."""
     path = dev_failing_a_mandatory_policy(tmp_path / "Pulumi.policy-fail.yaml")
 
-    def load(stack: str, given: Path | None = None) -> StackConfig:
-        return load_stack_config(stack, path if stack == "policy-fail" else given)
+    def stack_file(stack: str) -> Path:
+        return path if stack == "policy-fail" else default_stack_file(stack)
 
-    monkeypatch.setattr(plan_cli, "load_stack_config", load)
+    monkeypatch.setattr(plan_inputs, "default_stack_file", stack_file)
 
 
 @pytest.mark.usefixtures("with_failing_stack")
