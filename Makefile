@@ -1,6 +1,9 @@
 # Two commands matter: `make plan STACK=<stack>` (offline plan) and `make test`.
-# Both create the virtualenv on first use. `make` alone does the same (venv is the default goal);
-# `make help` lists the targets with their `##` comments.
+# Each builds what it needs on first use: `make plan` .venv with the plan's requirements only,
+# `make test` adds the dev tools and builds .venv-examples and .venv-pipeline. `make` alone builds .venv with the dev
+# tools (venv is the default goal); `make help` lists the targets with their `##` comments.
+# Installs go through tools/bootstrap.py: the uv pinned in requirements-bootstrap.txt, with pip's
+# configuration handed to it; pip where uv cannot be had (or INSTALLER=pip).
 PYTHON ?= python3
 VENV   ?= .venv
 PY     := $(VENV)/bin/python
@@ -10,62 +13,78 @@ EXAMPLES_VENV ?= .venv-examples
 PIPELINE_VENV ?= .venv-pipeline
 STACK  ?= dev
 STACKS := $(patsubst stacks/Pulumi.%.yaml,%,$(wildcard stacks/Pulumi.*.yaml))
+BOOTSTRAP := $(PYTHON) tools/bootstrap.py
+# Stamps: each virtualenv is rebuilt when one of its requirements files (or the installer) changes.
+PLAN_ENV     := $(VENV)/.installed-plan
+DEV_ENV      := $(VENV)/.installed-dev
+PREFLIGHT_ENV := $(VENV)/.installed-preflight
+EXAMPLES_ENV := $(EXAMPLES_VENV)/.installed
+PIPELINE_ENV := $(PIPELINE_VENV)/.installed
+BOOTSTRAP_FILES := requirements-bootstrap.txt tools/bootstrap.py
 
-.PHONY: venv help plan plan-all preflight pipeline-local test lint fmt typecheck unit docs bench clean
+.PHONY: venv venv-examples help plan plan-all preflight pipeline-local test lint fmt typecheck unit docs bench clean
 
 .DEFAULT_GOAL := venv
 
-venv: $(VENV)/.installed $(EXAMPLES_VENV)/.installed  ## the two virtualenvs from the pinned requirements
-$(VENV)/.installed: requirements.txt requirements-dev.txt requirements-preflight.txt policies/requirements.txt
-	$(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+venv: $(DEV_ENV)      ## .venv with the plan's requirements and the dev tools
+venv-examples: $(EXAMPLES_ENV)  ## .venv-examples (azure-ai-ml), for tests/test_examples.py
+
+$(PLAN_ENV): requirements-plan.txt requirements.txt policies/requirements.txt $(BOOTSTRAP_FILES)
+	$(BOOTSTRAP) $(VENV) requirements-plan.txt
+	touch $@
+$(PREFLIGHT_ENV): $(PLAN_ENV) requirements-preflight.txt
+	$(BOOTSTRAP) $(VENV) requirements-plan.txt requirements-preflight.txt
+	touch $@
+$(DEV_ENV): $(PLAN_ENV) requirements-dev.txt requirements-preflight.txt
+	$(BOOTSTRAP) $(VENV) requirements-dev.txt
 	$(VENV)/bin/pyright --version >/dev/null  # fetches pyright's own files once, at install time
+	touch $@ $(PREFLIGHT_ENV)  # the dev set includes preflight's
+$(EXAMPLES_ENV): requirements-examples.txt $(BOOTSTRAP_FILES)
+	$(BOOTSTRAP) $(EXAMPLES_VENV) requirements-examples.txt
 	touch $@
-$(EXAMPLES_VENV)/.installed: requirements-examples.txt
-	$(PYTHON) -m venv $(EXAMPLES_VENV)
-	$(EXAMPLES_VENV)/bin/python -m pip install --quiet --disable-pip-version-check -r requirements-examples.txt
-	touch $@
-$(PIPELINE_VENV)/.installed: requirements-pipeline.txt
-	$(PYTHON) -m venv $(PIPELINE_VENV)
-	$(PIPELINE_VENV)/bin/python -m pip install --quiet --disable-pip-version-check -r requirements-pipeline.txt
+$(PIPELINE_ENV): requirements-pipeline.txt $(BOOTSTRAP_FILES)
+	$(BOOTSTRAP) $(PIPELINE_VENV) requirements-pipeline.txt
 	touch $@
 
 help:                 ## list the targets
-	@awk -F ':.*## ' '/^[a-z][a-z-]*:.*## / {printf "  %-10s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
+	@awk -F ':.*## ' '/^[a-z][a-z-]*:.*## / {printf "  %-13s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
 
-plan: venv            ## offline plan of one stack: make plan STACK=prod
+plan: $(PLAN_ENV)     ## offline plan of one stack: make plan STACK=prod
 	$(PY) -m tools.plan --stack $(STACK)
 
-plan-all: venv        ## offline plan of every stack in stacks/
-	@set -e; for s in $(STACKS); do $(PY) -m tools.plan --stack $$s --quiet; done
+plan-all: $(PLAN_ENV) ## offline plan of every stack in stacks/, in one process
+	$(PY) -m tools.plan $(addprefix --stack ,$(STACKS)) --quiet
 
-pipeline-local: $(PIPELINE_VENV)/.installed  ## run examples/pipeline-job.yml's two steps on examples/data, then score the sample request
+pipeline-local: $(PIPELINE_ENV)  ## run examples/pipeline-job.yml's two steps on examples/data, then score the sample request
 	$(PIPELINE_VENV)/bin/python tools/pipeline_local.py
 
-preflight: venv       ## read-only checks of the subscription before `pulumi up`: make preflight STACK=prod
+preflight: $(PREFLIGHT_ENV)  ## read-only checks of the subscription before `pulumi up`: make preflight STACK=prod
 	$(PY) -m tools.preflight --stack $(STACK)
 
-lint: venv            ## ruff check and ruff format --check
+lint: $(DEV_ENV)      ## ruff check and ruff format --check
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .
 
-fmt: venv             ## fix what ruff can fix, then format
+fmt: $(DEV_ENV)       ## fix what ruff can fix, then format
 	$(PY) -m ruff check --fix .
 	$(PY) -m ruff format .
 
-typecheck: venv       ## pyright
+typecheck: $(DEV_ENV) ## pyright
 	$(PY) -m pyright
 
-unit: venv $(PIPELINE_VENV)/.installed   ## pytest -n 2
+unit: $(DEV_ENV) $(EXAMPLES_ENV) $(PIPELINE_ENV)  ## pytest -n 2
 	$(PY) -m pytest -q -n 2
 
-test: lint typecheck unit   ## everything CI runs
+# pyright (one core, about a fifth of the CPU make test needs) beside pytest -n 2: on 2 cores the
+# suite is CPU-bound either way, and side by side nothing waits for the type-checker first.
+test: $(DEV_ENV) $(EXAMPLES_ENV) $(PIPELINE_ENV)  ## everything CI runs: lint, typecheck and unit, side by side
+	@$(MAKE) --no-print-directory -j 3 --output-sync=target lint typecheck unit
 
-docs: venv            ## regenerate docs/settings.md, the access model in docs/data-and-access.md, the policy configs and catalogue
+docs: $(PLAN_ENV)     ## regenerate docs/settings.md, the access model in docs/data-and-access.md, the policy configs and catalogue
 	$(PY) -m tools.docs
 	$(PY) -m tools.policy_config
 
-bench: venv           ## wall time per stack plan, test suite time, peak memory
+bench: $(DEV_ENV)     ## fresh clone to first plan, plan-all against solo plans, make test, plan against SDK load
 	$(PY) -m tools.bench
 
 clean:                ## remove build/ and the tool caches

@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
+import yaml
 
 from components.settings import SettingsError, validate_settings
 from components.settings.tiers import deep_merge
 from tools.plan.engine import Plan, run_program
-from tools.plan.stackfile import StackConfig, load_stack_config
+from tools.plan.stackfile import StackConfig, load_stack_config, stack_file
 
 NS = "ml-platform"
 # A storage account the stack does not own (data.accounts.<key>.existingId)
@@ -43,7 +45,17 @@ def rejected_keys(overrides: dict[str, Any], stack: str = "dev") -> list[str]:
     """The config keys SettingsError names for stack file `stack` with `overrides` merged over it."""
     with pytest.raises(SettingsError) as caught:
         validate_settings(deep_merge(stack_values(stack), overrides), stack)
-    return caught.value.keys
+    return list(dict.fromkeys(caught.value.keys))  # a key with two problems is named once here
+
+
+def dev_failing_a_mandatory_policy(path: Path) -> Path:
+    """Write dev's stack file with the registry left to Azure ML to `path`: STK-09 (a stack-made,
+    hardened registry), mandatory in dev, fails; nothing else does."""
+    document = yaml.safe_load(stack_file("dev").read_text())
+    document["config"]["ml-platform:registry"] = {"mode": "onDemand"}
+    document["config"]["ml-platform:workspace"] = {"identity": "SystemAssigned"}  # UserAssigned needs create
+    path.write_text(yaml.safe_dump(document))
+    return path
 
 
 def file_share(**fields: Any) -> dict[str, Any]:

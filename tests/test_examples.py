@@ -30,7 +30,7 @@ NODE_NAME_ERROR = "Pipeline node name should be a valid python identifier"
 @pytest.fixture(scope="module")
 def examples() -> dict[str, dict[str, Any]]:
     """One subprocess in the examples' venv loads every example file."""
-    assert EXAMPLES_PYTHON.exists(), "no .venv-examples: run `make venv`"
+    assert EXAMPLES_PYTHON.exists(), "no .venv-examples: run `make venv-examples`"
     done = subprocess.run(
         [str(EXAMPLES_PYTHON), str(ROOT / "tools" / "examples_check.py")],
         cwd=ROOT,

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 import yaml
 
+from tests.planning import dev_failing_a_mandatory_policy
 from tools.plan.__main__ import main as plan_main
 from tools.plan.policy import policy_config_for
 from tools.plan.stackfile import available_stacks, stack_file
@@ -35,12 +36,7 @@ def test_plan_writes_plan_graphs_and_summary(tmp_path: Path, capsys: pytest.Capt
 def test_mandatory_policy_failure_exits_1_with_the_rule_named(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    document = yaml.safe_load(stack_file("dev").read_text())
-    # leaving the registry to Azure ML breaks STK-09 (a stack-made, hardened registry), mandatory in dev
-    document["config"]["ml-platform:registry"] = {"mode": "onDemand"}
-    document["config"]["ml-platform:workspace"] = {"identity": "SystemAssigned"}  # UserAssigned needs create
-    path = tmp_path / "Pulumi.dev.yaml"
-    path.write_text(yaml.safe_dump(document))
+    path = dev_failing_a_mandatory_policy(tmp_path / "Pulumi.dev.yaml")
     assert plan_main(["--stack", "dev", "--stack-file", str(path), "--out", str(tmp_path), "--quiet"]) == 1
     captured = capsys.readouterr()
     assert "stk-09-workspace-associated-resources-in-stack" in captured.out

@@ -8,12 +8,17 @@ from tests.conftest import STACKS
 from tests.planning import Resources, plan
 from tools.plan.policy import evaluate
 
+# What holds data, secrets, images or logs: deleting it loses them (a data-lake container holds
+# the data itself; the customer-managed key is the only way to read the workspace's data).
 STATEFUL = (
     "machinelearningservices:Workspace",
     "storage:StorageAccount",
+    "storage:BlobContainer",
     "keyvault:Vault",
+    "keyvault:Key",
     "containerregistry:Registry",
     "operationalinsights:Workspace",
+    "containerservice:ManagedCluster",
 )
 
 
@@ -49,11 +54,19 @@ def test_every_taggable_resource_carries_the_stack_tags(stack: str, stack_plans:
 
 
 def test_only_prod_protects_its_stateful_resources(stack_plans: dict[str, Resources]) -> None:
+    for suffix in STATEFUL:  # prod has every kind, so no kind passes by being absent
+        assert stack_plans["prod"].of_type(suffix), suffix
     for stack, resources in stack_plans.items():
-        stateful = [r for suffix in STATEFUL for r in resources.of_type(suffix)]
-        assert stateful
         expected = stack == "prod"
-        assert all(r["protect"] is expected for r in stateful), stack
+        for suffix in STATEFUL:
+            unprotected = [r["name"] for r in resources.of_type(suffix) if r["protect"] is not expected]
+            assert unprotected == [], (stack, suffix)
+
+
+def test_prod_protects_the_data_lake_containers(stack_plans: dict[str, Resources]) -> None:
+    containers = stack_plans["prod"].of_type("storage:BlobContainer")
+    assert {c["inputs"]["containerName"] for c in containers} == {"raw", "curated"}  # the stack file's lake
+    assert all(c["protect"] is True for c in containers)
 
 
 def test_prod_is_closed_redundant_and_high_business_impact(stack_plans: dict[str, Resources]) -> None:

@@ -7,8 +7,8 @@ from __future__ import annotations
 from components.access.grants import Grantee, plan_grants
 from components.compute.job_roles import JobRoleScopes, job_roles
 from components.data.datastores import datastore_target
-from components.settings import StackSettings, validate_settings
-from components.settings.loader import read_config
+from components.settings import StackSettings
+from components.settings.loader import settings_from_config
 from components.workspace.identity import USER_ASSIGNED_ROLES
 from tools.plan.stackfile import environment_stacks, load_stack_config
 
@@ -23,8 +23,7 @@ TARGETS = {
 
 def stack_settings(stack: str) -> StackSettings:
     config = load_stack_config(stack)
-    public = {key: value for key, value in config.values.items() if key not in config.secret_keys}
-    return validate_settings(read_config(public), stack)
+    return settings_from_config(config.values, set(config.secret_keys), stack)
 
 
 def rows(stack: str) -> list[list[str]]:

@@ -1,8 +1,11 @@
 """Azure names: deterministic per stack, different between stacks, within Azure's rules.
 
-Globally unique names (storage, key vault, registry) carry a short hash of project, stack,
-prefix and ``naming.revision``; bumping the revision moves every such name (and the workspace
-name) off a name that a soft-deleted resource still holds.
+Globally unique names (storage, key vault, registry, data lakes) carry a hash of everything that
+tells two such names apart: project, stack (as written: `prod-eu` and `prod_eu` both read
+`prodeu`), prefix, ``naming.revision`` and the name's kind (`st`, `kv`, `dl<key>`...), taken
+before the readable part is cut to fit, so two names that cut to the same text still differ.
+Bumping the revision moves every such name (and the workspace name) off a name that a
+soft-deleted resource still holds. Collision odds: docs/settings.md#names.
 """
 
 from __future__ import annotations
@@ -10,6 +13,10 @@ from __future__ import annotations
 import hashlib
 import re
 from dataclasses import dataclass
+
+# Hex characters of SHA-256 in every globally unique name: 32 bits. Two names whose readable
+# parts are equal collide with probability 2^-32; the readable part keeps the rest of the room.
+HASH_LENGTH = 8
 
 
 def _slug(text: str) -> str:
@@ -35,10 +42,10 @@ class Names:
     prefix: str
     revision: int = 0
 
-    @property
-    def hash(self) -> str:
-        seed = f"{self.project}/{self.stack}/{self.prefix}/{self.revision}"
-        return hashlib.sha256(seed.encode()).hexdigest()[:8]
+    def hash_of(self, kind: str) -> str:
+        """The hash a globally unique name of `kind` ends with (see the module docstring)."""
+        seed = "/".join((self.project, self.stack, self.prefix, str(self.revision), kind))
+        return hashlib.sha256(seed.encode()).hexdigest()[:HASH_LENGTH]
 
     @property
     def _base(self) -> str:
@@ -76,15 +83,15 @@ class Names:
     # Globally unique names: always carry the hash.
     @property
     def storage_account(self) -> str:
-        return _fit(_alnum(f"st{self._base}"), self.hash, 24)
+        return _fit(_alnum(f"st{self._base}"), self.hash_of("st"), 24)
 
     @property
     def key_vault(self) -> str:
-        return _fit(f"kv-{self._base}", self.hash, 24, sep="-")
+        return _fit(f"kv-{self._base}", self.hash_of("kv"), 24, sep="-")
 
     @property
     def container_registry(self) -> str:
-        return _fit(_alnum(f"cr{self._base}"), self.hash, 50)
+        return _fit(_alnum(f"cr{self._base}"), self.hash_of("cr"), 50)
 
     def scoped(self, kind: str, limit: int = 63) -> str:
         """A readable resource-group scoped name for resources without special rules."""
@@ -92,4 +99,4 @@ class Names:
 
     def global_alnum(self, kind: str, limit: int = 24) -> str:
         """A globally unique lowercase alphanumeric name (e.g. a data-lake storage account)."""
-        return _fit(_alnum(f"{kind}{self._base}"), self.hash, limit)
+        return _fit(_alnum(f"{kind}{self._base}"), self.hash_of(kind), limit)

@@ -10,12 +10,14 @@ compute is for admins).
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from typing import Annotated, Any, Literal
 
-from pydantic import AfterValidator, Field, model_validator
+from pydantic import AfterValidator, Field
 
-from .base import SettingsModel, problem
+from .base import SettingsModel, cross_checks, problem
 from .data import AccessLevel
+from .ids import is_object_id
 from .registry import REGISTRY_ROLES, RegistryAccess
 
 # Per-tier defaults of this section (camelCase keys as in the stack file), merged by tiers.py.
@@ -47,8 +49,6 @@ DefaultStorageLevel = Literal["read", "write", "none"]
 
 # the principalType every role assignment states (settings principals and the platform's own identities)
 PrincipalType = Literal["User", "Group", "ServicePrincipal"]
-
-_GUID = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
 
 
 def _principal_key(name: str) -> str:
@@ -104,20 +104,20 @@ class PrincipalSettings(SettingsModel):
         ),
     )
 
-    @model_validator(mode="after")
-    def _least_privilege(self) -> PrincipalSettings:
-        if not _GUID.fullmatch(self.object_id) or set(self.object_id) <= {"0", "-"}:
-            raise problem("objectId", f"'{self.object_id}' is not an Entra object id (a GUID)")
+    @cross_checks
+    def _least_privilege(self) -> Iterator[ValueError]:
+        if not is_object_id(self.object_id):
+            yield problem("objectId", f"'{self.object_id}' is not an Entra object id (a GUID, not all zeros)")
         for i, role in enumerate(self.roles):
             message = _role_problem(role)
             if message:
-                raise problem(f"roles[{i}]", message)
-            if role in self.roles[:i]:
-                raise problem(f"roles[{i}]", f"'{role}' is listed twice")
+                yield problem(f"roles[{i}]", message)
+            elif role in self.roles[:i]:
+                yield problem(f"roles[{i}]", f"'{role}' is listed twice")
         if DATA_SCIENTIST in self.roles:
             for i, role in enumerate(self.roles):
                 if role in COMPUTE_WRITE_ROLES:
-                    raise problem(
+                    yield problem(
                         f"roles[{i}]",
                         f"'{role}' creates or changes compute and this principal holds {DATA_SCIENTIST}: "
                         "compute is for admins (give it to a separate admin group)",
@@ -126,12 +126,11 @@ class PrincipalSettings(SettingsModel):
             # Microsoft (concept-enterprise-security): "Don't grant permission on the workspace's storage
             # account to users that you don't want to access workspace computes or identities. The
             # workspace's storage account contains code and executables that run on your workspace computes."
-            raise problem(
+            yield problem(
                 "defaultStorage",
                 f"'write' lets this principal change code that runs as the compute identity: it needs {DATA_SCIENTIST} "
                 "(which can run code there already); use 'read' or 'none'",
             )
-        return self
 
     @property
     def default_storage_level(self) -> AccessLevel | None:
@@ -150,12 +149,11 @@ class AccessSettings(SettingsModel):
         description="Who gets access, by a readable key (e.g. `dataScientists`); one entry per object id.",
     )
 
-    @model_validator(mode="after")
-    def _one_entry_per_principal(self) -> AccessSettings:
+    @cross_checks
+    def _one_entry_per_principal(self) -> Iterator[ValueError]:
         seen: dict[str, str] = {}
         for key, principal in self.principals.items():
             other = seen.setdefault(principal.normalized_object_id, key)
             if other != key:
                 # one entry per object id keeps the data-scientist/compute check whole
-                raise problem(f"principals.{key}.objectId", f"already used by principals.{other}: merge the entries")
-        return self
+                yield problem(f"principals.{key}.objectId", f"already used by principals.{other}: merge the entries")

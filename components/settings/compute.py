@@ -6,12 +6,15 @@ its VM size, priority and node cap; instances and the inference cluster are allo
 
 from __future__ import annotations
 
+import ipaddress
 import re
+from collections.abc import Iterator
 from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, Field, model_validator
 
-from .base import SettingsModel, problem
+from .base import SettingsModel, cross_checks, problem
+from .ids import ObjectId
 from .secrets import SecretName
 
 # The compute the examples' pipeline (and the seed's) submits to: every stack must have it.
@@ -19,14 +22,14 @@ REQUIRED_CLUSTER = "cpu-cluster"
 # The instance type Azure ML gives deployments that name none (how-to-manage-kubernetes-instance-types)
 DEFAULT_INSTANCE_TYPE = "defaultinstancetype"
 
+# Digits are [0-9], never `\d`: Python's `\d` also matches other scripts' digits ("PT١٥M"),
+# which Azure refuses.
 _NAME_CHARS = re.compile(r"[a-zA-Z][a-zA-Z0-9-]*[a-zA-Z0-9]")
-_VM_SIZE = re.compile(r"Standard_[A-Z]+\d+(-\d+)?[a-z]*(_[A-Z]+\d*[a-z]*)?(_v\d+)?")
-_GUID = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")
-_DURATION = re.compile(r"P(?:(\d+)D)?(?:T(?:(\d+)H)?(?:(\d+)M)?(?:(\d+)S)?)?")
+_VM_SIZE = re.compile(r"Standard_[A-Z]+[0-9]+(-[0-9]+)?[a-z]*(_[A-Z]+[0-9]*[a-z]*)?(_v[0-9]+)?")
+_DURATION = re.compile(r"P(?:([0-9]+)D)?(?:T(?:([0-9]+)H)?(?:([0-9]+)M)?(?:([0-9]+)S)?)?")
 _K8S_NAME = re.compile(r"[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?")
-_CPU = re.compile(r"\d+(\.\d+)?m?")
-_MEMORY = re.compile(r"\d+(Ki|Mi|Gi|Ti|K|M|G|T)?")
-_CIDR = re.compile(r"(\d{1,3}\.){3}\d{1,3}(/\d{1,2})?")
+_CPU = re.compile(r"[0-9]+(\.[0-9]+)?m?")
+_MEMORY = re.compile(r"[0-9]+(Ki|Mi|Gi|Ti|K|M|G|T)?")
 # ARM ids of what may be attached (provider namespaces are case-insensitive in ARM)
 _SUB_RG = r"/subscriptions/[0-9a-fA-F-]{36}/resourceGroups/[\w\-.()]+/providers/"
 _ATTACHABLE = {
@@ -51,7 +54,7 @@ def _compute_name(low: int, high: int):
     def check(value: str) -> str:
         # Azure: letters, digits, hyphens; starts with a letter, ends with a letter or digit, and
         # "numbers cannot be the ending of the name if the previous character is a minus symbol"
-        if not (low <= len(value) <= high and _NAME_CHARS.fullmatch(value)) or re.search(r"-\d+$", value):
+        if not (low <= len(value) <= high and _NAME_CHARS.fullmatch(value)) or re.search(r"-[0-9]+$", value):
             raise ValueError(
                 f"'{value}' is not a valid compute name: {low}-{high} letters, digits or hyphens, starting with "
                 "a letter, ending with a letter or digit, not ending in '-<digits>'"
@@ -70,6 +73,18 @@ def _matches(pattern: re.Pattern[str], what: str):
     return check
 
 
+def _ipv4_range(value: str) -> str:
+    # Microsoft (api-server-authorized-ip-ranges): "individual IP addresses or ranges in CIDR format";
+    # ipaddress refuses octets over 255 and prefixes over /32 (a host part is allowed, as in AKS)
+    try:
+        network = ipaddress.ip_network(value, strict=False)
+    except ValueError:
+        raise ValueError(f"'{value}' is not an IPv4 address or CIDR range such as 203.0.113.0/24") from None
+    if network.version != 4:
+        raise ValueError(f"'{value}' is not an IPv4 address or CIDR range such as 203.0.113.0/24")
+    return value
+
+
 def _duration_between(low: int, high: int, what: str):
     def check(value: str) -> str:
         seconds = duration_seconds(value)
@@ -80,17 +95,22 @@ def _duration_between(low: int, high: int, what: str):
     return check
 
 
+# Compute names, REST API (machinelearningservices, Compute PUT, computeName):
+# ^[a-zA-Z](?![a-zA-Z0-9-]*-\d+$)[a-zA-Z0-9\-]{2,23}$, i.e. 3-24 characters.
 ComputeName = Annotated[str, AfterValidator(_compute_name(3, 24))]
-# Kubernetes (and the legacy AKS) computes keep to 2-16 characters
-KubernetesComputeName = Annotated[str, AfterValidator(_compute_name(2, 16))]
+# Kubernetes (and the legacy AKS) computes: at most 16 (learn.microsoft.com, "Naming rules and
+# restrictions for Azure resources", Microsoft.MachineLearningServices: workspaces / computes 2-16),
+# and at least 3 by the REST API's pattern above: 3-16.
+KubernetesComputeName = Annotated[str, AfterValidator(_compute_name(3, 16))]
 VmSize = Annotated[str, AfterValidator(_matches(_VM_SIZE, "an Azure VM size such as Standard_DS3_v2"))]
-Guid = Annotated[str, AfterValidator(_matches(_GUID, "a GUID (an Entra object id)"))]
 K8sName = Annotated[str, AfterValidator(_matches(_K8S_NAME, "a Kubernetes name (lowercase letters, digits, '-')"))]
-Cidr = Annotated[str, AfterValidator(_matches(_CIDR, "an IPv4 address or CIDR range"))]
+Cidr = Annotated[str, AfterValidator(_ipv4_range)]
 CpuQuantity = Annotated[str, AfterValidator(_matches(_CPU, "a Kubernetes CPU quantity such as 1 or 500m"))]
 MemoryQuantity = Annotated[str, AfterValidator(_matches(_MEMORY, "a Kubernetes memory quantity such as 4Gi"))]
 ScaleDownTime = Annotated[str, AfterValidator(_duration_between(1, 10**9, "longer than zero"))]
-# Azure's bounds for compute instance idle shutdown: 15 minutes to 3 days
+# Azure's bounds for compute instance idle shutdown (REST API ComputeInstanceProperties /
+# IdleShutdownSetting.idleTimeBeforeShutdown, also in the SDK's docstring): "Minimum is 15 min,
+# maximum is 3 days", both included.
 ShutdownTime = Annotated[str, AfterValidator(_duration_between(15 * 60, 3 * 86400, "between PT15M and P3D"))]
 
 
@@ -119,17 +139,16 @@ class ClusterSettings(SettingsModel):
     )
     description: str | None = Field(default=None, max_length=256, description="Shown in Azure ML studio.")
 
-    @model_validator(mode="after")
-    def _min_within_max(self) -> ClusterSettings:
+    @cross_checks
+    def _min_within_max(self) -> Iterator[ValueError]:
         if self.min_nodes > self.max_nodes:
-            raise problem("maxNodes", f"must be >= minNodes ({self.min_nodes})")
-        return self
+            yield problem("maxNodes", f"must be >= minNodes ({self.min_nodes})")
 
 
 class InstanceSettings(SettingsModel):
     name: ComputeName = Field(description="Compute instance name (3-24; unique in the Azure region: use the prefix).")
     vm_size: VmSize = Field(description="VM size of the instance. Replaces.")
-    assigned_user_object_id: Guid = Field(
+    assigned_user_object_id: ObjectId = Field(
         description="Entra object id of the one user the instance belongs to (personal instance)."
     )
     idle_time_before_shutdown: ShutdownTime = Field(
@@ -143,11 +162,10 @@ class NodePoolSettings(SettingsModel):
     min_count: int = Field(ge=1, le=100, description="Nodes the autoscaler never goes below.")
     max_count: int = Field(ge=1, le=100, description="Nodes the autoscaler never goes above.")
 
-    @model_validator(mode="after")
-    def _min_within_max(self) -> NodePoolSettings:
+    @cross_checks
+    def _min_within_max(self) -> Iterator[ValueError]:
         if self.min_count > self.max_count:
-            raise problem("maxCount", f"must be >= minCount ({self.min_count})")
-        return self
+            yield problem("maxCount", f"must be >= minCount ({self.min_count})")
 
 
 class InstanceTypeSettings(SettingsModel):
@@ -184,14 +202,14 @@ class InferenceSettings(SettingsModel):
 
     enabled: bool = Field(description="Create the AKS inference cluster (production deployment target).")
     compute_name: KubernetesComputeName = Field(
-        default="aks-inference", description="Name of the Kubernetes compute in the workspace (2-16)."
+        default="aks-inference", description="Name of the Kubernetes compute in the workspace (3-16)."
     )
     namespace: K8sName = Field(
         default="default",
         description="Kubernetes namespace of the endpoints; it must exist before attach (`default` always does).",
     )
     kubernetes_version: str | None = Field(
-        default=None, pattern=r"^\d+\.\d+(\.\d+)?$", description="AKS version (none: AKS's default)."
+        default=None, pattern=r"^[0-9]+\.[0-9]+(\.[0-9]+)?$", description="AKS version (none: AKS's default)."
     )
     tier: Literal["Free", "Standard", "Premium"] = Field(description="AKS control-plane tier (Standard has an SLA).")
     upgrade_channel: Literal["patch", "stable", "rapid", "node-image"] = Field(
@@ -206,7 +224,7 @@ class InferenceSettings(SettingsModel):
         default_factory=list, description="Public API server: the only source ranges allowed (empty: any)."
     )
     disable_run_command: bool = Field(description="Turn off `az aks command invoke`.")
-    admin_group_object_ids: list[Guid] = Field(
+    admin_group_object_ids: list[ObjectId] = Field(
         default_factory=list, description="Entra groups that are cluster admins (Azure RBAC grants the rest)."
     )
     availability_zones: list[Literal["1", "2", "3"]] = Field(description="Zones the node pools spread over.")
@@ -263,32 +281,35 @@ class InferenceSettings(SettingsModel):
             raise problem("sslSecret", "no longer supported: name the certificate and key secrets in tls instead")
         return data
 
-    @model_validator(mode="after")
-    def _consistent(self) -> InferenceSettings:
+    @cross_checks
+    def _consistent(self) -> Iterator[ValueError]:
         names = [t.name for t in self.instance_types]
-        if len(set(names)) != len(names):
-            raise problem("instanceTypes", "instance type names must be unique")
+        for i, name in enumerate(names):
+            if name in names[:i]:
+                yield problem(f"instanceTypes[{i}].name", f"'{name}' is listed twice: instance type names are unique")
         if self.default_instance_type not in names:
-            raise problem("defaultInstanceType", f"'{self.default_instance_type}' is not one of instanceTypes {names}")
+            yield problem("defaultInstanceType", f"'{self.default_instance_type}' is not one of instanceTypes {names}")
         if DEFAULT_INSTANCE_TYPE in names:
-            raise problem(
+            yield problem(
                 f"instanceTypes[{names.index(DEFAULT_INSTANCE_TYPE)}].name",
                 f"'{DEFAULT_INSTANCE_TYPE}' is the name the stack gives the copy of defaultInstanceType; "
                 "name the type and point defaultInstanceType at it",
             )
         if self.internal_load_balancer and self.inference_router_service_type != "loadBalancer":
-            raise problem("internalLoadBalancer", "needs inferenceRouterServiceType loadBalancer")
+            yield problem("internalLoadBalancer", "needs inferenceRouterServiceType loadBalancer")
+        if self.private_cluster and self.authorized_ip_ranges:
+            # Microsoft (api-server-authorized-ip-ranges): "You can't use this feature with private clusters."
+            yield problem("authorizedIpRanges", "AKS refuses authorized IP ranges on a private cluster: drop them")
         nodes = self.system_pool.min_count + self.user_pool.min_count
         if self.inference_router_ha and nodes < 3:
-            raise problem("inferenceRouterHa", f"needs >= 3 nodes; systemPool.minCount + userPool.minCount is {nodes}")
+            yield problem("inferenceRouterHa", f"needs >= 3 nodes; systemPool.minCount + userPool.minCount is {nodes}")
         if self.enabled and not self.allow_insecure_connections and self.tls is None:
             # the CLI refuses the same (AzureMLKubernetes.py, __validate_scoring_fe_settings)
-            raise problem(
+            yield problem(
                 "tls",
                 "HTTPS scoring (allowInsecureConnections: false) needs the certificate: set "
                 "tls: {certificateSecret: <name>, keySecret: <name>} and store both with pulumi config set --secret",
             )
-        return self
 
     @property
     def https(self) -> bool:
@@ -315,14 +336,13 @@ class AttachedComputeSettings(SettingsModel):
     )
     description: str | None = Field(default=None, max_length=256, description="Shown in Azure ML studio.")
 
-    @model_validator(mode="after")
-    def _resource_id_shape(self) -> AttachedComputeSettings:
+    @cross_checks
+    def _resource_id_shape(self) -> Iterator[ValueError]:
         pattern, shape = _ATTACHABLE[self.kind]
         if not re.fullmatch(_SUB_RG + pattern, self.resource_id, re.IGNORECASE):
-            raise problem(
+            yield problem(
                 "resourceId", f"is not a {self.kind} id: /subscriptions/<id>/resourceGroups/<group>/providers/{shape}"
             )
-        return self
 
 
 class ComputeSettings(SettingsModel):
@@ -339,31 +359,31 @@ class ComputeSettings(SettingsModel):
     inference: InferenceSettings = Field(description="The AKS inference cluster.")
     attached: list[AttachedComputeSettings] = Field(default_factory=list, description="Attached compute.")
 
-    @model_validator(mode="after")
-    def _consistent(self) -> ComputeSettings:
+    @cross_checks
+    def _consistent(self) -> Iterator[ValueError]:
         if REQUIRED_CLUSTER not in {c.name for c in self.clusters}:
-            raise problem("clusters", f"must include a cluster named '{REQUIRED_CLUSTER}' (the examples' pipeline)")
+            yield problem("clusters", f"must include a cluster named '{REQUIRED_CLUSTER}' (the examples' pipeline)")
         for i, cluster in enumerate(self.clusters):
             if cluster.max_nodes > self.max_nodes_per_cluster:
-                raise problem(
+                yield problem(
                     f"clusters[{i}].maxNodes", f"must be <= maxNodesPerCluster ({self.max_nodes_per_cluster})"
                 )
         total = self.total_max_nodes()
         if total > self.max_total_nodes:
-            raise problem(
+            yield problem(
                 "maxTotalNodes",
                 f"clusters and inference pools can grow to {total} nodes, over maxTotalNodes ({self.max_total_nodes})",
             )
         if self.instances and not self.allow_instances:
-            raise problem("instances", "compute instances are not allowed in this stack (allowInstances is false)")
+            yield problem("instances", "compute instances are not allowed in this stack (allowInstances is false)")
         seen: dict[str, str] = {}
         for key, name in self.named_computes():
             if name.lower() in seen:
-                raise problem(
+                yield problem(
                     key, f"'{name}' is taken by {seen[name.lower()]} (compute names are unique per workspace)"
                 )
-            seen[name.lower()] = key
-        return self
+            else:
+                seen[name.lower()] = key
 
     def total_max_nodes(self) -> int:
         total = sum(c.max_nodes for c in self.clusters)

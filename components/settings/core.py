@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from typing import Literal
 
-from pydantic import ConfigDict, Field, field_validator, model_validator
+from pydantic import ConfigDict, Field, field_validator
 
-from .base import SettingsModel
+from .base import SettingsModel, cross_checks, problem
 from .regions import AZURE_REGIONS
 
 Tier = Literal["dev", "staging", "prod"]
@@ -30,16 +31,15 @@ class Tags(SettingsModel):
     cost_center: str = Field(min_length=1, max_length=256, description="Cost centre to bill.")
     data_classification: DataClassification = Field(description="Highest classification of data the platform may hold.")
 
-    @model_validator(mode="after")
-    def _extra_tags_are_valid(self) -> Tags:
+    @cross_checks
+    def _extra_tags_are_valid(self) -> Iterator[ValueError]:
         for key, value in (self.model_extra or {}).items():
             if key == "environment":
-                raise ValueError(f"{key}: is set from the stack name; remove it")
+                yield problem(key, "is set from the stack name; remove it")
             if _BAD_TAG_CHARS.search(key) or len(key) > 512:
-                raise ValueError(f"{key}: tag names may not contain < > % & \\ ? / (max 512 chars)")
+                yield problem(key, "tag names may not contain < > % & \\ ? / (max 512 chars)")
             if not isinstance(value, str) or len(value) > 256:
-                raise ValueError(f"{key}: tag values must be strings of at most 256 characters")
-        return self
+                yield problem(key, "tag values must be strings of at most 256 characters (quote numbers and dates)")
 
     def as_dict(self, environment: str) -> dict[str, str]:
         tags = {
@@ -62,11 +62,10 @@ class ResourceGroupSettings(SettingsModel):
         description="Resource group name (default `rg-<prefix>-<stack>`); required when create is false.",
     )
 
-    @model_validator(mode="after")
-    def _existing_needs_name(self) -> ResourceGroupSettings:
+    @cross_checks
+    def _existing_needs_name(self) -> Iterator[ValueError]:
         if not self.create and not self.name:
-            raise ValueError("name: required when resourceGroup.create is false")
-        return self
+            yield problem("name", "required when resourceGroup.create is false")
 
 
 class NamingSettings(SettingsModel):

@@ -9,11 +9,12 @@ them, so a file-share datastore names a `secure:` config value that holds its SA
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from typing import Annotated, Any, Literal
 
-from pydantic import AfterValidator, Field, model_validator
+from pydantic import AfterValidator, Field
 
-from .base import SettingsModel, problem
+from .base import SettingsModel, cross_checks, problem
 from .secrets import SECRET_NAME
 from .workspace import StorageSku
 
@@ -108,18 +109,17 @@ class DataAccountSettings(SettingsModel):
             raise ValueError("not a referenced account")
         return parts["subscription"], parts["group"], parts["name"]
 
-    @model_validator(mode="after")
-    def _creation_settings_only_when_created(self) -> DataAccountSettings:
+    @cross_checks
+    def _creation_settings_only_when_created(self) -> Iterator[ValueError]:
         if not self.created:
             for field in ("hierarchical_namespace", "sku"):
                 if field in self.model_fields_set:
                     alias = self.__class__.model_fields[field].alias or field
-                    raise problem(alias, "applies only to accounts the stack creates (drop it or existingId)")
+                    yield problem(alias, "applies only to accounts the stack creates (drop it or existingId)")
         elif self.endpoint_approval is not None:
-            raise problem(
+            yield problem(
                 "endpointApproval", "applies only to existing accounts (the stack approves its own accounts' endpoints)"
             )
-        return self
 
 
 class FileShareCredential(SettingsModel):
@@ -135,11 +135,10 @@ class FileShareCredential(SettingsModel):
         )
     )
 
-    @model_validator(mode="after")
-    def _secret_is_a_config_name(self) -> FileShareCredential:
+    @cross_checks
+    def _secret_is_a_config_name(self) -> Iterator[ValueError]:
         if not SECRET_NAME.fullmatch(self.secret):
-            raise problem("secret", "must be a config key name (letters and digits, starting with a letter)")
-        return self
+            yield problem("secret", "must be a config key name (letters and digits, starting with a letter)")
 
 
 class DatastoreSettings(SettingsModel):
@@ -168,20 +167,19 @@ class DatastoreSettings(SettingsModel):
         level = self.compute_access or ("read" if self.identity_based else "none")
         return None if level == "none" else level
 
-    @model_validator(mode="after")
-    def _consistent(self) -> DatastoreSettings:
+    @cross_checks
+    def _consistent(self) -> Iterator[ValueError]:
         if not _CONTAINER_NAME.fullmatch(self.container):
-            raise problem(
+            yield problem(
                 "container", "3-63 lowercase letters, digits and single hyphens, starting with a letter/digit"
             )
         if self.identity_based and self.credential is not None:
-            raise problem("credential", f"{self.kind} datastores are identity-based: no stored credential")
+            yield problem("credential", f"{self.kind} datastores are identity-based: no stored credential")
         if not self.identity_based:
             if self.credential is None:
-                raise problem("credential", "required: Azure ML reaches file shares only with a SAS token or key")
+                yield problem("credential", "required: Azure ML reaches file shares only with a SAS token or key")
             if self.compute_access not in (None, "none"):
-                raise problem("computeAccess", "file shares are reached with their credential, not a data role")
-        return self
+                yield problem("computeAccess", "file shares are reached with their credential, not a data role")
 
 
 class DataSettings(SettingsModel):
@@ -193,22 +191,22 @@ class DataSettings(SettingsModel):
         description="Datastores by name (1-255 a-z/0-9/_; not one of the four Azure ML creates itself).",
     )
 
-    @model_validator(mode="after")
-    def _datastores_point_at_known_accounts(self) -> DataSettings:
+    @cross_checks
+    def _datastores_point_at_known_accounts(self) -> Iterator[ValueError]:
         for name, store in self.datastores.items():
             account = self.accounts.get(store.account)
             if account is None:
                 known = ", ".join(sorted(self.accounts)) or "none defined"
-                raise problem(f"datastores.{name}.account", f"no account '{store.account}' in data.accounts ({known})")
+                yield problem(f"datastores.{name}.account", f"no account '{store.account}' in data.accounts ({known})")
+                continue
             if store.kind == "adlsGen2" and account.created and not account.hierarchical_namespace:
-                raise problem(f"datastores.{name}.kind", f"account '{store.account}' has hierarchicalNamespace off")
+                yield problem(f"datastores.{name}.kind", f"account '{store.account}' has hierarchicalNamespace off")
             if store.kind == "fileShare" and account.created:
-                raise problem(
+                yield problem(
                     f"datastores.{name}.kind",
                     f"accounts the stack creates disable shared keys, so no SAS or key works on '{store.account}'; "
                     "point file shares at an existing account",
                 )
-        return self
 
     def secret_references(self) -> dict[str, str]:
         """Settings key -> name of the `secure:` config value it refers to."""

@@ -4,25 +4,27 @@ from __future__ import annotations
 
 import datetime
 import re
+from collections.abc import Iterator
 from typing import Any, Literal
 
-from pydantic import Field, model_validator
+from pydantic import Field
 
-from .base import SettingsModel, problem
+from .base import SettingsModel, cross_checks, problem
+from .ids import is_object_id
 
-_GUID = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
 # The Azure Cosmos DB first-party application (how-to-setup-customer-managed-keys: "The principal ID
 # for this entry is a232010e-820c-4083-83bb-3ace5fc29d0b for all regions other than Azure Government");
 # its service principal's object id differs per tenant, so the stack takes that as a setting.
 COSMOS_DB_APP_ID = "a232010e-820c-4083-83bb-3ace5fc29d0b"
 
 # Key Vault rotation policies take ISO 8601 durations; these three units are the ones it documents.
-_DURATION = re.compile(r"^P(\d+)([DMY])$")
+# ASCII digits only: `\d` would also take other scripts' digits, which Key Vault refuses.
+_DURATION = re.compile(r"P([0-9]+)([DMY])")
 _DAYS_PER_UNIT = {"D": 1, "M": 30, "Y": 365}
 
 
 def duration_days(value: str) -> int:
-    match = _DURATION.match(value)
+    match = _DURATION.fullmatch(value)
     if not match:
         raise ValueError(f"'{value}' is not an ISO 8601 duration in days, months or years (P90D, P18M, P2Y)")
     return int(match[1]) * _DAYS_PER_UNIT[match[2]]
@@ -84,21 +86,23 @@ class EncryptionSettings(SettingsModel):
         ),
     )
 
-    @model_validator(mode="after")
-    def _rotation_fits(self) -> EncryptionSettings:
+    @cross_checks
+    def _rotation_fits(self) -> Iterator[ValueError]:
+        days: dict[str, int] = {}
         for key, value in (("rotateAfter", self.rotate_after), ("expiresAfter", self.expires_after)):
             try:
-                duration_days(value)
+                days[key] = duration_days(value)
             except ValueError as error:
-                raise problem(key, str(error)) from None
-        if duration_days(self.expires_after) < 28:
-            raise problem("expiresAfter", "Key Vault needs at least P28D")
-        if duration_days(self.rotate_after) + 7 > duration_days(self.expires_after):
-            raise problem("rotateAfter", f"must be at least 7 days before expiresAfter ({self.expires_after})")
-        return self
+                yield problem(key, str(error))
+        if len(days) < 2:
+            return
+        if days["expiresAfter"] < 28:
+            yield problem("expiresAfter", "Key Vault needs at least P28D")
+        if days["rotateAfter"] + 7 > days["expiresAfter"]:
+            yield problem("rotateAfter", f"must be at least 7 days before expiresAfter ({self.expires_after})")
 
-    @model_validator(mode="after")
-    def _cosmos_db_principal_when_classic(self) -> EncryptionSettings:
+    @cross_checks
+    def _cosmos_db_principal_when_classic(self) -> Iterator[ValueError]:
         # Without serviceSide, Azure ML keeps the workspace's metadata in a Cosmos DB it creates in your
         # subscription, encrypted with this key: Azure Cosmos DB's principal needs get/wrap/unwrap on it
         # (how-to-setup-customer-managed-keys; on an RBAC vault: "Key Vault Crypto Service Encryption
@@ -106,19 +110,19 @@ class EncryptionSettings(SettingsModel):
         needed = self.customer_managed_key and not self.service_side
         value = self.cosmos_db_principal_object_id
         if needed and value is None:
-            raise problem(
+            yield problem(
                 "cosmosDbPrincipalObjectId",
                 f"required with customerManagedKey and without serviceSide: the object id of the Azure Cosmos DB "
                 f"app in your tenant (az ad sp show --id {COSMOS_DB_APP_ID} --query id -o tsv)",
             )
         if value is not None and not needed:
-            raise problem("cosmosDbPrincipalObjectId", "applies only with customerManagedKey and without serviceSide")
-        if value is not None and (not _GUID.match(value) or value.lower() == COSMOS_DB_APP_ID):
-            raise problem(
+            yield problem("cosmosDbPrincipalObjectId", "applies only with customerManagedKey and without serviceSide")
+        if value is not None and (not is_object_id(value) or value.lower() == COSMOS_DB_APP_ID):
+            yield problem(
                 "cosmosDbPrincipalObjectId",
-                f"'{value}' is not a service principal's object id (a GUID; not the app id {COSMOS_DB_APP_ID})",
+                f"'{value}' is not a service principal's object id "
+                f"(a GUID, not all zeros; not the app id {COSMOS_DB_APP_ID})",
             )
-        return self
 
     @property
     def expires_on_epoch(self) -> int | None:

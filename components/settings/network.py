@@ -8,12 +8,13 @@ from __future__ import annotations
 
 import ipaddress
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Annotated, Any, Literal
 
-from pydantic import AfterValidator, Field, StringConstraints, model_validator
+from pydantic import AfterValidator, Field, StringConstraints
 
-from .base import SettingsModel, problem
+from .base import SettingsModel, cross_checks, problem
 from .compute import REQUIRED_CLUSTER
 
 Mode = Literal["none", "managed", "customerVnet"]
@@ -48,7 +49,26 @@ _ROUTE_TABLE_ID = re.compile(
     re.IGNORECASE,
 )
 _FQDN = re.compile(r"^(\*\.)?([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$", re.IGNORECASE)
-_PORTS = re.compile(r"^(\*|\d{1,5}(-\d{1,5})?(,\d{1,5}(-\d{1,5})?)*)$")
+# Microsoft (azure-ai-ml ServiceTagDestination, learn.microsoft.com/python/api/azure-ai-ml/
+# azure.ai.ml.entities.servicetagdestination): "a comma-separated list of single ports and/or
+# range of ports, such as "80,1024-65535"" (its example writes "80, 8080-8089"). Ports are the
+# 16-bit TCP/UDP port numbers, 1 to 65535 (0 is no destination port).
+_PORT_RANGE = re.compile(r"([0-9]{1,5})(?:-([0-9]{1,5}))?")
+MAX_PORT = 65535
+
+
+def port_ranges_ok(text: str) -> bool:
+    """`*`, or ports and low-high ranges within 1-65535, separated by commas."""
+    if text.strip() == "*":
+        return True
+    for part in text.split(","):
+        match = _PORT_RANGE.fullmatch(part.strip())
+        if match is None:
+            return False
+        low, high = int(match[1]), int(match[2] or match[1])
+        if not 1 <= low <= high <= MAX_PORT:
+            return False
+    return True
 
 
 def _cidr(value: str) -> str:
@@ -99,24 +119,25 @@ class OutboundRule(SettingsModel):
     protocol: Literal["TCP", "UDP", "ICMP", "*"] = Field(default="TCP", description="ServiceTag rules: protocol.")
     port_ranges: str = Field(default="443", description="ServiceTag rules: `443`, `80,443`, `8000-8080` or `*`.")
 
-    @model_validator(mode="after")
-    def _destination_fits_type(self) -> OutboundRule:
+    @cross_checks
+    def _destination_fits_type(self) -> Iterator[ValueError]:
         if self.type == "FQDN":
             if not self.destination:
-                raise problem("destination", "required for FQDN rules")
-            if not _FQDN.match(self.destination):
-                raise problem("destination", f"'{self.destination}' is not a host name (`*.` prefix allowed)")
+                yield problem("destination", "required for FQDN rules")
+            elif not _FQDN.match(self.destination):
+                yield problem("destination", f"'{self.destination}' is not a host name (`*.` prefix allowed)")
         elif self.type == "PrivateEndpoint":
             if not self.resource_id:
-                raise problem("resourceId", "required for PrivateEndpoint rules")
+                yield problem("resourceId", "required for PrivateEndpoint rules")
             if not self.subresource_target:
-                raise problem("subresourceTarget", "required for PrivateEndpoint rules")
+                yield problem("subresourceTarget", "required for PrivateEndpoint rules")
         else:
             if not self.service_tag:
-                raise problem("serviceTag", "required for ServiceTag rules")
-            if not _PORTS.match(self.port_ranges):
-                raise problem("portRanges", f"'{self.port_ranges}' is not a port list such as 443 or 80,8000-8080")
-        return self
+                yield problem("serviceTag", "required for ServiceTag rules")
+            if not port_ranges_ok(self.port_ranges):
+                yield problem(
+                    "portRanges", f"'{self.port_ranges}' is not a port list such as 443 or 80,8000-8080 (ports 1-65535)"
+                )
 
 
 # Package egress for environment image builds (`managed.packageEgress: public`): Microsoft's
@@ -159,21 +180,20 @@ class ManagedNetworkSettings(SettingsModel):
         ),
     )
 
-    @model_validator(mode="after")
-    def _fqdn_and_service_tag_rules_need_approved_outbound(self) -> ManagedNetworkSettings:
+    @cross_checks
+    def _fqdn_and_service_tag_rules_need_approved_outbound(self) -> Iterator[ValueError]:
         # Microsoft: FQDN and service tag rules are only valid with allow_only_approved_outbound
         for name in self.outbound_rules:
             if name.startswith(PACKAGE_RULE_PREFIX):
-                raise problem(f"outboundRules.{name}", f"'{PACKAGE_RULE_PREFIX}' names the packageEgress rules")
+                yield problem(f"outboundRules.{name}", f"'{PACKAGE_RULE_PREFIX}' names the packageEgress rules")
         if self.isolation_mode == "AllowInternetOutbound":
             for name, rule in self.outbound_rules.items():
                 if rule.type in ("FQDN", "ServiceTag"):
-                    raise problem(
+                    yield problem(
                         f"outboundRules.{name}.type",
                         f"{rule.type} rules need isolationMode AllowOnlyApprovedOutbound "
                         "(with AllowInternetOutbound only PrivateEndpoint rules apply)",
                     )
-        return self
 
     def package_rules(self) -> dict[str, OutboundRule]:
         """The FQDN rules `packageEgress` asks for, by name. With AllowInternetOutbound the indexes are
@@ -213,15 +233,15 @@ class VnetSettings(SettingsModel):
         ),
     )
 
-    @model_validator(mode="after")
-    def _subnets_fit(self) -> VnetSettings:
+    @cross_checks
+    def _subnets_fit(self) -> Iterator[ValueError]:
         if self.existing_id is not None and not _VNET_ID.match(self.existing_id):
-            raise problem(
+            yield problem(
                 "existingId",
                 "must be /subscriptions/<id>/resourceGroups/<rg>/providers/Microsoft.Network/virtualNetworks/<name>",
             )
         if self.route_table_id is not None and not _ROUTE_TABLE_ID.match(self.route_table_id):
-            raise problem(
+            yield problem(
                 "routeTableId",
                 "must be /subscriptions/<id>/resourceGroups/<rg>/providers/Microsoft.Network/routeTables/<name>",
             )
@@ -231,11 +251,10 @@ class VnetSettings(SettingsModel):
         for purpose, network in prefixes.items():
             for other, taken in seen.items():
                 if network.overlaps(taken):
-                    raise problem(f"subnets.{purpose}", f"overlaps subnets.{other} ({taken})")
+                    yield problem(f"subnets.{purpose}", f"overlaps subnets.{other} ({taken})")
             seen[purpose] = network
             if self.existing_id is None and not any(network.subnet_of(space) for space in spaces):
-                raise problem(f"subnets.{purpose}", f"{network} is outside addressSpace {self.address_space}")
-        return self
+                yield problem(f"subnets.{purpose}", f"{network} is outside addressSpace {self.address_space}")
 
     @property
     def existing(self) -> tuple[str, str] | None:
@@ -247,31 +266,31 @@ class VnetSettings(SettingsModel):
         return match["rg"], match["name"]
 
 
-def check_zone_ids(zone_ids: dict[str, str]) -> None:
+def check_zone_ids(zone_ids: dict[str, str]) -> Iterator[ValueError]:
     """Existing private DNS zones (zone name -> ARM id) of the zones this platform uses."""
     for zone in zone_ids:
         if zone not in KNOWN_ZONES:
-            raise problem(f"privateDnsZoneIds.{zone}", f"unknown zone; expected one of {sorted(KNOWN_ZONES)}")
+            yield problem(f"privateDnsZoneIds.{zone}", f"unknown zone; expected one of {sorted(KNOWN_ZONES)}")
     for zone, zone_id in zone_ids.items():
         if not re.match(_ARM_ID, zone_id) or "/privateDnsZones/" not in zone_id:
-            raise problem(f"privateDnsZoneIds.{zone}", "must be the ARM id of a Microsoft.Network/privateDnsZones")
+            yield problem(f"privateDnsZoneIds.{zone}", "must be the ARM id of a Microsoft.Network/privateDnsZones")
 
 
-def _check_egress(settings: NetworkSettings) -> None:
+def _check_egress(settings: NetworkSettings) -> Iterator[ValueError]:
     """One egress per node subnet, and always one in customerVnet."""
     vnet = settings.vnet
     if vnet.route_table_id is not None and not settings.uses_vnet:
-        raise problem("vnet.routeTableId", "needs a VNet: mode customerVnet, or managed with privateEndpoints")
+        yield problem("vnet.routeTableId", "needs a VNet: mode customerVnet, or managed with privateEndpoints")
     if settings.mode != "customerVnet":
         return
     if not vnet.nat_gateway and vnet.route_table_id is None:
-        raise problem(
+        yield problem(
             "vnet.routeTableId",
             "required when vnet.natGateway is false: without it the training and aks subnets have no outbound "
             "path (nodes have no public IP, default outbound access is off)",
         )
     if vnet.nat_gateway and vnet.route_table_id is not None:
-        raise problem(
+        yield problem(
             "vnet.natGateway",
             "set natGateway: false when routeTableId routes the node subnets through your firewall "
             "(one egress per subnet)",
@@ -353,22 +372,21 @@ class NetworkSettings(SettingsModel):
         ),
     )
 
-    @model_validator(mode="after")
-    def _consistent(self) -> NetworkSettings:
+    @cross_checks
+    def _consistent(self) -> Iterator[ValueError]:
         if self.mode == "customerVnet" and not self.private_endpoints:
-            raise problem("privateEndpoints", "customerVnet mode reaches every service through private endpoints")
+            yield problem("privateEndpoints", "customerVnet mode reaches every service through private endpoints")
         if self.mode == "none" and self.private_endpoints:
-            raise problem("privateEndpoints", "needs a VNet: set mode to managed or customerVnet")
+            yield problem("privateEndpoints", "needs a VNet: set mode to managed or customerVnet")
         if self.mode == "none" and self.allowed_ip_ranges:
-            raise problem(
+            yield problem(
                 "allowedIpRanges",
                 "needs mode managed or customerVnet (compute outside a VNet would be locked out of storage)",
             )
         if self.mode != "managed" and self.managed.outbound_rules:
-            raise problem("managed.outboundRules", "apply only in mode managed")
-        check_zone_ids(self.private_dns_zone_ids)
-        _check_egress(self)
-        return self
+            yield problem("managed.outboundRules", "apply only in mode managed")
+        yield from check_zone_ids(self.private_dns_zone_ids)
+        yield from _check_egress(self)
 
     @property
     def image_builds_need_compute(self) -> bool:

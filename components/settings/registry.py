@@ -10,11 +10,12 @@ it by its ARM id, so the offline plan needs no credentials and no stack referenc
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from typing import Annotated, Any, Literal
 
-from pydantic import AfterValidator, Field, field_validator, model_validator
+from pydantic import AfterValidator, Field, field_validator
 
-from .base import SettingsModel, problem
+from .base import SettingsModel, cross_checks, problem
 from .core import check_location
 
 # Microsoft (how-to-manage-registries, "Choose a name"): "Length can be 2-32 characters.
@@ -108,9 +109,8 @@ class MlRegistrySettings(SettingsModel):
         ),
     )
 
-    @model_validator(mode="after")
-    def _distinct_regions(self) -> MlRegistrySettings:
+    @cross_checks
+    def _distinct_regions(self) -> Iterator[ValueError]:
         for i, region in enumerate(self.replication_locations):
             if region in self.replication_locations[:i]:
-                raise problem(f"replicationLocations[{i}]", f"'{region}' is listed twice")
-        return self
+                yield problem(f"replicationLocations[{i}]", f"'{region}' is listed twice")

@@ -9,11 +9,12 @@ shared stack file is an error naming it (loader.py), never ignored.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from typing import Any, Literal
 
-from pydantic import Field, model_validator
+from pydantic import Field
 
-from .base import SettingsModel, problem
+from .base import SettingsModel, cross_checks, problem
 from .core import CoreFields
 from .diagnostics import DiagnosticsSettings
 from .locks import LocksSettings
@@ -57,20 +58,19 @@ class SharedNetworkSettings(SettingsModel):
         description="Existing private DNS zones to use instead of creating them (zone name -> ARM id), e.g. a hub's.",
     )
 
-    @model_validator(mode="after")
-    def _consistent(self) -> SharedNetworkSettings:
+    @cross_checks
+    def _consistent(self) -> Iterator[ValueError]:
         if self.subnet_id is not None and not _SUBNET_ID.match(self.subnet_id):
-            raise problem(
+            yield problem(
                 "subnetId",
                 "must be /subscriptions/<id>/resourceGroups/<rg>/providers/Microsoft.Network/virtualNetworks/<vnet>"
                 "/subnets/<subnet>",
             )
         if self.private_endpoints and self.subnet_id is None:
-            raise problem("subnetId", "required with privateEndpoints: the subnet the registry's endpoint joins")
+            yield problem("subnetId", "required with privateEndpoints: the subnet the registry's endpoint joins")
         if not self.private_endpoints and self.subnet_id is not None:
-            raise problem("subnetId", "applies only with privateEndpoints: true")
-        check_zone_ids(self.private_dns_zone_ids)
-        return self
+            yield problem("subnetId", "applies only with privateEndpoints: true")
+        yield from check_zone_ids(self.private_dns_zone_ids)
 
     @property
     def public_network_access(self) -> Literal["Enabled", "Disabled"]:
@@ -93,22 +93,21 @@ class SharedStackSettings(CoreFields):
     diagnostics: DiagnosticsSettings
     locks: LocksSettings
 
-    @model_validator(mode="after")
-    def _cross_section_checks(self) -> SharedStackSettings:
+    @cross_checks
+    def _cross_section_checks(self) -> Iterator[ValueError]:
         registry = self.ml_registry
         for i, region in enumerate(registry.replication_locations):
             if region == self.location:
-                raise problem(f"mlRegistry.replicationLocations[{i}]", f"'{region}' is `location` (the primary region)")
+                yield problem(f"mlRegistry.replicationLocations[{i}]", f"'{region}' is `location` (the primary region)")
         if registry.publish_environments and self.network.private_endpoints:
             # how-to-registry-network-isolation, "Create assets in registry from local files"
-            raise problem(
+            yield problem(
                 "mlRegistry.publishEnvironments",
                 "Microsoft does not support creating environments in a private registry: set false and share them "
                 "from a workspace (`az ml environment share`, docs/registry.md), or keep the registry public",
             )
         if self.locks.enabled and self.locks.scope == "resourceGroup":
-            raise problem("locks.scope", "resourceGroup: use 'resources' (one lock on the registry and the logs)")
-        return self
+            yield problem("locks.scope", "resourceGroup: use 'resources' (one lock on the registry and the logs)")
 
     @property
     def regions(self) -> list[str]:

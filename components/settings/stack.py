@@ -6,12 +6,13 @@ both are known (keys in the messages are relative to the stack root).
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Literal
 
-from pydantic import Field, model_validator
+from pydantic import Field
 
 from .access import AccessSettings
-from .base import problem
+from .base import cross_checks, problem
 from .compute import ComputeSettings, is_gpu_size
 from .core import CoreFields
 from .data import DataSettings
@@ -51,18 +52,17 @@ class StackSettings(CoreFields):
     diagnostics: DiagnosticsSettings
     locks: LocksSettings
 
-    @model_validator(mode="after")
-    def _cross_section_checks(self) -> StackSettings:
-        _check_datastore_grants(self)
-        _check_workspace_identity(self)
-        _check_isolation(self)
-        _check_encryption(self)
-        _check_inference_egress(self)
-        _check_image_build_compute(self)
-        _check_lock_scope(self)
-        _check_outbound_rule_names(self)
-        _check_registry_access(self)
-        return self
+    @cross_checks
+    def _cross_section_checks(self) -> Iterator[ValueError]:
+        yield from _check_datastore_grants(self)
+        yield from _check_workspace_identity(self)
+        yield from _check_isolation(self)
+        yield from _check_encryption(self)
+        yield from _check_inference_egress(self)
+        yield from _check_image_build_compute(self)
+        yield from _check_lock_scope(self)
+        yield from _check_outbound_rule_names(self)
+        yield from _check_registry_access(self)
 
     @property
     def registry_publishers(self) -> list[str]:
@@ -95,7 +95,7 @@ class StackSettings(CoreFields):
         return {**self.data.secret_references(), **self.compute.inference.secret_references()}
 
 
-def _check_datastore_grants(settings: StackSettings) -> None:
+def _check_datastore_grants(settings: StackSettings) -> Iterator[ValueError]:
     """Principals may only be granted data roles on identity-based datastores the stack defines."""
     datastores = settings.data.datastores
     for key, principal in settings.access.principals.items():
@@ -103,48 +103,48 @@ def _check_datastore_grants(settings: StackSettings) -> None:
             store = datastores.get(name)
             if store is None:
                 known = ", ".join(sorted(datastores)) or "none defined"
-                raise problem(f"access.principals.{key}.datastores.{name}", f"no datastore '{name}' in data ({known})")
-            if not store.identity_based:
-                raise problem(
+                yield problem(f"access.principals.{key}.datastores.{name}", f"no datastore '{name}' in data ({known})")
+            elif not store.identity_based:
+                yield problem(
                     f"access.principals.{key}.datastores.{name}",
                     "file-share datastores are reached with their credential, not a data role",
                 )
 
 
-def _check_workspace_identity(settings: StackSettings) -> None:
+def _check_workspace_identity(settings: StackSettings) -> Iterator[ValueError]:
     """A user-assigned identity gets its roles before the workspace exists, on resources that exist:
     a registry Azure ML would create later would leave it without AcrPull/AcrPush."""
     if settings.workspace.identity == "UserAssigned" and settings.registry.mode != "create":
-        raise problem(
+        yield problem(
             "workspace.identity",
             "UserAssigned needs registry.mode 'create' (the identity's roles are granted up front)",
         )
 
 
-def _check_isolation(settings: StackSettings) -> None:
+def _check_isolation(settings: StackSettings) -> Iterator[ValueError]:
     """Private endpoints need a registry that exists now and takes them."""
     network, registry = settings.network, settings.registry
     if network.private_endpoints and registry.mode == "onDemand":
-        raise problem(
+        yield problem(
             "registry.mode", "must be create with private endpoints (a registry Azure ML creates later would be public)"
         )
     if network.private_endpoints and registry.sku != "Premium":
-        raise problem("registry.sku", "must be Premium: only Premium registries take private endpoints")
+        yield problem("registry.sku", "must be Premium: only Premium registries take private endpoints")
 
 
-def _check_encryption(settings: StackSettings) -> None:
+def _check_encryption(settings: StackSettings) -> Iterator[ValueError]:
     """A customer-managed key needs a vault that Azure accepts for it."""
     encryption, vault = settings.encryption, settings.key_vault
     if encryption.customer_managed_key and not vault.purge_protection:
-        raise problem(
+        yield problem(
             "encryption.customerManagedKey",
             "needs keyVault.purgeProtection: true (Azure rejects a workspace key in a vault without it)",
         )
     if encryption.customer_managed_key and encryption.key_type == "RSA-HSM" and vault.sku != "premium":
-        raise problem("encryption.keyType", "RSA-HSM needs keyVault.sku: premium")
+        yield problem("encryption.keyType", "RSA-HSM needs keyVault.sku: premium")
 
 
-def _check_image_build_compute(settings: StackSettings) -> None:
+def _check_image_build_compute(settings: StackSettings) -> Iterator[ValueError]:
     """The image build compute is a CPU cluster of this stack. Microsoft (how-to-secure-workspace-vnet):
     "create an Azure Machine Learning CPU SKU compute cluster [...] Only a CPU SKU is supported"; the
     build fails with ImageBuildComputeNotValid when the named compute cannot build."""
@@ -158,18 +158,18 @@ def _check_image_build_compute(settings: StackSettings) -> None:
         else "environment images are built on it"
     )
     if name not in clusters:
-        raise problem(
+        yield problem(
             "network.imageBuildCompute",
             f"'{name}' is not one of compute.clusters ({', '.join(sorted(clusters))}); {why}",
         )
-    if is_gpu_size(clusters[name].vm_size):
-        raise problem(
+    elif is_gpu_size(clusters[name].vm_size):
+        yield problem(
             "network.imageBuildCompute",
             f"'{name}' is a GPU cluster ({clusters[name].vm_size}); {why} (only a CPU SKU is supported)",
         )
 
 
-def _check_lock_scope(settings: StackSettings) -> None:
+def _check_lock_scope(settings: StackSettings) -> Iterator[ValueError]:
     """No lock on the resource group that holds the workspace, where Microsoft says it breaks the stack."""
     if not (settings.locks.enabled and settings.locks.scope == "resourceGroup"):
         return
@@ -187,10 +187,10 @@ def _check_lock_scope(settings: StackSettings) -> None:
             "(Microsoft, how-to-managed-network)"
         )
     if reasons:
-        raise problem("locks.scope", f"resourceGroup: {'; '.join(reasons)}; use 'resources'")
+        yield problem("locks.scope", f"resourceGroup: {'; '.join(reasons)}; use 'resources'")
 
 
-def _check_outbound_rule_names(settings: StackSettings) -> None:
+def _check_outbound_rule_names(settings: StackSettings) -> Iterator[ValueError]:
     """The stack names a data account's outbound rules `lake-<key>-<group>` (accounts it creates) and
     `account-<key>-<group>` (existing ones), and the shared registry's `mlregistry-amlregistry`: a
     user-defined rule must not take one of those names."""
@@ -203,12 +203,12 @@ def _check_outbound_rule_names(settings: StackSettings) -> None:
         taken.add(SHARED_REGISTRY_RULE)
     for name in settings.network.managed.outbound_rules:
         if name in taken:
-            raise problem(
+            yield problem(
                 f"network.managed.outboundRules.{name}", "the stack names a data account's outbound rule so: rename it"
             )
 
 
-def _check_registry_access(settings: StackSettings) -> None:
+def _check_registry_access(settings: StackSettings) -> Iterator[ValueError]:
     """Roles on the shared registry need the registry, and go one way: prod only consumes (models are
     published from staging, docs/registry.md)."""
     for key, principal in settings.access.principals.items():
@@ -216,21 +216,21 @@ def _check_registry_access(settings: StackSettings) -> None:
             continue
         where = f"access.principals.{key}.sharedRegistry"
         if settings.shared_registry is None:
-            raise problem(where, "no ml-platform:sharedRegistry.id to grant it on: set the shared stack's registryId")
-        if principal.shared_registry == "publish" and settings.tier == "prod":
-            raise problem(
+            yield problem(where, "no ml-platform:sharedRegistry.id to grant it on: set the shared stack's registryId")
+        elif principal.shared_registry == "publish" and settings.tier == "prod":
+            yield problem(
                 where, "'publish' in a prod-tier stack: prod only consumes the shared registry (publish from staging)"
             )
 
 
-def _check_inference_egress(settings: StackSettings) -> None:
+def _check_inference_egress(settings: StackSettings) -> Iterator[ValueError]:
     """Microsoft (learn.microsoft.com/azure/aks/limit-egress-traffic, "Create a DNAT rule"): with a
     0.0.0.0/0 route to a firewall, a public load balancer's replies leave through the firewall, which
     drops them ("asymmetric routing"). The router must then be internal."""
     inference = settings.compute.inference
     public_router = inference.inference_router_service_type == "loadBalancer" and not inference.internal_load_balancer
     if inference.enabled and public_router and settings.network.node_egress == "routeTable":
-        raise problem(
+        yield problem(
             "compute.inference.internalLoadBalancer",
             "must be true when network.vnet.routeTableId routes the cluster through a firewall "
             "(a public router's replies would take the firewall path and be dropped)",

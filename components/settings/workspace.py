@@ -37,6 +37,9 @@ class WorkspaceSettings(SettingsModel):
 
 
 class MonitoringSettings(SettingsModel):
+    # Microsoft (azure-monitor logs/data-retention-configure): the workspace default retention is
+    # 30 days and goes "up to two years" (730); logs/cost-logs: "user-configurable retention from 30
+    # to 730 days". (The Tables API takes 4-730 per table; the workspace setting is what this sets.)
     log_retention_days: int = Field(ge=30, le=730, description="Log Analytics retention.")
     daily_quota_gb: float | None = Field(
         default=None, gt=0, description="Log Analytics daily ingestion cap in GB (none: uncapped)."
@@ -51,6 +54,8 @@ class KeyVaultSettings(SettingsModel):
     purge_protection: bool = Field(
         description="Cannot be turned off once on; a destroyed vault keeps its name for the retention period."
     )
+    # Microsoft (Key Vault REST API VaultProperties.softDeleteRetentionInDays, also in the SDK's
+    # docstring): "It accepts >=7 and <=90."
     soft_delete_retention_days: int = Field(ge=7, le=90, description="Soft-delete retention (creation-time only).")
 
 

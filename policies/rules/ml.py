@@ -41,7 +41,8 @@ AML_COMPUTE = "AmlCompute"
 COMPUTE_INSTANCE = "ComputeInstance"
 KUBERNETES = "Kubernetes"
 
-_ISO_DURATION = re.compile(r"^P(?!$)(\d+D)?(T(?=\d)(\d+H)?(\d+M)?(\d+(\.\d+)?S)?)?$")
+# ASCII digits ([0-9], not \d, which takes any script's digits); fullmatch: no trailing newline
+_ISO_DURATION = re.compile(r"P(?!$)([0-9]+D)?(T(?=[0-9])([0-9]+H)?([0-9]+M)?([0-9]+(\.[0-9]+)?S)?)?")
 
 
 def compute_type(r: Resource) -> str:
@@ -345,7 +346,7 @@ def _instance_idle_shutdown(r: Resource) -> Iterator[str]:
     idle = r.get("properties.properties.idleTimeBeforeShutdown")
     if idle is MISSING or idle == "":
         yield 'properties.properties.idleTimeBeforeShutdown is not set; set an ISO 8601 duration such as "PT60M"'
-    elif not isinstance(idle, str) or not _ISO_DURATION.match(idle):
+    elif not isinstance(idle, str) or not _ISO_DURATION.fullmatch(idle):
         yield (
             f"properties.properties.idleTimeBeforeShutdown is {fmt(idle)}; it must be an "
             'ISO 8601 duration such as "PT60M"'

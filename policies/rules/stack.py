@@ -73,12 +73,17 @@ def taggable(resource: Resource) -> bool:
     return resource.has("tags")
 
 
+def _blank(value: Any) -> bool:
+    """Unset, or a value that says nothing ("" or spaces): a tag no one can act on."""
+    return value is MISSING or (isinstance(value, str) and not value.strip())
+
+
 def _required_tags(stack: Stack) -> Iterator[Report]:
     required = list(stack.config["requiredTags"])
 
     def check(resource: Resource) -> Iterator[str]:
         tags = resource.get("tags")
-        missing = [t for t in required if read(tags, [key_ci(tags, t)]) in (MISSING, "")]
+        missing = [t for t in required if _blank(read(tags, [key_ci(tags, t)]))]
         if missing:
             yield f"missing required tags: {', '.join(missing)}"
 

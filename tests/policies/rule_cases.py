@@ -9,12 +9,15 @@ passing and a failing case in the test module of its service.
 
 from __future__ import annotations
 
+import copy
 import importlib
+from collections.abc import Iterator
 from types import ModuleType
 from typing import Any, NamedTuple
 
 from policies.rules import RULE_MODULES
 from tests.policies.policy_fixtures import Change, by_name, find, run_resource, run_stack, secure_platform
+from tools.plan.compat import UNKNOWN_STRING_VALUE, UnknownValueError
 
 
 def _strip_none(value: Any) -> Any:
@@ -60,6 +63,46 @@ class StackCase(NamedTuple):
 
 
 Case = ResourceCase | StackCase
+
+
+def _leaves(value: Any, path: tuple[str, ...] = ()) -> Iterator[tuple[str, ...]]:
+    if isinstance(value, dict) and value:
+        for key, item in value.items():
+            yield from _leaves(item, (*path, key))
+    elif path:
+        yield path
+
+
+def _with(props: dict[str, Any], path: tuple[str, ...], value: Any = None, *, drop: bool = False) -> dict[str, Any]:
+    changed = copy.deepcopy(props)
+    target = changed
+    for key in path[:-1]:
+        target = target[key]
+    if drop:
+        del target[path[-1]]
+    else:
+        target[path[-1]] = value
+    return changed
+
+
+def unset_passes(case: ResourceCase) -> set[str]:
+    """The properties of a passing case that its rule reads, yet still passes without.
+
+    A property is read when making it unknown makes the rule raise (the way the CLI's proxy
+    reports an unknown value); dropping it then must make the rule fail, unless Azure's default
+    for it is secure too (the service's UNSET_IS_SECURE says why)."""
+    props = _strip_none(case.props)
+    policy = by_name(case.policy)
+    found = set()
+    for path in _leaves(props):
+        try:
+            run_resource(policy, case.kind, _with(props, path, UNKNOWN_STRING_VALUE), case.config)
+            continue  # the rule does not read it
+        except UnknownValueError:
+            pass
+        if not run_resource(policy, case.kind, _with(props, path, drop=True), case.config):
+            found.add(".".join(path))
+    return found
 
 
 def case_id(case: Case) -> str:

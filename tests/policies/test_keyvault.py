@@ -117,6 +117,13 @@ CASES: list[Case] = [
         None,
     ),
     ResourceCase("kv-04-key-vault-network-restricted", T_KV, kv(publicNetworkAccess="Enabled"), "deny by default"),
+    # unset, with no firewall: Azure's default is Enabled and Allow
+    ResourceCase(
+        "kv-04-key-vault-network-restricted",
+        T_KV,
+        kv(publicNetworkAccess=None),
+        "properties.publicNetworkAccess is not set and properties.networkAcls.defaultAction is not set",
+    ),
     ResourceCase(
         "kv-05-key-vault-secret-and-key-hygiene",
         T_SECRET,
@@ -147,6 +154,18 @@ CASES: list[Case] = [
         "kv-05-key-vault-secret-and-key-hygiene", T_KEY, {"properties": {"kty": "RSA-HSM"}}, "keys must expire"
     ),
 ]
+
+
+# Properties a passing case sets that its rule may also find unset (see test_policy_pack).
+UNSET_IS_SECURE = {
+    # Microsoft (key-vault/general/soft-delete-overview): soft delete is on for every vault and
+    # cannot be turned off; retention defaults to 90 days (VaultProperties: ">=7 and <=90")
+    ("kv-02-key-vault-soft-delete-retention", "properties.enableSoftDelete"): "always on",
+    ("kv-02-key-vault-soft-delete-retention", "properties.softDeleteRetentionInDays"): "default 90 days",
+    ("kv-03-key-vault-rbac-authorization", "properties.accessPolicies"): "no access policies: nothing granted",
+    # networkAcls.defaultAction Deny closes the vault whatever publicNetworkAccess says
+    ("kv-04-key-vault-network-restricted", "properties.publicNetworkAccess"): "the firewall denies by default",
+}
 
 
 @pytest.mark.parametrize("case", CASES, ids=case_id)

@@ -173,6 +173,8 @@ CASES: list[Case] = [
         {"publicNetworkAccess": "Enabled"},
         'publicNetworkAccess is "Enabled"',
     ),
+    # unset is Azure's default, Enabled (Workspace REST API: publicNetworkAccess defaults to Enabled)
+    ResourceCase("ml-01-workspace-public-network-disabled", T_WS, {}, "publicNetworkAccess is not set"),
     ResourceCase(
         "ml-01-workspace-public-network-disabled",
         T_WS,
@@ -279,6 +281,8 @@ CASES: list[Case] = [
     ResourceCase(
         "ml-11-compute-instance-idle-shutdown", T_CMP, instance(idleTimeBeforeShutdown="60 minutes"), "ISO 8601"
     ),
+    # other scripts' digits are no ISO 8601 digits (Azure refuses them)
+    ResourceCase("ml-11-compute-instance-idle-shutdown", T_CMP, instance(idleTimeBeforeShutdown="PT٦٠M"), "ISO 8601"),
     ResourceCase(
         "ml-12-kubernetes-compute-secure",
         T_CMP,
@@ -445,6 +449,27 @@ CASES: list[Case] = [
         None,
     ),
 ]
+
+
+# Properties a passing case sets that its rule may also find unset (test_policy_pack checks that
+# every other property a rule reads makes it fail when left out: Azure's default is often open).
+UNSET_IS_SECURE = {
+    # the kind a rule judges: a compute, extension or datastore of another kind is not its subject
+    ("ml-07-compute-local-auth-disabled", "properties.computeType"): "judges the compute types it names",
+    ("ml-08-compute-no-public-ip-or-ssh", "properties.computeType"): "judges the compute types it names",
+    ("ml-10-compute-scale-to-zero-and-capped", "properties.computeType"): "judges AmlCompute only",
+    ("ml-11-compute-instance-idle-shutdown", "properties.computeType"): "judges ComputeInstance only",
+    ("ml-12-kubernetes-compute-secure", "properties.computeType"): "judges Kubernetes compute only",
+    ("ml-12-kubernetes-compute-secure", "extensionType"): "judges the Azure ML extension only",
+    ("ml-13-datastore-identity-based", "properties.datastoreType"): "judges blob and ADLS Gen2 datastores only",
+    # Microsoft (how-to-deploy-kubernetes-extension, config settings): "enableInference: True or
+    # False, default False"; "allowInsecureConnections: True or False, default False"
+    ("ml-12-kubernetes-compute-secure", "configurationSettings.enableInference"): "default False: no router",
+    ("ml-12-kubernetes-compute-secure", "configurationSettings.allowInsecureConnections"): "default False",
+    # the router check is about a load balancer; the service type is required with inference
+    # (the extension does not install without it), so unset exposes nothing
+    ("ml-12-kubernetes-compute-secure", "configurationSettings.inferenceRouterServiceType"): "required by Azure",
+}
 
 
 @pytest.mark.parametrize("case", CASES, ids=case_id)

@@ -65,6 +65,13 @@ CASES: list[Case] = [
     # STK-07: private endpoints or managed network (approved outbound only)
     StackCase("stk-07-private-connectivity", None, None),
     StackCase("stk-07-private-connectivity", NO_MANAGED_NETWORK, "no private endpoint for vault", on=("kv-mlp-prod",)),
+    # a managed network that lets anything out is no private connectivity (only approved outbound is)
+    StackCase(
+        "stk-07-private-connectivity",
+        change("mlw-mlp-prod", "managedNetwork.isolationMode", "AllowInternetOutbound"),
+        "no private endpoint for vault",
+        on=("kv-mlp-prod",),
+    ),
     StackCase(
         "stk-07-private-connectivity",
         chain(

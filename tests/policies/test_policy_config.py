@@ -30,6 +30,7 @@ STACKS = ("dev", "staging", "prod")
 ML_10 = "ml-10-compute-scale-to-zero-and-capped"
 ST_01 = "st-01-storage-shared-key-disabled"
 STK_04 = "stk-04-node-cost-caps"
+CR_02 = "cr-02-registry-network-restricted-premium"
 
 
 def test_the_generated_config_files_and_catalogue_are_current() -> None:
@@ -211,11 +212,25 @@ def test_the_stack_name_selects_its_config_file(tmp_path: Path) -> None:
 
 
 def test_invalid_configs_are_rejected(tmp_path: Path) -> None:
-    with pytest.raises(ValueError, match="unknown policies: ml-99-typo"):
+    with pytest.raises(ValueError, match='"ml-99-typo": no rule of the pack has this name'):
         levels_with(tmp_path, {"ml-99-typo": "advisory"})
-    with pytest.raises(jsonschema.ValidationError):
+    with pytest.raises(ValueError, match=f"\"{ML_10}\".maxNodesPerCluster: 'many' is not of type 'integer'"):
         levels_with(tmp_path, {ML_10: {"maxNodesPerCluster": "many"}})
-    with pytest.raises(ValueError, match="'sometimes' is not a valid EnforcementLevel"):
+    with pytest.raises(ValueError, match='"sometimes" is not an enforcement level'):
         levels_with(tmp_path, {ML_10: "sometimes"})
     with pytest.raises(FileNotFoundError):
         resolve_enforcement("no-such-stack")
+
+
+@pytest.mark.parametrize("stack", STACKS)
+def test_the_shipped_config_requires_premium_registries_where_the_stack_has_private_endpoints(stack: str) -> None:
+    """Only Premium registries take private endpoints (azure-facts, container registry): the
+    stack file's own network decides, and the shipped policies/config/<stack>.json must enforce it."""
+    from components.settings import validate_settings
+    from tests.planning import stack_values
+
+    private = validate_settings(stack_values(stack), stack).network.private_endpoints
+    standard = mutate(secure_platform(), "crmlpprod", "sku.name", "Standard")
+    found = [v for v in evaluate(standard, stack) if v.policy == CR_02 and "sku.name" in v.message]
+    assert bool(found) == private, stack
+    assert all(v.level == "mandatory" for v in found), stack  # staging and prod block the plan (exit 1)

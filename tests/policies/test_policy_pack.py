@@ -16,7 +16,7 @@ from pulumi_policy import Policy
 import policies.rules
 from policies.rules import ALL_POLICIES, ALL_RULES, FAMILIES, RULE_MODULES
 from policies.rules.lib.rule import Rule
-from tests.policies.rule_cases import SERVICES, ResourceCase, StackCase
+from tests.policies.rule_cases import SERVICES, ResourceCase, StackCase, unset_passes
 
 PACK = Path(policies.rules.__file__).resolve().parents[1]
 NAME = re.compile(rf"^({'|'.join(f.lower() for f in FAMILIES)})-\d{{2}}(-[a-z0-9]+)+$")
@@ -80,6 +80,21 @@ def test_every_rule_has_a_passing_and_a_failing_case_in_its_service_tests() -> N
             assert all(isinstance(c, kind) for c in mine), rule.name
             assert any(c.fails_with is None for c in mine), f"{rule.name}: no passing case"
             assert any(c.fails_with is not None for c in mine), f"{rule.name}: no failing case"
+
+
+def test_a_rule_passes_an_unset_property_only_where_azures_default_is_secure() -> None:
+    """Azure's default for an unset property is often the insecure one (publicNetworkAccess is
+    Enabled): every property a rule reads in a passing case must make it fail when left out, or
+    be listed in its service's UNSET_IS_SECURE with the reason the default is safe there."""
+    for rules, tests in SERVICES:
+        names = {r.name for r in rules.RULES}
+        found = {
+            (case.policy, path)
+            for case in tests.CASES
+            if isinstance(case, ResourceCase) and case.fails_with is None and case.policy in names
+            for path in unset_passes(case)
+        }
+        assert found == set(getattr(tests, "UNSET_IS_SECURE", {})), tests.__name__
 
 
 def test_each_rule_defaults_to_its_prod_level() -> None:
@@ -258,5 +273,6 @@ def test_the_cli_runs_the_pack_in_the_virtualenv_make_venv_builds() -> None:
     venv = re.search(r"^VENV\s*\?=\s*(\S+)", makefile, re.MULTILINE)
     assert venv is not None
     assert virtualenv == (PACK.parent / venv.group(1)).resolve()
-    # and the virtualenv make builds holds the pack's own requirements
-    assert "-r policies/requirements.txt" in (PACK.parent / "requirements-dev.txt").read_text()
+    # and make builds that virtualenv from the plan's set first, which holds the pack's own requirements
+    assert "$(BOOTSTRAP) $(VENV) requirements-plan.txt" in makefile
+    assert "-r policies/requirements.txt" in (PACK.parent / "requirements-plan.txt").read_text()

@@ -84,6 +84,13 @@ CASES: list[Case] = [
         merged(ACR_OK, publicNetworkAccess="Enabled"),
         "deny by default",
     ),
+    # unset, with no network rule set: Azure's default is Enabled and Allow
+    ResourceCase(
+        "cr-02-registry-network-restricted-premium",
+        T_ACR,
+        merged(ACR_OK, publicNetworkAccess=None),
+        "publicNetworkAccess is not set and networkRuleSet.defaultAction is not set",
+    ),
     ResourceCase(
         "cr-02-registry-network-restricted-premium",
         T_ACR,
@@ -131,6 +138,14 @@ CASES: list[Case] = [
         'policies.retentionPolicy.status is "disabled"',
     ),
 ]
+
+
+# Properties a passing case sets that its rule may also find unset (see test_policy_pack).
+UNSET_IS_SECURE = {
+    # the rule asks for quarantine to stay off (QUARANTINE_EXCEPTION); unset is off (the SDK and the
+    # REST API default QuarantinePolicy.status to "disabled")
+    ("cr-04-registry-retention-zone-redundancy", "policies.quarantinePolicy.status"): "unset is disabled",
+}
 
 
 @pytest.mark.parametrize("case", CASES, ids=case_id)

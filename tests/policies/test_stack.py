@@ -52,6 +52,19 @@ CASES: list[Case] = [
     StackCase(
         "stk-01-required-tags", change("kv-mlp-prod", "tags.owner", DELETE), None, {"requiredTags": ["environment"]}
     ),
+    # a tag with no value says nothing about who owns or pays for the resource
+    StackCase(
+        "stk-01-required-tags",
+        change("kv-mlp-prod", "tags.owner", ""),
+        "missing required tags: owner",
+        on=("kv-mlp-prod",),
+    ),
+    StackCase(
+        "stk-01-required-tags",
+        change("kv-mlp-prod", "tags.costCenter", "  "),
+        "missing required tags: costCenter",
+        on=("kv-mlp-prod",),
+    ),
     # STK-02: regions
     StackCase("stk-02-allowed-locations", None, None),
     StackCase(

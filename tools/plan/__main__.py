@@ -5,8 +5,11 @@ network, prints the resource tree like `pulumi preview`, runs the policy pack's 
 the stack's policy config (the same rule objects `pulumi preview --policy-pack policies` runs),
 checks the users' journeys the stack claims (tools/plan/journeys), and writes plan.json,
 graph.dot, graph.mmd and summary.md under build/plan/<stack>/.
-Exit codes: 0 ok, 1 a mandatory policy failed or a claimed journey is broken, 2 the stack's
-settings are invalid (message only, nothing registered).
+`--stack dev --stack prod` plans several stacks in one process: the SDK loads once, each stack
+runs in a fresh mock engine, and each writes exactly what its own plan would.
+Exit codes: 0 ok, 1 a mandatory policy failed or a claimed journey is broken, 2 bad input: the
+stack name, the stack file, its settings or the policy config (checked first, inputs.py; one
+message, nothing registered); with several stacks, the worst of theirs.
 """
 
 from __future__ import annotations
@@ -18,12 +21,17 @@ import sys
 from dataclasses import asdict
 from pathlib import Path
 
-from .stackfile import ROOT, available_stacks, load_stack_config
+from .stackfile import ROOT, available_stacks
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m tools.plan", description=(__doc__ or "").splitlines()[0])
-    parser.add_argument("--stack", required=True, help=f"stack name (have: {', '.join(available_stacks())})")
+    parser.add_argument(
+        "--stack",
+        action="append",
+        required=True,
+        help=f"stack name, repeatable: one process plans them all (have: {', '.join(available_stacks())})",
+    )
     parser.add_argument("--stack-file", type=Path, help="plan this stack file instead of stacks/Pulumi.<stack>.yaml")
     parser.add_argument("--out", type=Path, default=ROOT / "build" / "plan", help="output folder")
     parser.add_argument(
@@ -33,29 +41,39 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--quiet", action="store_true", help="print only the summary and the verdicts")
     args = parser.parse_args(argv)
+    stacks: list[str] = args.stack
+    if len(set(stacks)) != len(stacks):
+        parser.error("each --stack once: every stack writes build/plan/<stack>/")
+    if len(stacks) > 1 and (args.stack_file or args.policy_config):
+        parser.error("--stack-file and --policy-config apply to one stack: give a single --stack")
+    # The worst outcome wins: 2 (a stack's settings are invalid) > 1 (a mandatory policy failed) > 0.
+    return max(plan_stack(stack, args) for stack in stacks)
 
-    # Imported after argument parsing so `--help` stays instant.
+
+def plan_stack(stack: str, args: argparse.Namespace) -> int:
+    """Plan one stack in a fresh mock engine (engine.run_program) and write its files; its exit code."""
+    # Imported after argument parsing so `--help` stays instant (and once: later stacks reuse them).
     from components.settings import SettingsError
 
     from .engine import run_program
     from .graph import to_dot, to_mermaid
+    from .inputs import InputError, checked_inputs
     from .journeys.evaluate import evaluate as evaluate_journeys
     from .journeys.evaluate import has_broken_claims
     from .journeys.report import summarize as summarize_journeys
-    from .policy import evaluate, has_mandatory_failures, policy_config_for, summarize
+    from .policy import evaluate, has_mandatory_failures, summarize
     from .render import summary_lines, tree_lines
 
     try:
-        config = load_stack_config(args.stack, args.stack_file)
+        config, policy_config = checked_inputs(stack, args.stack_file, args.policy_config)
         plan = run_program(config)
-        policy_config = args.policy_config or policy_config_for(args.stack, config.values.get("ml-platform:tier"))
-    except (FileNotFoundError, SettingsError) as error:
+    except (InputError, SettingsError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
-    verdicts = evaluate(plan.resources, args.stack, policy_config)
+    verdicts = evaluate(plan.resources, stack, policy_config)
     journeys = evaluate_journeys(plan.resources, plan.outputs)
 
-    out = args.out / args.stack
+    out = args.out / stack
     out.mkdir(parents=True, exist_ok=True)
     document = plan.to_json()
     document["policy"] = {
@@ -72,6 +90,8 @@ def main(argv: list[str] | None = None) -> int:
     if not args.quiet:
         print(f"Previewing stack '{plan.stack}' offline (mock engine, no credentials):\n")
         print("\n".join(tree_lines(plan.resources)) + "\n")
+    elif len(args.stack) > 1:
+        print(f"Stack '{plan.stack}':")
     print("\n".join(summary))
     policy_summary = summarize(verdicts)
     print("\n" + policy_summary)
@@ -84,14 +104,14 @@ def main(argv: list[str] | None = None) -> int:
     )
     print(
         f"\nWrote {out.relative_to(ROOT) if out.is_relative_to(ROOT) else out}/"
-        "{plan.json,graph.dot,graph.mmd,summary.md}"
+        "{plan.json,graph.dot,graph.mmd,summary.md}" + ("\n" if len(args.stack) > 1 else "")
     )
     failed = False
     if has_mandatory_failures(verdicts):
-        print("\nerror: mandatory policies failed (see the table above)", file=sys.stderr)
+        print(f"\nerror: {stack}: mandatory policies failed (see the table above)", file=sys.stderr)
         failed = True
     if has_broken_claims(journeys):
-        print("\nerror: a journey the stack claims is broken (see the journeys table above)", file=sys.stderr)
+        print(f"\nerror: {stack}: a journey the stack claims is broken (see the journeys table above)", file=sys.stderr)
         failed = True
     return 1 if failed else 0
 

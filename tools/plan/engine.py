@@ -111,7 +111,13 @@ def _in_directory(path: Path) -> Iterator[None]:
 def run_program(
     config: StackConfig, program: Path = ROOT / "__main__.py", monitor: RecordingMonitor | None = None
 ) -> Plan:
-    """Run the program for one stack; a SettingsError propagates before any resource is registered."""
+    """Run the program for one stack; a SettingsError propagates before any resource is registered.
+
+    Each call is a fresh mock engine, so one process can plan several stacks (python -m tools.plan
+    --stack a --stack b): a new event loop, mocks, monitor and runtime settings (set_mocks), a new
+    root stack resource, the stack's own config in place of the last one's, and the alias patch
+    undone; afterwards the root and the config are cleared again. tests/test_plan_many.py checks
+    that each stack's files are byte-identical to its solo plan's."""
     loop = asyncio.new_event_loop()
     asyncio.set_event_loop(loop)
     try:
@@ -135,6 +141,8 @@ def run_program(
         # the root stack is recorded like every resource (set_mocks registers it), so it is the tree's root
         return Plan(config.project, config.stack, tree_order(monitor.records), resolved)
     finally:
+        reset_root_resource()
+        set_all_config({}, [])
         loop.close()
         asyncio.set_event_loop(None)
 

@@ -15,6 +15,7 @@ with "[unknown]" for values unknown at plan time and "[secret]" for secrets.
 from __future__ import annotations
 
 import asyncio
+import difflib
 import json
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -87,30 +88,91 @@ def policy_config_for(stack: str, tier: str | None) -> Path:
 def load_config(path: Path) -> dict[str, Any]:
     if not path.is_file():
         raise FileNotFoundError(f"no policy pack config at {path}")
-    data = json.loads(path.read_text(encoding="utf-8"))
+    text = path.read_text(encoding="utf-8")
+    if not text.strip():
+        return {}  # the CLI takes an empty file as no config (analyzer/config.go)
+    data = json.loads(text)
     if not isinstance(data, dict):
         raise TypeError(f"{path}: a policy pack config is a JSON object")
     return data
 
 
-def _entry(name: str, value: Any) -> tuple[EnforcementLevel | None, dict[str, Any]]:
+LEVELS = tuple(level.value for level in EnforcementLevel)  # advisory, mandatory, remediate, disabled
+# The CLI's own key: ESC environment references, not a rule (pulumi/pulumi pkg/resource/analyzer/config.go)
+ENVIRONMENTS = "environments"
+
+
+def config_problems(policies: Sequence[Policy], raw: Mapping[str, Any]) -> list[str]:
+    """Every problem of a policy pack config, each naming its entry: what the CLI refuses (a level
+    that is not one, an entry that is neither a level nor an object, a parameter of the wrong type)
+    and what it would silently ignore (a rule or a parameter the pack does not have)."""
+    by_name = {p.name: p for p in policies}
+    problems: list[str] = []
+    for name, value in raw.items():
+        if name == ENVIRONMENTS:
+            if not (isinstance(value, list) and all(isinstance(v, str) for v in value)):
+                problems.append(f'"{ENVIRONMENTS}": must be a list of ESC environment names')
+            continue
+        policy = by_name.get(name)
+        if policy is None and name != "all":
+            close = difflib.get_close_matches(name, list(by_name), n=1)
+            hint = f" (did you mean {close[0]}?)" if close else ""
+            problems.append(f'"{name}": no rule of the pack has this name{hint}')
+            continue
+        if isinstance(value, str):
+            level, params = value, {}
+        elif isinstance(value, dict):
+            params = dict(value)
+            level = params.pop("enforcementLevel", None)
+        else:
+            problems.append(f'"{name}": must be an enforcement level or an object, not {json.dumps(value)}')
+            continue
+        if level is not None and level not in LEVELS:
+            problems.append(f'"{name}": {json.dumps(level)} is not an enforcement level ({", ".join(LEVELS)})')
+        if policy is None:  # "all" carries a level only
+            problems += [f'"all".{key}: "all" takes only an enforcement level' for key in params]
+            continue
+        problems += _parameter_problems(policy, params)
+    return problems
+
+
+def _parameter_problems(policy: Policy, given: Mapping[str, Any]) -> list[str]:
+    schema = policy.config_schema
+    properties = dict(schema.properties) if schema else {}
+    problems = [
+        f'"{policy.name}".{key}: the rule has no such parameter ({", ".join(sorted(properties)) or "none"})'
+        for key in given
+        if key not in properties
+    ]
+    defaults = {k: v["default"] for k, v in properties.items() if "default" in v}
+    validator = jsonschema.Draft7Validator(
+        {
+            "type": "object",
+            "properties": properties,
+            **({"required": schema.required} if schema and schema.required else {}),
+        }
+    )
+    for error in sorted(validator.iter_errors({**defaults, **given}), key=lambda e: list(e.path)):
+        where = "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in error.path)
+        problems.append(f'"{policy.name}"{where}: {error.message}')
+    return problems
+
+
+def _entry(value: Any) -> tuple[EnforcementLevel | None, dict[str, Any]]:
     if isinstance(value, str):
         return EnforcementLevel(value), {}
-    if isinstance(value, dict):
-        props = dict(value)
-        level = props.pop("enforcementLevel", None)
-        return (EnforcementLevel(level) if level is not None else None), props
-    raise TypeError(f"config entry {name!r} must be a string or an object")
+    props = dict(value)
+    level = props.pop("enforcementLevel", None)
+    return (EnforcementLevel(level) if level is not None else None), props
 
 
 def resolve(policies: Sequence[Policy], raw: Mapping[str, Any]) -> dict[str, PolicySettings]:
     """Each policy's enforcement level and parameters, reconciled as the Pulumi CLI does."""
-    names = {p.name for p in policies}
-    strange = sorted(set(raw) - names - {"all"})
-    if strange:
-        # The CLI ignores these silently; offline a typo must not disable a rule unnoticed.
-        raise ValueError(f"config names unknown policies: {', '.join(strange)}")
-    all_level = _entry("all", raw["all"])[0] if "all" in raw else None
+    problems = config_problems(policies, raw)
+    if problems:
+        # The CLI ignores unknown names silently; offline a typo must not disable a rule unnoticed.
+        raise ValueError("the policy pack config has problems: " + "; ".join(problems))
+    all_level = _entry(raw["all"])[0] if "all" in raw else None
     settings: dict[str, PolicySettings] = {}
     for policy in policies:
         level = policy.enforcement_level or PACK_ENFORCEMENT_LEVEL
@@ -118,20 +180,11 @@ def resolve(policies: Sequence[Policy], raw: Mapping[str, Any]) -> dict[str, Pol
             level = all_level
         given: dict[str, Any] = {}
         if policy.name in raw:
-            own_level, given = _entry(policy.name, raw[policy.name])
+            own_level, given = _entry(raw[policy.name])
             level = own_level or level
-        schema = policy.config_schema
-        properties = dict(schema.properties) if schema else {}
+        properties = dict(policy.config_schema.properties) if policy.config_schema else {}
         defaults = {k: v["default"] for k, v in properties.items() if "default" in v}
-        merged = {**defaults, **given}
-        jsonschema.Draft7Validator(
-            {
-                "type": "object",
-                "properties": properties,
-                **({"required": schema.required} if schema and schema.required else {}),
-            }
-        ).validate(merged)
-        settings[policy.name] = PolicySettings(level, effective_config((), merged))
+        settings[policy.name] = PolicySettings(level, effective_config((), {**defaults, **given}))
     return settings
 
 

@@ -68,15 +68,14 @@ def main(argv: list[str] | None = None, credential: Any = None, transport: Any =
     """`credential`, `transport` and `retry` are for the offline tests (recorded ARM responses)."""
     args = _arguments(argv)
     from components.settings import SettingsError
-    from components.settings.loader import read_config, validate_settings
+    from components.settings.loader import settings_from_config
     from tools.plan.mocks import SUBSCRIPTION_ID as PLACEHOLDER
 
     from .needs import derive
 
     try:
         config = load_stack_config(args.stack, args.stack_file)
-        public = {k: v for k, v in config.values.items() if k not in config.secret_keys}
-        settings = validate_settings(read_config(public), args.stack)
+        settings = settings_from_config(config.values, set(config.secret_keys), args.stack)
         resources = _plan_resources(args, config)
     except (FileNotFoundError, ValueError, SettingsError) as error:
         print(f"error: {error}", file=sys.stderr)

@@ -10,19 +10,18 @@ import pytest
 
 from components import platform as platform_module
 from components.access.grants import Grantee, plan_grants
-from components.core.roles import BUILTIN_ROLES
 from components.data.datastores import datastore_target
 from components.settings import validate_settings
 from components.settings.access import COMPUTE_WRITE_ROLES, DATA_ROLES, DEFAULT_STORAGE_ROLES
 from components.settings.registry import REGISTRY_ROLES
 from components.settings.tiers import deep_merge
+from tests.azure_roles import ROLE_GUIDS, ROLE_NAMES
 from tests.conftest import STACKS
 from tests.planning import Resources, config_for, plan, stack_values
 from tools.plan.engine import run_program
 from tools.plan.mocks import SUBSCRIPTION_ID
 from tools.plan.stackfile import StackConfig
 
-ROLE_NAMES = {guid: name for name, guid in BUILTIN_ROLES.items()}
 COMPUTE_STAND_IN = "c0c0c0c0-0000-4000-8000-00000000c0c0"
 
 
@@ -46,11 +45,16 @@ def test_every_assignment_has_a_principal_type_and_a_deterministic_guid(
 ) -> None:
     assignments = stack_plans[stack].of_type("authorization:RoleAssignment")
     assert assignments
+    # a settings principal has the type its entry states; every other principal is one of the
+    # platform's managed identities, which Entra holds as service principals
+    typed = {
+        p.object_id.lower(): p.type for p in validate_settings(stack_values(stack), stack).access.principals.values()
+    }
     for a in assignments:
         inputs = a["inputs"]
-        assert inputs["principalType"] in {"User", "Group", "ServicePrincipal"}, a["name"]
+        assert inputs["principalType"] == typed.get(inputs["principalId"].lower(), "ServicePrincipal"), a["name"]
         # the name is uuid5(scope, role GUID, principal): recomputed independently here
-        seed = f"{inputs['scope'].lower()}|{BUILTIN_ROLES[role_of(a)]}|{inputs['principalId'].lower()}"
+        seed = f"{inputs['scope'].lower()}|{ROLE_GUIDS[role_of(a)]}|{inputs['principalId'].lower()}"
         assert inputs["roleAssignmentName"] == str(uuid.uuid5(uuid.NAMESPACE_URL, seed)), a["name"]
     names = [a["inputs"]["roleAssignmentName"] for a in assignments]
     assert len(names) == len(set(names)), "two assignments of one principal, role and scope"
@@ -157,6 +161,22 @@ def test_data_roles_are_scoped_to_one_container(stack_plans: dict[str, Resources
     scopes = {scope for p, role, scope in grants(res) if p == ds.object_id and role.startswith("Storage Blob")}
     assert f"{lake}/blobServices/default/containers/raw" in scopes
     assert lake not in scopes  # never the whole account
+
+
+@pytest.mark.parametrize("stack", STACKS)
+def test_the_compute_identitys_data_roles_name_it_a_service_principal(
+    stack: str, stack_plans: dict[str, Resources]
+) -> None:
+    """A managed identity is "a special type of service principal" (Microsoft Entra, managed
+    identities overview): its assignments state ServicePrincipal, or Azure looks for a user or
+    group of that id and the first deployment fails with PrincipalNotFound while Entra replicates."""
+    res = stack_plans[stack]
+    principal = res.named("mlp-compute-identity")["outputs"]["principalId"]
+    access = res.one("mlplatform:index:Access")
+    data = [a for a in res.children(access) if a["inputs"]["principalId"] == principal]
+    assert data, "the compute identity has no datastore roles"
+    assert {role_of(a) for a in data} <= {"Storage Blob Data Reader", "Storage Blob Data Contributor"}
+    assert [a["inputs"]["principalType"] for a in data] == ["ServicePrincipal"] * len(data)
 
 
 def test_compute_identity_gets_the_level_each_datastore_names(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -8,8 +8,8 @@ from typing import Any
 
 import pytest
 
-from components.core.roles import BUILTIN_ROLES
 from components.settings import validate_settings
+from tests.azure_roles import ROLE_GUIDS
 from tests.conftest import STACKS
 from tests.planning import Resources, config_for, plan, stack_values
 from tools.plan.engine import run_program
@@ -92,9 +92,9 @@ def test_clusters_run_as_the_compute_identity_whose_roles_exist_first(
         (
             principal,
             res.named("mlp-workspace-storage")["outputs"]["id"],
-            BUILTIN_ROLES["Storage Blob Data Contributor"],
+            ROLE_GUIDS["Storage Blob Data Contributor"],
         ),
-        (principal, registry, BUILTIN_ROLES["AcrPull"]),  # the stack creates its registry
+        (principal, registry, ROLE_GUIDS["AcrPull"]),  # the stack creates its registry
     }
     assert all(r["inputs"]["principalType"] == "ServicePrincipal" for r in own)
     for cluster in res.ml_computes("AmlCompute").values():
@@ -121,7 +121,7 @@ def test_a_registry_left_to_azure_ml_gets_no_acr_pull_grants() -> None:
     assert not [
         r
         for r in res.of_type("authorization:RoleAssignment")
-        if r["inputs"]["roleDefinitionId"].endswith(BUILTIN_ROLES["AcrPull"])
+        if r["inputs"]["roleDefinitionId"].endswith(ROLE_GUIDS["AcrPull"])
     ]
     assert res.one(AKS_TYPE)  # the inference cluster exists, its kubelet just has no registry to pull from
 
@@ -205,7 +205,7 @@ def test_a_cluster_with_its_own_identity_gets_its_storage_role_after_it_exists_a
     principal = cluster["outputs"]["identity"]["principalId"]
     compute = res.one("mlplatform:index:Compute")
     grants = [r for r in res.children(compute) if r["inputs"].get("principalId") == principal]
-    assert {r["inputs"]["roleDefinitionId"][-36:] for r in grants} == {BUILTIN_ROLES["Storage Blob Data Contributor"]}
+    assert {r["inputs"]["roleDefinitionId"][-36:] for r in grants} == {ROLE_GUIDS["Storage Blob Data Contributor"]}
     assert all(cluster["urn"] in r["dependencies"] for r in grants)
     # a cluster on the shared identity waits for that identity's roles only, not for this cluster
     shared = res.ml_computes("AmlCompute")["cpu-cluster"]["dependencies"]

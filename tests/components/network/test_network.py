@@ -8,8 +8,8 @@ from typing import Any
 
 import pytest
 
-from components.core.roles import BUILTIN_ROLES
 from components.settings.network import PRIVATE_DNS_ZONES
+from tests.azure_roles import ROLE_GUIDS
 from tests.planning import Resources, config_for, plan
 from tools.plan.engine import run_program
 from tools.plan.stackfile import ROOT, StackConfig
@@ -298,7 +298,7 @@ def outbound_rules(res: Resources) -> dict[str, dict[str, Any]]:
 
 
 def approvals_on(res: Resources, scope: str) -> list[dict[str, Any]]:
-    approver = BUILTIN_ROLES["Azure AI Enterprise Network Connection Approver"]
+    approver = ROLE_GUIDS["Azure AI Enterprise Network Connection Approver"]
     return [
         a
         for a in res.of_type("authorization:RoleAssignment")
@@ -399,7 +399,7 @@ def test_the_workspace_identity_reads_every_storage_endpoint_of_the_client_vnet(
         a["inputs"]["scope"]: a
         for a in res.of_type("authorization:RoleAssignment")
         if a["inputs"]["principalId"] == principal
-        and a["inputs"]["roleDefinitionId"].endswith(BUILTIN_ROLES["Reader"])
+        and a["inputs"]["roleDefinitionId"].endswith(ROLE_GUIDS["Reader"])
         and "/privateEndpoints/" in a["inputs"]["scope"]  # prod's identity also reads the AKS cluster (attach)
     }
     assert set(readers) == set(storage_endpoints)

@@ -165,7 +165,9 @@ def test_compute_gets_no_data_role_on_a_file_share() -> None:
 
 def test_user_assigned_workspace_identity_needs_a_registry_the_stack_creates() -> None:
     overrides = {"workspace": {"identity": "UserAssigned"}, "registry": {"mode": "onDemand"}}
-    assert rejected_keys(overrides, "prod") == ["ml-platform:workspace.identity"]
+    assert rejected_keys(overrides, "dev") == ["ml-platform:workspace.identity"]
+    # prod also has private endpoints, which need a registry now: both problems, in one message
+    assert rejected_keys(overrides, "prod") == ["ml-platform:registry.mode", "ml-platform:workspace.identity"]
 
 
 @pytest.mark.parametrize(

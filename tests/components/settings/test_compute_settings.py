@@ -351,7 +351,7 @@ BAD: list[tuple[str, str, dict[str, Any], str]] = [
         "duplicate instance types",
         "prod",
         {"inference": {"instanceTypes": [{"name": "cpu-small", "cpu": "1", "memory": "4Gi"}] * 2}},
-        "compute.inference.instanceTypes",
+        "compute.inference.instanceTypes[1].name",
     ),
     (
         "instance type memory not a quantity",

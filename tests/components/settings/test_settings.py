@@ -74,27 +74,30 @@ def test_settings_are_immutable() -> None:
         s.storage.sku = "Standard_GRS"  # type: ignore[misc]
 
 
-def test_pulumi_config_strings_are_decoded() -> None:
-    raw = read_config(
+def test_pulumi_config_strings_are_decoded_by_the_settings_type() -> None:
+    raw, problems = read_config(
         {
             "ml-platform:tier": "dev",
             "ml-platform:protect": "true",
             "ml-platform:tags": '{"owner": "a"}',
             "ml-platform:naming": '{"revision": 2}',
-            "azure-native:location": "westeurope",  # another namespace: not ours
+            "azure-native:location": "westeurope",  # the provider's namespace: read by the provider
         }
     )
-    assert raw == {"tier": "dev", "protect": True, "tags": {"owner": "a"}, "naming": {"revision": 2}}
+    # sections arrive as JSON; every other value is text the model reads by its type
+    assert raw == {"tier": "dev", "protect": "true", "tags": {"owner": "a"}, "naming": {"revision": 2}}
+    assert problems == []
+    assert settings("dev", protect=raw["protect"]).protect is True
 
 
 def test_the_older_engine_key_form_is_read_too() -> None:
-    assert read_config({"ml-platform:config:tier": "prod"}) == {"tier": "prod"}
+    assert read_config({"ml-platform:config:tier": "prod"}) == ({"tier": "prod"}, [])
 
 
 def test_malformed_json_in_config_names_the_key() -> None:
-    with pytest.raises(SettingsError) as caught:
-        read_config({"ml-platform:compute": '{"clusters": [}'})
-    assert caught.value.keys == ["ml-platform:compute"]
+    raw, problems = read_config({"ml-platform:compute": '{"clusters": [}'})
+    assert raw == {}
+    assert [p.key for p in problems] == ["ml-platform:compute"]
 
 
 def test_unknown_tier_still_reports_the_other_problems() -> None:

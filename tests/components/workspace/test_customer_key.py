@@ -6,8 +6,8 @@ from __future__ import annotations
 import datetime
 from typing import Any
 
-from components.core.roles import BUILTIN_ROLES
 from components.settings import validate_settings
+from tests.azure_roles import ROLE_GUIDS
 from tests.planning import Resources, plan, stack_values
 from tools.plan.mocks import CLIENT_OBJECT_ID
 
@@ -37,7 +37,7 @@ def test_key_permission_is_granted_on_the_key_before_anything_uses_it(stack_plan
         if r["inputs"]["scope"] == key["outputs"]["id"]
         and r["inputs"]["principalId"] == identity["outputs"]["principalId"]
     )
-    assert grant["inputs"]["roleDefinitionId"].endswith(BUILTIN_ROLES["Key Vault Crypto Service Encryption User"])
+    assert grant["inputs"]["roleDefinitionId"].endswith(ROLE_GUIDS["Key Vault Crypto Service Encryption User"])
     assert grant["inputs"]["principalId"] == identity["outputs"]["principalId"]
     assert grant["inputs"]["principalType"] == "ServicePrincipal"
     for record in (prod.one("machinelearningservices:Workspace"), prod.named("mlp-workspace-storage")):
@@ -142,7 +142,7 @@ def test_the_deployer_may_create_the_key_before_it_is_created(stack_plans: dict[
     prod = stack_plans["prod"]
     vault = prod.one("keyvault:Vault")["outputs"]["id"]
     grant = key_grants(prod, vault)[CLIENT_OBJECT_ID]
-    assert grant["inputs"]["roleDefinitionId"].endswith(BUILTIN_ROLES["Key Vault Crypto Officer"])
+    assert grant["inputs"]["roleDefinitionId"].endswith(ROLE_GUIDS["Key Vault Crypto Officer"])
     assert grant["inputs"]["principalType"] == "ServicePrincipal"  # CI's app (deploy.yml) by default
     assert grant["urn"] in prod.one("keyvault:Key")["dependencies"]
 
@@ -160,7 +160,7 @@ def test_cosmos_db_may_use_the_key_before_the_workspace(stack_plans: dict[str, R
     cosmos = validate_settings(stack_values("prod"), "prod").encryption.cosmos_db_principal_object_id
     assert cosmos
     grant = key_grants(prod, prod.one("keyvault:Key")["outputs"]["id"])[cosmos]
-    assert grant["inputs"]["roleDefinitionId"].endswith(BUILTIN_ROLES["Key Vault Crypto Service Encryption User"])
+    assert grant["inputs"]["roleDefinitionId"].endswith(ROLE_GUIDS["Key Vault Crypto Service Encryption User"])
     assert grant["inputs"]["principalType"] == "ServicePrincipal"
     assert grant["urn"] in prod.one("machinelearningservices:Workspace")["dependencies"]
     listed = {(g["principal"], g["objectId"], g["role"]) for g in prod.plan.outputs["accessGrants"]}

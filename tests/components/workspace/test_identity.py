@@ -5,12 +5,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from components.core.roles import BUILTIN_ROLES
 from components.settings import validate_settings
 from components.workspace.identity import ENDPOINT_APPROVER, USER_ASSIGNED_ROLES
+from tests.azure_roles import ROLE_NAMES
 from tests.planning import Resources, plan, stack_values
-
-ROLE_NAMES = {guid: name for name, guid in BUILTIN_ROLES.items()}
 
 
 def identity_grants(res: Resources, principal_id: str) -> dict[tuple[str, str], dict[str, Any]]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from components.core.roles import BUILTIN_ROLES
+from tests.azure_roles import ROLE_GUIDS
 from tests.conftest import STACKS
 from tests.planning import Resources, plan
 
@@ -109,9 +109,9 @@ def test_workspace_identity_gets_data_roles_on_its_storage(stack_plans: dict[str
         if r["inputs"]["scope"] == storage_id and r["inputs"]["principalId"] == principal_id
     }
     assert grants == {
-        BUILTIN_ROLES["Contributor"],
-        BUILTIN_ROLES["Storage Blob Data Contributor"],
-        BUILTIN_ROLES["Storage File Data Privileged Contributor"],
+        ROLE_GUIDS["Contributor"],
+        ROLE_GUIDS["Storage Blob Data Contributor"],
+        ROLE_GUIDS["Storage File Data Privileged Contributor"],
     }
 
 

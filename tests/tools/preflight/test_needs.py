@@ -6,7 +6,7 @@ import subprocess
 import sys
 
 from components.settings import StackSettings
-from components.settings.loader import read_config, validate_settings
+from components.settings.loader import settings_from_config
 from tests.conftest import STACKS
 from tests.planning import Resources
 from tools.plan.mocks import SUBSCRIPTION_ID
@@ -19,9 +19,7 @@ REAL = "5b5b5b5b-0000-4000-8000-000000000001"
 
 def settings_of(stack: str) -> StackSettings:
     config = load_stack_config(stack)
-    return validate_settings(
-        read_config({k: v for k, v in config.values.items() if k not in config.secret_keys}), stack
-    )
+    return settings_from_config(config.values, set(config.secret_keys), stack)
 
 
 def needs_of(stack: str, plans: dict[str, Resources]) -> StackNeeds:

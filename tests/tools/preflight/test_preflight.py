@@ -118,8 +118,8 @@ def test_soft_deleted_vault_holding_the_name(prod_plan: Path, tmp_path: Path) ->
     code, findings = preflight(prod_plan, tmp_path, arm)
     assert code == 1
     [row] = rows(findings, "fail")
-    assert row["target"] == "key vault kv-mlp-prod-a555c714"
-    assert "az keyvault recover --name kv-mlp-prod-a555c714" in row["action"]
+    assert row["target"] == "key vault kv-mlp-prod-ffac8abd"
+    assert "az keyvault recover --name kv-mlp-prod-ffac8abd" in row["action"]
     assert "purge" not in row["action"]  # purge protection: the vault cannot be purged early
     assert "ml-platform:naming.revision to 1" in row["action"]
 
@@ -139,7 +139,7 @@ def test_throttled_read_is_retried_after_retry_after(prod_plan: Path, tmp_path: 
     code, findings = preflight(prod_plan, tmp_path, arm)
     assert code == 0
     assert arm.count(vaults) == 2
-    assert any(f["target"] == "key vault kv-mlp-prod-a555c714" and f["status"] == "ok" for f in findings)
+    assert any(f["target"] == "key vault kv-mlp-prod-ffac8abd" and f["status"] == "ok" for f in findings)
 
 
 def test_server_error_mid_way_is_reported_and_the_other_checks_still_run(

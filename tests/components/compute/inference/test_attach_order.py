@@ -19,7 +19,7 @@ from typing import Any
 
 import pytest
 
-from components.core.roles import BUILTIN_ROLES
+from tests.azure_roles import ROLE_NAMES
 from tests.planning import Resources, plan
 
 AKS = "containerservice:ManagedCluster"
@@ -29,7 +29,7 @@ ATTACH_ROLES = {"Reader", "Kubernetes Extension Contributor", "Azure Kubernetes 
 
 def role_of(assignment: dict[str, Any]) -> str:
     guid = assignment["inputs"]["roleDefinitionId"].rsplit("/", 1)[-1]
-    return next(name for name, known in BUILTIN_ROLES.items() if known == guid)
+    return ROLE_NAMES[guid]
 
 
 def grants_on(res: Resources, scope: str) -> list[dict[str, Any]]:

@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from components.core.roles import BUILTIN_ROLES
+from tests.azure_roles import ROLE_GUIDS
 from tests.planning import Resources, config_for, plan
 from tools.plan.engine import run_program
 
@@ -147,7 +147,7 @@ def test_kubelet_identity_pulls_from_the_stacks_registry(stack_plans: dict[str, 
     kubelet = res.one(AKS)["outputs"]["identityProfile"]["kubeletidentity"]["objectId"]
     pulls = [r for r in res.of_type("authorization:RoleAssignment") if r["inputs"]["principalId"] == kubelet]
     assert len(pulls) == 1
-    assert pulls[0]["inputs"]["roleDefinitionId"].endswith(BUILTIN_ROLES["AcrPull"])
+    assert pulls[0]["inputs"]["roleDefinitionId"].endswith(ROLE_GUIDS["AcrPull"])
     assert pulls[0]["inputs"]["scope"] == res.one("containerregistry:Registry")["outputs"]["id"]
     assert pulls[0]["inputs"]["principalType"] == "ServicePrincipal"
 
