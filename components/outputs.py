@@ -12,6 +12,7 @@ from components.access.audit import audit_entry, identity_grant_summary
 from components.compute.compute import Compute
 from components.data.data import Data
 from components.settings import StackSettings
+from components.settings.registry import REGISTRY_ROLES, SHARED_REGISTRY_RULE
 from components.workspace.monitoring import Monitoring
 from components.workspace.workspace import Workspace
 
@@ -57,6 +58,27 @@ def stack_outputs(
             ),
         ],
         "azMl": az_ml_commands(workspace.workspace.name, resource_group_name),
+        "sharedRegistry": shared_registry_output(settings),
+    }
+
+
+def shared_registry_output(settings: StackSettings) -> dict[str, Any] | None:
+    """Which shared registry this stack consumes, how it reaches it and who holds which role there:
+    what a check across stacks compares with the shared stack's own outputs (registryName...)."""
+    registry = settings.shared_registry
+    if registry is None:
+        return None
+    return {
+        "id": registry.id,
+        "name": registry.name,
+        "resourceGroupName": registry.resource_group,
+        "principals": {
+            key: {"access": p.shared_registry, "role": REGISTRY_ROLES[p.shared_registry]}
+            for key, p in settings.access.principals.items()
+            if p.shared_registry is not None
+        },
+        "outboundRule": SHARED_REGISTRY_RULE if settings.network.mode == "managed" else None,
+        "storageResourceRule": bool(settings.storage_registry_rules),
     }
 
 

@@ -5,14 +5,14 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 import pulumi
-from pulumi_azure_native import authorization, resources
 
 from components.access.access import Access
 from components.access.grants import Grantee
 from components.compute.compute import Compute
 from components.compute.job_roles import JobRoleScopes
-from components.core.component import PlatformComponent, StackContext
-from components.core.naming import Names
+from components.core.component import StackContext
+from components.core.stack_root import StackRoot
+from components.core.targets import PrivateLinkTarget
 from components.data.data import Data
 from components.network.outbound_rules import ManagedOutboundRules, user_defined_rules
 from components.network.private_endpoints import PrivateEndpoints
@@ -21,6 +21,7 @@ from components.outputs import stack_outputs
 from components.protection.diagnostics import Diagnostics
 from components.protection.locks import Locks
 from components.settings import StackSettings
+from components.settings.registry import SHARED_REGISTRY_GROUP, SHARED_REGISTRY_TARGET
 from components.settings.secrets import read_secret
 from components.workspace.monitoring import Monitoring
 from components.workspace.workspace import Workspace
@@ -29,17 +30,12 @@ if TYPE_CHECKING:
     from components.compute.inference.extension import ScoringTls
 
 
-class Platform(PlatformComponent):
+class Platform(StackRoot):
     """Everything one stack creates, under one component named after the name prefix."""
 
     def __init__(self, settings: StackSettings, opts: pulumi.ResourceOptions | None = None) -> None:
-        stack = pulumi.get_stack()
-        names = Names(pulumi.get_project(), stack, settings.name_prefix, settings.naming.revision)
-        client = authorization.get_client_config_output()
-        rg_name = settings.resource_group.name or names.resource_group
-        super().__init__("Platform", settings.name_prefix, _context(settings, names, client, rg_name), opts)
-        # the children's context names the group through its output, so Pulumi creates the group first
-        ctx = _context(settings, names, client, self._resource_group(settings, rg_name))
+        super().__init__("Platform", settings, opts)
+        ctx = self.children
 
         self.monitoring = Monitoring(self.child_name("monitoring"), ctx, settings.monitoring, opts=self.child_opts())
         logs_id = self.monitoring.log_analytics.id
@@ -61,9 +57,11 @@ class Platform(PlatformComponent):
             registry=settings.registry,
             encryption=settings.encryption,
             network=settings.network,
-            app_insights_id=self.monitoring.app_insights.id,
+            app_insights_id=self._app_insights_id(),
             training_subnet_id=subnets.get("training"),
-            deployer_object_id=client.object_id,
+            deployer_object_id=self.client.object_id,
+            storage_public_network_access=settings.default_storage_public_access,
+            storage_registry_rules=settings.storage_registry_rules,
             opts=self.child_opts(),
         )
 
@@ -84,7 +82,7 @@ class Platform(PlatformComponent):
             PrivateEndpoints(
                 self.child_name("endpoints"),
                 ctx,
-                settings.network,
+                private_dns_zone_ids=settings.network.private_dns_zone_ids,
                 subnet_id=self.network.subnets["endpoints"],
                 vnet_id=self.network.vnet_id,
                 targets=[*self.workspace.private_link_targets, *self.data.private_link_targets],
@@ -128,6 +126,7 @@ class Platform(PlatformComponent):
                 Grantee(key, principal_id, "ServicePrincipal")
                 for key, principal_id in self.compute.job_identities.items()
             ],
+            shared_registry_id=settings.shared_registry.id if settings.shared_registry else None,
             opts=self.child_opts(),
         )
 
@@ -144,19 +143,9 @@ class Platform(PlatformComponent):
         )
         self.finish(self.outputs)
 
-    def _resource_group(self, settings: StackSettings, name: str) -> pulumi.Input[str]:
-        """The group's name: the created group's output (so its children wait for it), or the
-        name of the existing group the stack deploys into."""
-        if not settings.resource_group.create:
-            return name
-        group = resources.ResourceGroup(
-            self.child_name("rg"),
-            resource_group_name=name,
-            location=settings.location,
-            tags=dict(self.ctx.tags),
-            opts=self.child_opts(stateful=True),
-        )
-        return group.name
+    def _app_insights_id(self) -> pulumi.Output[str]:
+        assert self.monitoring.app_insights is not None  # an environment stack always has it
+        return self.monitoring.app_insights.id
 
     def _isolate_and_protect(self, settings: StackSettings, ctx: StackContext, *, logs_id: pulumi.Input[str]) -> None:
         built: list[pulumi.Resource] = [self.monitoring, self.workspace, self.compute, self.data, self.access]
@@ -170,7 +159,8 @@ class Platform(PlatformComponent):
         # Azure ML reaches the workspace's own resources itself; the data accounts need rules, and
         # the approval of the endpoints they create (by the stack, or by an account's owner)
         managed = settings.network.mode == "managed"
-        rules = user_defined_rules(settings.network, self.data.outbound_targets) if managed else {}
+        outbound = [*self.data.outbound_targets, *_shared_registry_targets(settings)]
+        rules = user_defined_rules(settings.network, outbound) if managed else {}
         if rules:
             approvals = self.workspace.approve_private_endpoints(self.data.approval_targets)
             built += [
@@ -210,6 +200,18 @@ class Platform(PlatformComponent):
             )
 
 
+def _shared_registry_targets(settings: StackSettings) -> list[PrivateLinkTarget]:
+    """The shared registry, reached from the managed network by a private-endpoint rule: "Using
+    assets from registry to a secure workspace requires configuring outbound access to the registry"
+    (how-to-registry-network-isolation); Azure ML registries are among the managed network's
+    private-endpoint targets (how-to-managed-network, "Private endpoints"), sub-resource
+    `amlregistry` (private-endpoint-dns). The workspace identity cannot approve it (Azure AI Enterprise
+    Network Connection Approver has no registries action): the registry's owner does (docs/registry.md)."""
+    if settings.shared_registry is None:
+        return []
+    return [PrivateLinkTarget(SHARED_REGISTRY_TARGET, settings.shared_registry.id, (SHARED_REGISTRY_GROUP,))]
+
+
 def _scoring_tls(settings: StackSettings) -> ScoringTls | None:
     """The inference cluster's certificate and key, read as Pulumi secrets (HTTPS scoring only)."""
     inference = settings.compute.inference
@@ -219,21 +221,3 @@ def _scoring_tls(settings: StackSettings) -> ScoringTls | None:
     from components.compute.inference.extension import ScoringTls
 
     return ScoringTls(read_secret(inference.tls.certificate_secret), read_secret(inference.tls.key_secret))
-
-
-def _context(
-    settings: StackSettings,
-    names: Names,
-    client: pulumi.Output[authorization.GetClientConfigResult],
-    resource_group_name: pulumi.Input[str],
-) -> StackContext:
-    """What every component knows of the stack; made whole, never patched afterwards."""
-    return StackContext(
-        names=names,
-        location=settings.location,
-        tags=settings.tags.as_dict(environment=names.stack),
-        protect=settings.protect,
-        resource_group_name=resource_group_name,
-        subscription_id=client.subscription_id,
-        tenant_id=client.tenant_id,
-    )

@@ -189,7 +189,7 @@ def required_providers(settings: StackSettings) -> list[ProviderNeed]:
 
 def foreign_grant_scopes(settings: StackSettings) -> list[str]:
     """Resources the stack does not own but assigns roles on: existing storage accounts (data roles on
-    their containers, the endpoint approver), Azure ML registries (AzureML Registry User)."""
+    their containers, the endpoint approver), the shared Azure ML registry (Reader, AzureML Registry User)."""
     scopes: list[str] = []
     for key, account in settings.data.accounts.items():
         if account.existing_id is None:
@@ -198,8 +198,9 @@ def foreign_grant_scopes(settings: StackSettings) -> list[str]:
         approves = settings.network.mode == "managed" and account.endpoint_approval == "grant"
         if stores or approves:
             scopes.append(account.existing_id)
-    for principal in settings.access.principals.values():
-        scopes += [r for r in principal.registries if r not in scopes]
+    registry = settings.shared_registry
+    if registry is not None and any(p.shared_registry for p in settings.access.principals.values()):
+        scopes.append(registry.id)
     return scopes
 
 

@@ -4,6 +4,7 @@ the offline plan of every stack that claims to support it."""
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 from pathlib import Path
 from typing import Any
@@ -11,10 +12,14 @@ from typing import Any
 import pytest
 import yaml
 
-from components.settings import validate_settings
+from components.core.naming import Names
+from components.registry.environments import published_environments
+from components.settings import validate_settings, validate_stack
 from components.settings.compute import REQUIRED_CLUSTER
-from tests.conftest import STACKS
+from tests.conftest import SHARED_STACKS, STACKS
 from tests.planning import Resources, stack_values
+from tools.plan.journeys.definitions import EXAMPLES_REGISTRY
+from tools.plan.stackfile import project_name
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLES_PYTHON = ROOT / ".venv-examples" / "bin" / "python"
@@ -51,13 +56,15 @@ def test_every_example_loads_with_the_azure_ml_sdk(examples: dict[str, dict[str,
     kinds = {e["kind"] for e in examples.values()}
     assert {
         "pipeline",
+        "automl-regression",
+        "environment",
         "managed-online-endpoint",
         "managed-online-deployment",
         "kubernetes-online-endpoint",
         "kubernetes-online-deployment",
     } <= kinds
-    # only the conda file is not an Azure ML spec
-    assert list(of_kind(examples, "not-an-azure-ml-spec")) == ["examples/environments/inference-conda.yml"]
+    # every YAML file under examples/ is an Azure ML spec the SDK loads
+    assert list(of_kind(examples, "not-an-azure-ml-spec")) == []
 
 
 def test_the_seeds_copy_is_rejected_for_exactly_what_the_readme_says(examples: dict[str, dict[str, Any]]) -> None:
@@ -93,8 +100,8 @@ def test_every_compute_an_example_names_exists_where_the_stack_claims_it(
     clusters = res.ml_computes("AmlCompute")
     kubernetes = res.ml_computes("Kubernetes")
     for path, example in examples.items():
-        if example["kind"] == "pipeline" and path != SEED_COPY:
-            # every stack runs the pipeline
+        if example["kind"] in ("pipeline", "automl-regression") and path != SEED_COPY:
+            # every stack runs the pipeline and the AutoML job
             assert set(example["computes"]) <= set(clusters), (stack, path)
         elif example["kind"] == "kubernetes-online-endpoint":
             # the production target: only stacks with the inference cluster claim it
@@ -139,3 +146,72 @@ def test_cpu_quantities_read_as_cores(quantity: str, cores: float) -> None:
 @pytest.mark.parametrize(("quantity", "gib"), [("4Gi", 4.0), ("4096Mi", 4.0), ("4G", 4e9 / 2**30), ("3Gi", 3.0)])
 def test_memory_quantities_read_as_gibibytes(quantity: str, gib: float) -> None:
     assert gibibytes(quantity) == pytest.approx(gib)
+
+
+REGISTRY_ENVIRONMENT = re.compile(r"^azureml://registries/([^/]+)/environments/([^/]+)/versions/([^/]+)$")
+
+
+def shared_registry_name() -> str:
+    (shared,) = SHARED_STACKS
+    settings = validate_stack(stack_values(shared), shared)
+    return Names(project_name(), shared, settings.name_prefix, settings.naming.revision).ml_registry
+
+
+def test_the_platform_environments_load_and_are_the_ones_the_shared_stack_publishes(
+    examples: dict[str, dict[str, Any]],
+) -> None:
+    loaded = {path: e for path, e in of_kind(examples, "environment").items() if path.startswith("environments/")}
+    published = published_environments("test")
+    assert {(e.name, e.version) for e in published} == {(e["name"], e["version"]) for e in loaded.values()}
+    assert len(published) >= 2
+    for environment in published:
+        sdk = loaded[str(environment.path.relative_to(ROOT))]
+        # what the shared stack sends as condaFile is the conda file the SDK reads for that spec
+        assert yaml.safe_load(environment.conda_file) == sdk["condaDependencies"]
+        assert environment.image == sdk["image"]
+
+
+def test_every_registry_environment_an_example_names_is_published_in_the_shared_registry(
+    examples: dict[str, dict[str, Any]],
+) -> None:
+    published = {(e.name, e.version) for e in published_environments("test")}
+    named = [(path, uri) for path, e in examples.items() for uri in e.get("environments", [])]
+    in_registries = [(path, REGISTRY_ENVIRONMENT.match(uri)) for path, uri in named if uri.startswith("azureml://")]
+    assert {path for path, _ in in_registries} >= {
+        "examples/pipeline-job.yml",
+        "examples/endpoints/managed/deployment.yml",
+        "examples/endpoints/registry/deployment.yml",
+    }
+    for path, match in in_registries:
+        assert match is not None, path
+        assert match[1] == shared_registry_name() == EXAMPLES_REGISTRY, path
+        assert (match[2], match[3]) in published, path
+
+
+def test_the_automl_example_regresses_the_fare_on_the_taxi_table(examples: dict[str, dict[str, Any]]) -> None:
+    (path, job) = next(iter(of_kind(examples, "automl-regression").items()))
+    assert job["task"] == "Regression"
+    assert job["computes"] == [REQUIRED_CLUSTER]
+    assert job["trainingData"]["type"] == "mltable"
+    table_folder = (ROOT / path).parent / job["trainingData"]["path"]
+    table = yaml.safe_load((table_folder / "MLTable").read_text())
+    files = [table_folder / entry["file"] for entry in table["paths"]]
+    assert files
+    assert all(f.is_file() for f in files)
+    kept = next(t["keep_columns"] for t in table["transformations"] if "keep_columns" in t)
+    header = files[0].read_text().splitlines()[0].split(",")
+    # the target is a column of the data, and what is not known when a fare is predicted is left out
+    assert job["target"] == "fare_amount" in kept
+    assert set(kept) <= set(header)
+    assert "tip_amount" in header
+    assert "tip_amount" not in kept
+
+
+@pytest.mark.parametrize("stack", STACKS)
+def test_automl_runs_no_more_trials_at_once_than_cpu_cluster_has_nodes(
+    stack: str, examples: dict[str, dict[str, Any]]
+) -> None:
+    """Each concurrent trial takes a node of the cluster: more than it may scale to would queue."""
+    (job,) = of_kind(examples, "automl-regression").values()
+    clusters = {c.name: c for c in validate_settings(stack_values(stack), stack).compute.clusters}
+    assert 1 <= job["maxConcurrentTrials"] <= clusters[REQUIRED_CLUSTER].max_nodes

@@ -10,7 +10,7 @@ from components.data.datastores import datastore_target
 from components.settings import StackSettings
 from components.settings.loader import settings_from_config
 from components.workspace.identity import USER_ASSIGNED_ROLES
-from tools.plan.stackfile import available_stacks, load_stack_config
+from tools.plan.stackfile import environment_stacks, load_stack_config
 
 SCOPES = {"workspace": "workspace", "storage": "default storage", "container": "container", "registry": "ML registry"}
 TARGETS = {
@@ -61,6 +61,7 @@ def rows(stack: str) -> list[list[str]]:
 def access_model(stacks: list[str] | None = None) -> str:
     lines = ["| stack | who | type | role | scope |", "|---|---|---|---|---|"]
     order = {"dev": 0, "staging": 1, "prod": 2}
-    for stack in sorted(stacks or available_stacks(), key=lambda s: (order.get(s, 3), s)):
+    # a shared stack grants nothing: the environment stacks grant their principals on its registry
+    for stack in sorted(stacks or environment_stacks(), key=lambda s: (order.get(s, 3), s)):
         lines += ["| " + " | ".join(row) + " |" for row in rows(stack)]
     return "\n".join(lines)

@@ -20,13 +20,15 @@ from typing import Any
 from pydantic import BaseModel
 from pydantic.fields import FieldInfo
 
+from components.settings.shared import SharedStackSettings
 from components.settings.stack import StackSettings
-from components.settings.tiers import TIER_DEFAULTS
+from components.settings.tiers import SHARED_TIER_DEFAULTS, TIER_DEFAULTS
 
 ROOT = Path(__file__).resolve().parents[1]
 # Each generated file (relative to the repository root) and the blocks it holds.
 GENERATED: dict[str, tuple[str, ...]] = {
     "docs/settings.md": ("settings-reference",),
+    "docs/registry.md": ("shared-settings-reference",),
     "docs/compute.md": ("compute-tiers",),
     "docs/data-and-access.md": ("access-model",),
     "docs/offline-plan.md": ("journeys",),
@@ -99,7 +101,12 @@ def _field_default(info: FieldInfo) -> Any:
     return info.default
 
 
-def rows(model: type[BaseModel], path: list[str], in_list: bool = False) -> list[list[str]]:
+def rows(
+    model: type[BaseModel],
+    path: list[str],
+    in_list: bool = False,
+    defaults: dict[str, dict[str, Any]] = TIER_DEFAULTS,
+) -> list[list[str]]:
     table: list[list[str]] = []
     for name, info in model.model_fields.items():
         alias = info.alias or name
@@ -109,27 +116,33 @@ def rows(model: type[BaseModel], path: list[str], in_list: bool = False) -> list
         keyed = _is_dict(info.annotation)  # entries by a name the stack file chooses
         if nested and not listed and not keyed:
             for sub in nested:
-                table += rows(sub, key, in_list)
+                table += rows(sub, key, in_list, defaults)
             continue
         label = ".".join(key) + ("[]" if listed else "")
         per_tier = []
         for tier in TIERS:
-            value = _MISSING if in_list else _lookup(TIER_DEFAULTS[tier], key)
+            value = _MISSING if in_list else _lookup(defaults[tier], key)
             if value is _MISSING:
                 value = _field_default(info)
             shown = _show(value)
             per_tier.append(shown or ("**required**" if info.is_required() and not in_list else ""))
         table.append([f"`{label}`", _type_name(info.annotation), info.description or "", *per_tier])
         for sub in nested if listed or keyed else []:
-            table += rows(sub, [*key[:-1], key[-1] + ("[]" if listed else ".<name>")], in_list=True)
+            table += rows(sub, [*key[:-1], key[-1] + ("[]" if listed else ".<name>")], True, defaults)
     return table
 
 
-def reference() -> str:
+def reference(model: type[BaseModel] = StackSettings, defaults: dict[str, dict[str, Any]] = TIER_DEFAULTS) -> str:
     header = ["key (`ml-platform:`...)", "type", "meaning", *TIERS]
     lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
-    lines += ["| " + " | ".join(cell.replace("\n", " ") for cell in row) + " |" for row in rows(StackSettings, [])]
+    table = rows(model, [], defaults=defaults)
+    lines += ["| " + " | ".join(cell.replace("\n", " ") for cell in row) + " |" for row in table]
     return "\n".join(lines)
+
+
+def shared_reference() -> str:
+    """The keys of a shared stack (`kind: shared`), with its tier defaults."""
+    return reference(SharedStackSettings, SHARED_TIER_DEFAULTS)
 
 
 def replace_block(text: str, name: str, content: str) -> str:
@@ -147,6 +160,7 @@ def generators() -> dict[str, Callable[[], str]]:
 
     return {
         "settings-reference": reference,
+        "shared-settings-reference": shared_reference,
         "access-model": access_model,
         "compute-tiers": compute_tiers,
         "journeys": journey_table,

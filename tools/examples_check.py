@@ -1,4 +1,5 @@
-"""Load every example in examples/ with azure-ai-ml's own YAML loaders; print what each one names.
+"""Load every example in examples/ and every environment the platform publishes (environments/)
+with azure-ai-ml's own YAML loaders; print what each one names.
 
 Runs in `.venv-examples` (azure-ai-ml cannot share the main venv): `.venv-examples/bin/python
 tools/examples_check.py`. Prints one JSON object, keyed by path relative to the repository:
@@ -21,14 +22,17 @@ import yaml
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLES = ROOT / "examples"
+ENVIRONMENTS = ROOT / "environments"
 
 
 def _loaders() -> dict[str, Callable[[Path], Any]]:
-    from azure.ai.ml import load_job, load_online_deployment, load_online_endpoint
+    from azure.ai.ml import load_environment, load_job, load_online_deployment, load_online_endpoint
 
     # which loader a file takes, by the end of its $schema URL
     return {
         "pipelineJob.schema.json": load_job,
+        "autoMLJob.schema.json": load_job,
+        "environment.schema.json": load_environment,
         "managedOnlineEndpoint.schema.json": load_online_endpoint,
         "kubernetesOnlineEndpoint.schema.json": load_online_endpoint,
         "managedOnlineDeployment.schema.json": load_online_deployment,
@@ -43,6 +47,8 @@ def _compute(value: Any) -> str | None:
 def describe(entity: Any) -> dict[str, Any]:
     kind = {
         "PipelineJob": "pipeline",
+        "RegressionJob": "automl-regression",
+        "Environment": "environment",
         "ManagedOnlineEndpoint": "managed-online-endpoint",
         "KubernetesOnlineEndpoint": "kubernetes-online-endpoint",
         "ManagedOnlineDeployment": "managed-online-deployment",
@@ -53,12 +59,15 @@ def describe(entity: Any) -> dict[str, Any]:
         settings = getattr(entity, "settings", None)
         computes.append(_compute(getattr(settings, "default_compute", None)))
         computes += [_compute(getattr(node, "compute", None)) for node in entity.jobs.values()]
-    elif kind == "kubernetes-online-endpoint":
+    elif kind in ("kubernetes-online-endpoint", "automl-regression"):
         computes.append(_compute(entity.compute))
     scoring = getattr(entity, "code_configuration", None)
     return {
         "kind": kind,
         "name": entity.name or getattr(entity, "display_name", None),
+        # what names an environment: a registry or workspace URI, or an inline image + conda file
+        "environments": _environments(kind, entity),
+        **_described(kind, entity),
         "computes": sorted({c for c in computes if c}),
         "endpoint": getattr(entity, "endpoint_name", None),
         "instanceType": getattr(entity, "instance_type", None),
@@ -66,6 +75,34 @@ def describe(entity: Any) -> dict[str, Any]:
         "scoringScript": str(_resolve(entity, scoring.code) / scoring.scoring_script) if scoring else None,
         "errors": [],
     }
+
+
+def _environments(kind: str, entity: Any) -> list[str]:
+    if kind == "pipeline":
+        # a command node keeps its environment on the component the loader makes of it
+        found = [getattr(node, "environment", None) or node.component.environment for node in entity.jobs.values()]
+    else:
+        found = [getattr(entity, "environment", None)]
+    # an inline environment is an object: name it by its image
+    return sorted({e if isinstance(e, str) else f"image:{e.image}" for e in found if e is not None})
+
+
+def _described(kind: str, entity: Any) -> dict[str, Any]:
+    """What the tests hold against the platform: an AutoML job's task and data, an environment's
+    image and conda file, a deployment's model."""
+    if kind == "automl-regression":
+        return {
+            "task": str(getattr(entity.task_type, "value", entity.task_type)),
+            "target": entity.target_column_name,
+            "trainingData": {"type": entity.training_data.type, "path": str(entity.training_data.path)},
+            "maxConcurrentTrials": entity.limits.max_concurrent_trials,
+        }
+    if kind == "environment":
+        return {"version": entity.version, "image": entity.image, "condaDependencies": entity.conda_file}
+    if kind.endswith("-deployment"):
+        model = entity.model
+        return {"model": model if isinstance(model, str) else getattr(model, "path", None)}
+    return {}
 
 
 def _resolve(entity: Any, relative: str) -> Path:
@@ -99,7 +136,7 @@ def main() -> int:
     warnings.simplefilter("ignore")
     loaders = _loaders()
     results: dict[str, Any] = {}
-    for path in sorted(EXAMPLES.rglob("*.yml")):
+    for path in [*sorted(EXAMPLES.rglob("*.yml")), *sorted(ENVIRONMENTS.glob("*/*/environment.yml"))]:
         key = str(path.relative_to(ROOT))
         if "$schema" not in path.read_text():
             results[key] = {"kind": "not-an-azure-ml-spec", "errors": []}  # e.g. a conda file

@@ -5,13 +5,13 @@ from __future__ import annotations
 
 from components.prerequisites import PROVIDERS, deployer_permissions, required_providers
 from tools.access_table import stack_settings
-from tools.plan.stackfile import available_stacks
+from tools.plan.stackfile import environment_stacks
 
 ORDER = {"dev": 0, "staging": 1, "prod": 2}
 
 
 def _stacks() -> list[str]:
-    return sorted(available_stacks(), key=lambda s: (ORDER.get(s, 3), s))
+    return sorted(environment_stacks(), key=lambda s: (ORDER.get(s, 3), s))
 
 
 def prerequisites() -> str:

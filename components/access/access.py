@@ -30,6 +30,7 @@ class Access(PlatformComponent):
         default_storage_id: pulumi.Input[str],
         datastores: Mapping[str, DatastoreTarget],
         compute_grantees: Sequence[Grantee] = (),
+        shared_registry_id: str | None = None,
         opts: pulumi.ResourceOptions | None = None,
     ) -> None:
         super().__init__("Access", name, ctx, opts)
@@ -39,6 +40,7 @@ class Access(PlatformComponent):
             default_storage_id=default_storage_id,
             datastores=datastores,
             compute_grantees=compute_grantees,
+            shared_registry_id=shared_registry_id,
         )
         self.assignments = [
             assign_role(

@@ -1,12 +1,12 @@
 """Which role assignments the access settings ask for, planned once before any is made.
 
 Scopes are the narrowest that work: ML roles on the workspace, data roles on one container,
-Registry User on one registry. A principal with read and write on one container gets write only.
+Reader or AzureML Registry User on the shared registry. A principal with read and write on one
+container gets write only.
 """
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Literal
@@ -14,14 +14,9 @@ from typing import Literal
 import pulumi
 
 from components.data.datastores import DatastoreTarget
-from components.settings.access import (
-    DATA_ROLES,
-    DEFAULT_STORAGE_ROLES,
-    REGISTRY_USER,
-    AccessSettings,
-    PrincipalType,
-)
+from components.settings.access import DATA_ROLES, DEFAULT_STORAGE_ROLES, AccessSettings, PrincipalType
 from components.settings.data import AccessLevel
+from components.settings.registry import REGISTRY_ROLES
 
 from .audit import audit_entry
 
@@ -67,6 +62,7 @@ def plan_grants(
     default_storage_id: pulumi.Input[str],
     datastores: Mapping[str, DatastoreTarget],
     compute_grantees: Sequence[Grantee] = (),
+    shared_registry_id: str | None = None,
 ) -> list[Grant]:
     """Every assignment, once: a principal with read and write on one container gets write only."""
     grants: list[Grant] = []
@@ -83,10 +79,11 @@ def plan_grants(
                 )
             )
         grants += _container_grants(who, principal.datastores, datastores)
-        for registry in principal.registries:
-            digest = hashlib.sha256(registry.lower().encode()).hexdigest()[:6]
-            name = registry.rsplit("/", 1)[-1].lower()
-            grants.append(Grant(*who, REGISTRY_USER, "registry", registry, registry, f"{key}-registry-{name}-{digest}"))
+        if principal.shared_registry is not None and shared_registry_id is not None:
+            role = REGISTRY_ROLES[principal.shared_registry]
+            grants.append(
+                Grant(*who, role, "registry", shared_registry_id, shared_registry_id, f"{key}-mlregistry-{_slug(role)}")
+            )
     for grantee in compute_grantees:
         levels: dict[str, AccessLevel] = {}
         for name, target in datastores.items():

@@ -73,6 +73,13 @@ class Names:
     def workspace(self) -> str:
         return self._hyphenated("mlw", 33)
 
+    @property
+    def ml_registry(self) -> str:
+        """An Azure ML registry: unique in the Entra tenant, 2-32 letters, digits, `-` and `_`
+        (how-to-manage-registries, "Choose a name"), fixed once made ("used in IDs of models,
+        environments, and components that are referenced in code")."""
+        return self._hyphenated("mlr", 32)
+
     # Globally unique names: always carry the hash.
     @property
     def storage_account(self) -> str:

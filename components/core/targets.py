@@ -35,6 +35,7 @@ class DiagnosticTarget:
     name: str  # short, unique among targets: used in resource names ("workspace", "aks")
     resource_id: pulumi.Input[str]
     logs: bool = True  # a storage account itself has metrics only; its services have the logs
+    metrics: bool = True  # an Azure ML registry has logs only (no platform metrics listed for it)
 
 
 def storage_diagnostic_targets(

@@ -6,14 +6,14 @@ components publish (the workspace's own resources, then the data lakes with ``df
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 import pulumi
 from pulumi_azure_native import network, privatedns
 
 from components.core.component import PlatformComponent, StackContext
 from components.core.targets import PrivateLinkTarget
-from components.settings.network import PRIVATE_DNS_ZONES, NetworkSettings
+from components.settings.network import PRIVATE_DNS_ZONES
 
 # Storage sub-resources: studio reaches them from the browser through these endpoints.
 STORAGE_GROUPS = frozenset({"blob", "file", "dfs"})
@@ -24,8 +24,8 @@ class PrivateEndpoints(PlatformComponent):
         self,
         name: str,
         ctx: StackContext,
-        settings: NetworkSettings,
         *,
+        private_dns_zone_ids: Mapping[str, str],
         subnet_id: pulumi.Input[str],
         vnet_id: pulumi.Input[str],
         targets: Sequence[PrivateLinkTarget],
@@ -40,7 +40,7 @@ class PrivateEndpoints(PlatformComponent):
             raise ValueError(f"private link target names must be unique: {names}")
         zones_in_use = dict.fromkeys(zone for t in targets for g in t.group_ids for zone in PRIVATE_DNS_ZONES[g])
         self.zone_ids: dict[str, pulumi.Input[str]] = {
-            zone: settings.private_dns_zone_ids.get(zone) or self._zone(zone, vnet_id) for zone in zones_in_use
+            zone: private_dns_zone_ids.get(zone) or self._zone(zone, vnet_id) for zone in zones_in_use
         }
         self.endpoints: dict[str, network.PrivateEndpoint] = {}
         # the storage endpoints (blob, file, dfs) by key, for the grants studio needs on them

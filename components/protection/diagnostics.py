@@ -43,7 +43,7 @@ class Diagnostics(PlatformComponent):
                     else []
                 ),
                 metrics=[monitor.DiagnosticsMetricSettingsArgs(category="AllMetrics", enabled=True)]
-                if settings.metrics
+                if settings.metrics and target.metrics
                 else [],
                 opts=self.child_opts(),
             )

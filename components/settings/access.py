@@ -1,7 +1,7 @@
 """Access settings: who (Entra groups, users, service principals) gets which role at which scope.
 
 Least privilege by construction: ML roles are granted on the workspace, data roles on one
-container, AzureML Registry User on one Azure ML registry. Roles that can grant access or change
+container, Reader or AzureML Registry User on the shared Azure ML registry. Roles that can grant access or change
 everything (Owner, User Access Administrator, RBAC Administrator, Contributor) are never grantable
 from settings, and data scientists never get a role that creates or changes compute (the seed:
 compute is for admins).
@@ -18,13 +18,14 @@ from pydantic import AfterValidator, Field
 from .base import SettingsModel, cross_checks, problem
 from .data import AccessLevel
 from .ids import is_object_id
+from .registry import REGISTRY_ROLES, RegistryAccess
 
 # Per-tier defaults of this section (camelCase keys as in the stack file), merged by tiers.py.
 # Who gets what is a per-stack decision (the stack files differ on purpose): no tier grants anything.
 TIER_DEFAULTS: dict[str, dict[str, Any]] = {"dev": {}, "staging": {}, "prod": {}}
 
 DATA_SCIENTIST = "AzureML Data Scientist"
-REGISTRY_USER = "AzureML Registry User"
+REGISTRY_USER = REGISTRY_ROLES["publish"]
 # Roles grantable on the workspace from settings (their GUIDs are in components/core/roles.py).
 WORKSPACE_ROLES = ("AzureML Compute Operator", DATA_SCIENTIST, "Reader")
 # Roles that create, change or delete compute (directly or through "*" actions).
@@ -49,11 +50,6 @@ DefaultStorageLevel = Literal["read", "write", "none"]
 # the principalType every role assignment states (settings principals and the platform's own identities)
 PrincipalType = Literal["User", "Group", "ServicePrincipal"]
 
-ML_REGISTRY_ID = re.compile(
-    r"^/subscriptions/[0-9a-fA-F-]{36}/resourceGroups/[\w\-.()]{1,90}"
-    r"/providers/Microsoft\.MachineLearningServices/registries/[a-zA-Z0-9][a-zA-Z0-9\-_]{2,32}$"
-)
-
 
 def _principal_key(name: str) -> str:
     if not re.fullmatch(r"[a-zA-Z][a-zA-Z0-9]{0,39}", name):
@@ -68,7 +64,7 @@ def _role_problem(role: str) -> str | None:
     if role in NEVER_FROM_SETTINGS:
         return f"'{role}' is never grantable from settings (it can grant access or change everything)"
     if role == REGISTRY_USER:
-        return f"'{role}' is granted on an Azure ML registry: list the registry's id under registries"
+        return f"'{role}' is granted on the shared Azure ML registry: set sharedRegistry: publish"
     if role not in WORKSPACE_ROLES:
         return f"unknown role '{role}'; grantable on the workspace: {', '.join(WORKSPACE_ROLES)}"
     return None
@@ -90,8 +86,12 @@ class PrincipalSettings(SettingsModel):
             "on its container."
         ),
     )
-    registries: list[str] = Field(
-        default_factory=list, description="ARM ids of Azure ML registries to grant `AzureML Registry User` on."
+    shared_registry: RegistryAccess | None = Field(
+        default=None,
+        description=(
+            "On the stack's `sharedRegistry`: `read` (Reader: use its models, environments and components) or "
+            "`publish` (AzureML Registry User: also create assets there; never in a prod-tier stack)."
+        ),
     )
     default_storage: DefaultStorageLevel | None = Field(
         default=None,
@@ -131,11 +131,6 @@ class PrincipalSettings(SettingsModel):
                 f"'write' lets this principal change code that runs as the compute identity: it needs {DATA_SCIENTIST} "
                 "(which can run code there already); use 'read' or 'none'",
             )
-        for i, registry in enumerate(self.registries):
-            if not ML_REGISTRY_ID.fullmatch(registry):
-                yield problem(f"registries[{i}]", "not the ARM id of an Azure ML registry")
-            elif registry in self.registries[:i]:
-                yield problem(f"registries[{i}]", "listed twice")
 
     @property
     def default_storage_level(self) -> AccessLevel | None:

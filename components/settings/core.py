@@ -12,6 +12,9 @@ from .base import SettingsModel, cross_checks, problem
 from .regions import AZURE_REGIONS
 
 Tier = Literal["dev", "staging", "prod"]
+# What a stack is: an environment (workspace, compute, data, access) or the shared stack that creates
+# the Azure ML registry the environments consume (settings/shared.py).
+Kind = Literal["environment", "shared"]
 DataClassification = Literal["public", "internal", "confidential", "restricted"]
 
 # Characters Azure rejects in tag names; values are limited to 256 characters.
@@ -87,6 +90,10 @@ class CoreFields(SettingsModel):
     """Mixed into the root model: the top-level scalar keys of a stack file."""
 
     tier: Tier = Field(description="Environment tier; picks every default in this table.")
+    kind: Kind = Field(
+        default="environment",
+        description="`environment` (a workspace and everything around it) or `shared` (the Azure ML registry).",
+    )
     location: str = Field(description="Azure region of every resource.")
     name_prefix: str = Field(
         pattern=r"^[a-z][a-z0-9]{1,7}$",

@@ -6,7 +6,7 @@ import difflib
 import json
 import re
 from collections.abc import Iterator, Mapping, Sequence
-from typing import Any, get_args, get_origin
+from typing import Any, TypeVar, get_args, get_origin
 
 import pulumi
 from pulumi.runtime import config as runtime_config
@@ -14,30 +14,48 @@ from pydantic import BaseModel, ValidationError
 
 from .errors import NAMESPACE, Problem, SettingsError, key_path, problems_from
 from .secrets import reference_problems, secret_keys
+from .shared import SharedStackSettings
 from .stack import StackSettings
-from .tiers import TIER_DEFAULTS, deep_merge
+from .tiers import SHARED_TIER_DEFAULTS, TIER_DEFAULTS, deep_merge
+
+AnySettings = StackSettings | SharedStackSettings
+M = TypeVar("M", StackSettings, SharedStackSettings)
 
 # The other namespaces this program's config may hold: the azure-native provider's own settings
 # (azure-native:location...) and the engine's (pulumi:tags...). A key in any other namespace is
 # read by nothing, so it is a mistake (`mlplatform:compute`, `ml-platfrom:access`), never skipped.
 OTHER_NAMESPACES = frozenset({"azure-native", "pulumi"})
 
-# The top-level settings by their stack-file key (tier, namePrefix, compute...).
-SETTINGS_FIELDS = {field.alias or name: field for name, field in StackSettings.model_fields.items()}
+# The top-level settings by their stack-file key (tier, namePrefix, compute...), of either kind of
+# stack (a shared stack's mlRegistry too: every key is decoded by the type it has in its model).
+SETTINGS_FIELDS = {
+    field.alias or name: field
+    for model in (SharedStackSettings, StackSettings)
+    for name, field in model.model_fields.items()
+}
+# The sections only an environment stack has: a shared stack file that sets one is told so by name.
+ENVIRONMENT_ONLY = tuple(
+    info.alias or name
+    for name, info in StackSettings.model_fields.items()
+    if name not in SharedStackSettings.model_fields
+)
 
 # Go's Time.String() ("2006-01-02 15:04:05.999999999 -0700 MST"): what the Pulumi CLI passes for an
 # unquoted YAML date or time (pulumi/pulumi sdk/go/common/resource/config/object.go).
 _GO_TIME = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2} [0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]{1,9})? [+-][0-9]{4} \S+")
 
 
-def validate_settings(raw: Mapping[str, Any], stack: str, earlier: Sequence[Problem] = ()) -> StackSettings:
-    """Validate one stack's settings (keys without the namespace) or raise SettingsError naming
-    every problem, with the `earlier` ones found while reading the config."""
+def _tier_defaults(raw: Mapping[str, Any], table: dict[str, dict[str, Any]]) -> dict[str, Any]:
     tier = raw.get("tier")
     # An unknown tier is reported by validation; defaults of dev still let every other key be checked.
-    defaults = TIER_DEFAULTS.get(tier, TIER_DEFAULTS["dev"]) if isinstance(tier, str) else TIER_DEFAULTS["dev"]
+    return table.get(tier, table["dev"]) if isinstance(tier, str) else table["dev"]
+
+
+def _validated(
+    model: type[M], raw: Mapping[str, Any], defaults: dict[str, Any], stack: str, earlier: Sequence[Problem]
+) -> M:
     try:
-        settings = StackSettings.model_validate(deep_merge(defaults, dict(raw)))
+        settings = model.model_validate(deep_merge(defaults, dict(raw)))
     except ValidationError as error:
         # a key with a reading problem (an unquoted date...) fails validation too: say the cause once
         explained = {p.key for p in earlier}
@@ -46,6 +64,39 @@ def validate_settings(raw: Mapping[str, Any], stack: str, earlier: Sequence[Prob
     if earlier:
         raise SettingsError(stack, sorted(set(earlier)))
     return settings
+
+
+def validate_settings(raw: Mapping[str, Any], stack: str, earlier: Sequence[Problem] = ()) -> StackSettings:
+    """Validate one environment stack's settings (keys without the namespace) or raise SettingsError
+    naming every problem, with the `earlier` ones found while reading the config."""
+    if raw.get("kind") == "shared":
+        problem = Problem(f"{NAMESPACE}:kind", "'shared': a shared stack, where an environment stack is expected")
+        raise SettingsError(stack, sorted({*earlier, problem}))
+    return _validated(StackSettings, raw, _tier_defaults(raw, TIER_DEFAULTS), stack, earlier)
+
+
+def validate_shared_settings(
+    raw: Mapping[str, Any], stack: str, earlier: Sequence[Problem] = ()
+) -> SharedStackSettings:
+    """Validate a shared stack's settings (`kind: shared`) or raise SettingsError."""
+    misplaced = [
+        Problem(
+            f"{NAMESPACE}:{key}", "applies to environment stacks: a shared stack creates only the Azure ML registry"
+        )
+        for key in ENVIRONMENT_ONLY
+        if key in raw
+    ]
+    rest = {key: value for key, value in raw.items() if key not in ENVIRONMENT_ONLY}
+    return _validated(
+        SharedStackSettings, rest, _tier_defaults(raw, SHARED_TIER_DEFAULTS), stack, [*earlier, *misplaced]
+    )
+
+
+def validate_stack(raw: Mapping[str, Any], stack: str, earlier: Sequence[Problem] = ()) -> AnySettings:
+    """Either kind of stack, by its `kind` (default `environment`)."""
+    if raw.get("kind") == "shared":
+        return validate_shared_settings(raw, stack, earlier)
+    return validate_settings(raw, stack, earlier)
 
 
 def read_config(
@@ -153,16 +204,27 @@ def current_config() -> dict[str, str]:
 
 
 def settings_from_config(config: Mapping[str, str], secret: frozenset[str] | set[str], stack: str) -> StackSettings:
-    """The settings of one stack from its config as the engine passes it (secret: its secret keys)."""
+    """The settings of one environment stack from its config as the engine passes it (secret: its
+    secret keys)."""
+    settings = any_settings_from_config(config, secret, stack)
+    if not isinstance(settings, StackSettings):
+        problem = Problem(f"{NAMESPACE}:kind", "'shared': a shared stack, where an environment stack is expected")
+        raise SettingsError(stack, [problem])
+    return settings
+
+
+def any_settings_from_config(config: Mapping[str, str], secret: frozenset[str] | set[str], stack: str) -> AnySettings:
+    """The settings of a stack of either kind (its `kind`) from its config."""
     raw, problems = read_config(config, secret)
-    settings = validate_settings(raw, stack, problems)
-    problems = reference_problems(settings.secret_references(), set(secret))
+    settings = validate_stack(raw, stack, problems)
+    references = settings.secret_references() if isinstance(settings, StackSettings) else {}
+    problems = reference_problems(references, set(secret))
     if problems:
         raise SettingsError(stack, problems)
     return settings
 
 
-def load_settings(stack: str | None = None) -> StackSettings:
+def load_settings(stack: str | None = None) -> AnySettings:
     stack = stack or pulumi.get_stack()
     config = current_config()
-    return settings_from_config(config, secret_keys(config), stack)
+    return any_settings_from_config(config, secret_keys(config), stack)

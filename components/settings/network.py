@@ -31,6 +31,9 @@ PRIVATE_DNS_ZONES: dict[str, tuple[str, ...]] = {
     "file": ("privatelink.file.core.windows.net",),
     "dfs": ("privatelink.dfs.core.windows.net",),
     "registry": ("privatelink.azurecr.io",),
+    # an Azure ML registry (Microsoft.MachineLearningServices/registries): private-endpoint-dns lists
+    # `amlregistry` with the zone `privatelink.api.azureml.ms`, the workspace's API zone
+    "amlregistry": ("privatelink.api.azureml.ms",),
 }
 KNOWN_ZONES = frozenset(zone for zones in PRIVATE_DNS_ZONES.values() for zone in zones)
 
@@ -263,6 +266,16 @@ class VnetSettings(SettingsModel):
         return match["rg"], match["name"]
 
 
+def check_zone_ids(zone_ids: dict[str, str]) -> Iterator[ValueError]:
+    """Existing private DNS zones (zone name -> ARM id) of the zones this platform uses."""
+    for zone in zone_ids:
+        if zone not in KNOWN_ZONES:
+            yield problem(f"privateDnsZoneIds.{zone}", f"unknown zone; expected one of {sorted(KNOWN_ZONES)}")
+    for zone, zone_id in zone_ids.items():
+        if not re.match(_ARM_ID, zone_id) or "/privateDnsZones/" not in zone_id:
+            yield problem(f"privateDnsZoneIds.{zone}", "must be the ARM id of a Microsoft.Network/privateDnsZones")
+
+
 def _check_egress(settings: NetworkSettings) -> Iterator[ValueError]:
     """One egress per node subnet, and always one in customerVnet."""
     vnet = settings.vnet
@@ -372,12 +385,7 @@ class NetworkSettings(SettingsModel):
             )
         if self.mode != "managed" and self.managed.outbound_rules:
             yield problem("managed.outboundRules", "apply only in mode managed")
-        for zone in self.private_dns_zone_ids:
-            if zone not in KNOWN_ZONES:
-                yield problem(f"privateDnsZoneIds.{zone}", f"unknown zone; expected one of {sorted(KNOWN_ZONES)}")
-        for zone, zone_id in self.private_dns_zone_ids.items():
-            if not re.match(_ARM_ID, zone_id) or "/privateDnsZones/" not in zone_id:
-                yield problem(f"privateDnsZoneIds.{zone}", "must be the ARM id of a Microsoft.Network/privateDnsZones")
+        yield from check_zone_ids(self.private_dns_zone_ids)
         yield from _check_egress(self)
 
     @property

@@ -7,6 +7,7 @@ both are known (keys in the messages are relative to the stack root).
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import Literal
 
 from pydantic import Field
 
@@ -19,6 +20,7 @@ from .diagnostics import DiagnosticsSettings
 from .encryption import EncryptionSettings
 from .locks import LocksSettings
 from .network import NetworkSettings
+from .registry import SHARED_REGISTRY_RULE, SharedRegistryRef
 from .workspace import (
     KeyVaultSettings,
     MonitoringSettings,
@@ -29,6 +31,10 @@ from .workspace import (
 
 
 class StackSettings(CoreFields):
+    kind: Literal["environment"] = Field(  # pyright: ignore[reportIncompatibleVariableOverride]
+        default="environment",
+        description="`environment` (a workspace and everything around it) or `shared` (docs/registry.md).",
+    )
     workspace: WorkspaceSettings
     monitoring: MonitoringSettings
     key_vault: KeyVaultSettings
@@ -38,6 +44,10 @@ class StackSettings(CoreFields):
     data: DataSettings = Field(default_factory=DataSettings)
     access: AccessSettings = Field(default_factory=AccessSettings)
     network: NetworkSettings
+    shared_registry: SharedRegistryRef | None = Field(
+        default=None,
+        description="The shared stack's Azure ML registry this stack consumes (docs/registry.md).",
+    )
     encryption: EncryptionSettings
     diagnostics: DiagnosticsSettings
     locks: LocksSettings
@@ -52,6 +62,33 @@ class StackSettings(CoreFields):
         yield from _check_image_build_compute(self)
         yield from _check_lock_scope(self)
         yield from _check_outbound_rule_names(self)
+        yield from _check_registry_access(self)
+
+    @property
+    def registry_publishers(self) -> list[str]:
+        """The principal keys that publish to the shared registry (`sharedRegistry: publish`)."""
+        return [key for key, p in self.access.principals.items() if p.shared_registry == "publish"]
+
+    @property
+    def storage_registry_rules(self) -> tuple[str, ...]:
+        """Registries the default storage lets in as resource instances. Microsoft
+        (how-to-registry-network-isolation, "Share assets from workspace to registry"): "it isn't
+        possible to share an asset from secure workspace to a [...] registry if the storage account
+        containing the asset has public access disabled. To enable asset sharing [...] Set Public
+        network access to Enabled from selected virtual networks and IP addresses [...] Resource
+        instances [...] Microsoft.MachineLearningServices/registries". Only where this stack
+        publishes and its storage is not public."""
+        if self.shared_registry is None or not self.registry_publishers:
+            return ()
+        access = self.network.access
+        closed = access.resources == "Disabled" or bool(access.ip_ranges)
+        return (self.shared_registry.id,) if closed else ()
+
+    @property
+    def default_storage_public_access(self) -> Literal["Enabled", "Disabled"]:
+        """The default storage's public network access: the network's decision, except that a
+        resource-instance rule needs "Enabled from selected virtual networks" (default action Deny)."""
+        return "Enabled" if self.storage_registry_rules else self.network.access.resources
 
     def secret_references(self) -> dict[str, str]:
         """Every settings key that names a `secure:` value -> that name (the loader checks each exists)."""
@@ -155,16 +192,34 @@ def _check_lock_scope(settings: StackSettings) -> Iterator[ValueError]:
 
 def _check_outbound_rule_names(settings: StackSettings) -> Iterator[ValueError]:
     """The stack names a data account's outbound rules `lake-<key>-<group>` (accounts it creates) and
-    `account-<key>-<group>` (existing ones): a user-defined rule must not take one of those names."""
+    `account-<key>-<group>` (existing ones), and the shared registry's `mlregistry-amlregistry`: a
+    user-defined rule must not take one of those names."""
     taken = {
         f"{'lake' if account.created else 'account'}-{key}-{group}"
         for key, account in settings.data.accounts.items()
         for group in ("blob", "file", "dfs")
     }
+    if settings.shared_registry is not None:
+        taken.add(SHARED_REGISTRY_RULE)
     for name in settings.network.managed.outbound_rules:
         if name in taken:
             yield problem(
                 f"network.managed.outboundRules.{name}", "the stack names a data account's outbound rule so: rename it"
+            )
+
+
+def _check_registry_access(settings: StackSettings) -> Iterator[ValueError]:
+    """Roles on the shared registry need the registry, and go one way: prod only consumes (models are
+    published from staging, docs/registry.md)."""
+    for key, principal in settings.access.principals.items():
+        if principal.shared_registry is None:
+            continue
+        where = f"access.principals.{key}.sharedRegistry"
+        if settings.shared_registry is None:
+            yield problem(where, "no ml-platform:sharedRegistry.id to grant it on: set the shared stack's registryId")
+        elif principal.shared_registry == "publish" and settings.tier == "prod":
+            yield problem(
+                where, "'publish' in a prod-tier stack: prod only consumes the shared registry (publish from staging)"
             )
 
 

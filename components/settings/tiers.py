@@ -5,7 +5,7 @@ A stack file only states where it differs; its values are deep-merged over these
 
 from typing import Any
 
-from . import access, compute, data, diagnostics, encryption, locks, network
+from . import access, compute, data, diagnostics, encryption, locks, network, registry, shared
 
 _CORE_DEFAULTS: dict[str, dict[str, Any]] = {
     "dev": {
@@ -52,6 +52,21 @@ _SECTIONS = {
 
 TIER_DEFAULTS: dict[str, dict[str, Any]] = {
     tier: {**core, **{key: module.TIER_DEFAULTS[tier] for key, module in _SECTIONS.items()}}
+    for tier, core in _CORE_DEFAULTS.items()
+}
+
+
+# A shared stack (kind: shared) takes its tier's protection, monitoring, diagnostics and locks, and the
+# registry's own defaults; none of the environment sections (settings/shared.py).
+SHARED_TIER_DEFAULTS: dict[str, dict[str, Any]] = {
+    tier: {
+        "protect": core["protect"],
+        "monitoring": core["monitoring"],
+        "mlRegistry": registry.TIER_DEFAULTS[tier],
+        "network": shared.NETWORK_TIER_DEFAULTS[tier],
+        "diagnostics": diagnostics.TIER_DEFAULTS[tier],
+        "locks": locks.TIER_DEFAULTS[tier],
+    }
     for tier, core in _CORE_DEFAULTS.items()
 }
 

@@ -16,6 +16,8 @@ class Monitoring(PlatformComponent):
         name: str,
         ctx: StackContext,
         settings: MonitoringSettings,
+        *,
+        app_insights: bool = True,
         opts: pulumi.ResourceOptions | None = None,
     ) -> None:
         super().__init__("Monitoring", name, ctx, opts)
@@ -37,18 +39,28 @@ class Monitoring(PlatformComponent):
             **self.common,
             opts=self.child_opts(stateful=True),
         )
-        self.app_insights = applicationinsights.Component(
-            self.child_name("appinsights"),
-            resource_name_=ctx.names.app_insights,
-            kind="web",
-            application_type="web",
-            ingestion_mode="LogAnalytics",
-            workspace_resource_id=self.log_analytics.id,
-            disable_local_auth=settings.disable_local_auth,
-            retention_in_days=settings.log_retention_days,
-            **self.common,
-            opts=self.child_opts(),
+        # the shared stack keeps logs only: it runs no application to instrument
+        self.app_insights = (
+            None
+            if not app_insights
+            else applicationinsights.Component(
+                self.child_name("appinsights"),
+                resource_name_=ctx.names.app_insights,
+                kind="web",
+                application_type="web",
+                ingestion_mode="LogAnalytics",
+                workspace_resource_id=self.log_analytics.id,
+                disable_local_auth=settings.disable_local_auth,
+                retention_in_days=settings.log_retention_days,
+                **self.common,
+                opts=self.child_opts(),
+            )
         )
         # the logs are data: locked with the other data-bearing resources
         self.lock_targets = [LockTarget("logs", self.log_analytics.id)]
-        self.finish({"logAnalyticsId": self.log_analytics.id, "appInsightsId": self.app_insights.id})
+        self.finish(
+            {
+                "logAnalyticsId": self.log_analytics.id,
+                "appInsightsId": self.app_insights.id if self.app_insights else None,
+            }
+        )

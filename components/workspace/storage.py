@@ -26,6 +26,9 @@ class StorageSpec:
     ip_rules: tuple[str, ...] = ()
     # a customer-managed key instead of Microsoft's (encryption.storage)
     customer_key: CustomerManagedKey | None = None
+    # Azure resource instances let through the firewall by id (an Azure ML registry that copies a
+    # model out of the workspace: settings.stack.StackSettings.storage_registry_rules)
+    resource_access_rules: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -35,7 +38,7 @@ class SecureStorage:
 
 
 def secure_storage_account(owner: PlatformComponent, suffix: str, spec: StorageSpec) -> SecureStorage:
-    closed = spec.public_network_access == "Disabled" or bool(spec.ip_rules)
+    closed = spec.public_network_access == "Disabled" or bool(spec.ip_rules) or bool(spec.resource_access_rules)
     cmk = spec.customer_key.storage_encryption() if spec.customer_key else None
     account = storage.StorageAccount(
         owner.child_name(suffix),
@@ -57,6 +60,13 @@ def secure_storage_account(owner: PlatformComponent, suffix: str, spec: StorageS
             default_action=storage.DefaultAction.DENY if closed else storage.DefaultAction.ALLOW,
             bypass="AzureServices",
             ip_rules=[storage.IPRuleArgs(i_p_address_or_range=ip, action=storage.Action.ALLOW) for ip in spec.ip_rules]
+            or None,
+            # "Grant access from Azure resource instances" (storage-network-security): the instance's
+            # resource id and its tenant, the stack's own (a registry is unique within a tenant)
+            resource_access_rules=[
+                storage.ResourceAccessRuleArgs(resource_id=rid, tenant_id=owner.ctx.tenant_id)
+                for rid in spec.resource_access_rules
+            ]
             or None,
         ),
         identity=cmk[0] if cmk else None,

@@ -40,6 +40,8 @@ class Workspace(PlatformComponent):
         app_insights_id: pulumi.Input[str],
         training_subnet_id: pulumi.Input[str] | None,
         deployer_object_id: pulumi.Input[str],
+        storage_public_network_access: str,
+        storage_registry_rules: Sequence[str] = (),
         opts: pulumi.ResourceOptions | None = None,
     ) -> None:
         super().__init__("Workspace", name, ctx, opts)
@@ -67,11 +69,13 @@ class Workspace(PlatformComponent):
             StorageSpec(
                 account_name=ctx.names.storage_account,
                 sku=storage.sku,
-                public_network_access=access.resources,
+                # the network's decision, opened to "selected networks" only for a registry rule
+                public_network_access=storage_public_network_access,
                 blob_soft_delete_days=storage.blob_soft_delete_days,
                 versioning=storage.versioning,
                 ip_rules=access.ip_ranges,
                 customer_key=self.cmk if encryption.storage else None,
+                resource_access_rules=tuple(storage_registry_rules),
             ),
         )
         self.registry = (

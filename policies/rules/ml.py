@@ -12,6 +12,7 @@ from .lib.catalog import (
     MANAGED_NETWORK_ON,
     ML_COMPUTE,
     ML_DATASTORE,
+    ML_REGISTRY,
     ML_WORKSPACE,
     STORAGE_ACCOUNT,
     WORKSPACE_ASSOCIATED,
@@ -505,4 +506,30 @@ STK_09 = stack_rule(
 )
 
 
-RULES = [ML_01, ML_02, ML_03, ML_04, ML_05, ML_06, ML_07, ML_08, ML_09, ML_10, ML_11, ML_12, ML_13, STK_09]
+# --- ML-14 -------------------------------------------------------------------------------
+
+
+def _registry_public_network(r: Resource) -> Iterator[str]:
+    yield from r.expect(
+        "publicNetworkAccess",
+        "Disabled",
+        "set it once every consuming workspace reaches the registry through a private endpoint",
+    )
+
+
+# Advisory in every tier: an Azure ML registry serves every environment, and Microsoft documents a
+# secure workspace with a public registry as a supported scenario (how-to-registry-network-isolation);
+# what keeps an isolated workspace off the internet on its way there is STK-10 (mandatory).
+ML_14 = resource_rule(
+    rule_id="ML-14",
+    slug="registry-public-network-disabled",
+    summary="Azure ML registries disable public network access (advisory: a registry that dev workspaces "
+    "without a network consume stays public; isolated consumers reach it privately, STK-10).",
+    sources="custom",
+    types=[ML_REGISTRY],
+    check=_registry_public_network,
+    levels=Levels(dev=ADVISORY, staging=ADVISORY, prod=ADVISORY),
+)
+
+
+RULES = [ML_01, ML_02, ML_03, ML_04, ML_05, ML_06, ML_07, ML_08, ML_09, ML_10, ML_11, ML_12, ML_13, ML_14, STK_09]

@@ -11,6 +11,7 @@ from .lib.catalog import (
     DIAGNOSTIC_SETTING,
     KEY_VAULT,
     LOG_ANALYTICS,
+    ML_REGISTRY,
     ML_WORKSPACE,
     REGISTRY,
     STORAGE_ACCOUNT,
@@ -80,7 +81,9 @@ MON_02 = resource_rule(
 
 # --- STK-08 ------------------------------------------------------------------------------
 
-DIAGNOSED_TYPES = (ML_WORKSPACE, KEY_VAULT, REGISTRY, AKS_CLUSTER, STORAGE_ACCOUNT)
+# An Azure ML registry has log categories (RegistryAssetReadEvent, RegistryAssetWriteEvent: Azure
+# Monitor's supported logs for Microsoft.MachineLearningServices/registries).
+DIAGNOSED_TYPES = (ML_WORKSPACE, KEY_VAULT, REGISTRY, ML_REGISTRY, AKS_CLUSTER, STORAGE_ACCOUNT)
 
 
 def _diagnostics(stack: Stack) -> Iterator[Report]:
@@ -113,7 +116,7 @@ def _diagnostics(stack: Stack) -> Iterator[Report]:
 STK_08 = stack_rule(
     rule_id="STK-08",
     slug="diagnostic-settings",
-    summary="Workspaces, key vaults, registries, AKS clusters and storage accounts send logs to "
+    summary="Workspaces, key vaults, container and Azure ML registries, AKS clusters and storage accounts send logs to "
     "the stack's Log Analytics workspace (storage: from a service of the account, e.g. "
     "blobServices/default; the account itself has no log categories).",
     sources="custom stack rule",

@@ -17,6 +17,7 @@ from .lib.catalog import (
     KEY_VAULT,
     LOG_ANALYTICS,
     ML_COMPUTE,
+    ML_REGISTRY,
     ML_WORKSPACE,
     REGISTRY,
     RESOURCE_GROUP,
@@ -256,7 +257,7 @@ STK_04 = stack_rule(
 
 # --- STK-05 ------------------------------------------------------------------------------
 
-PROTECTED_TYPES = (ML_WORKSPACE, STORAGE_ACCOUNT, KEY_VAULT, REGISTRY, AKS_CLUSTER, LOG_ANALYTICS)
+PROTECTED_TYPES = (ML_WORKSPACE, STORAGE_ACCOUNT, KEY_VAULT, REGISTRY, ML_REGISTRY, AKS_CLUSTER, LOG_ANALYTICS)
 
 
 def _protected(stack: Stack) -> Iterator[Report]:
@@ -270,7 +271,7 @@ def _protected(stack: Stack) -> Iterator[Report]:
 STK_05 = stack_rule(
     rule_id="STK-05",
     slug="stateful-resources-protected",
-    summary="Workspaces, storage accounts, key vaults, registries, AKS clusters and Log "
+    summary="Workspaces, storage accounts, key vaults, container and Azure ML registries, AKS clusters and Log "
     "Analytics workspaces are protected (opts.protect) where the stack requires it "
     "(prod).",
     sources="custom stack rule",

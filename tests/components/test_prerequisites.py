@@ -89,7 +89,8 @@ def test_locks_need_owner_or_user_access_administrator() -> None:
 def test_role_assignments_on_every_foreign_scope_the_stack_grants_on() -> None:
     settings = validate_settings(stack_values("prod"), "prod")
     shared = settings.data.accounts["shared"].existing_id
-    registry = settings.access.principals["deployPipeline"].registries[0]
+    assert settings.shared_registry is not None
+    registry = settings.shared_registry.id
     assert foreign_grant_scopes(settings) == [shared, registry]
     scoped = {
         p.scope for p in deployer_permissions(settings) if "Microsoft.Authorization/roleAssignments/write" in p.actions

@@ -2,7 +2,9 @@
 models; the evaluator reads them from the plan): J1 for every person with AzureML Data Scientist,
 J2 for each pipeline holding it (else its people), J3 where the registry is private and image
 builds may reach the package indexes, J4 for every
-person with a workspace role and datastore grants, J5 where the compute identity has datastores."""
+person with a workspace role and datastore grants, J5 where the compute identity has datastores,
+J6 for each principal that publishes to the shared registry, J7 for each deployer holding a role
+on it."""
 
 from __future__ import annotations
 
@@ -35,6 +37,9 @@ def expected_claims(stack: str) -> set[tuple[str, str | None]]:
     claims |= {("J4", k) for k in people if principals[k].datastores and ({DS, "Reader"} & set(principals[k].roles))}
     if any(d.compute_level for d in settings.data.datastores.values()):
         claims.add(("J5", None))
+    claims |= {("J6", k) for k, p in principals.items() if p.shared_registry == "publish"}
+    if settings.shared_registry is not None:
+        claims |= {("J7", k) for k in (pipelines or scientists) if principals[k].shared_registry}
     return claims
 
 
@@ -43,7 +48,7 @@ def test_a_stack_claims_the_journeys_its_settings_promise(stack: str, stack_plan
     results = journeys(stack_plans[stack])
     assert {(r.key, r.actor) for r in results if r.claimed} == expected_claims(stack)
     # every journey is listed: claimed ones per actor, the others once with the reason
-    assert {r.key for r in results} == {"J1", "J2", "J3", "J4", "J5"}
+    assert {r.key for r in results} == {"J1", "J2", "J3", "J4", "J5", "J6", "J7"}
     assert all(r.claim.startswith("not claimed: ") for r in results if not r.claimed)
     assert all(r.ok is None and r.steps == [] for r in results if not r.claimed)
 

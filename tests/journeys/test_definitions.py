@@ -10,7 +10,9 @@ import yaml
 from tools.plan.journeys import checks, vocabulary
 from tools.plan.journeys.definitions import (
     BUILD_IMAGE,
+    DEPLOY_FROM_REGISTRY,
     DEPLOY_MODEL,
+    EXAMPLES_REGISTRY,
     JOURNEYS,
     KUBERNETES_INSTANCE_TYPE,
     PACKAGE_HOSTS,
@@ -30,10 +32,13 @@ def test_the_pipeline_journey_is_about_the_pipeline_in_examples() -> None:
     pipeline = yaml.safe_load((EXAMPLES / "pipeline-job.yml").read_text())
     jobs = pipeline["jobs"].values()
     assert {job["compute"] for job in jobs} == {f"azureml:{PIPELINE_COMPUTE}"}
-    # a curated environment of Microsoft's `azureml` registry: an image from MCR, nothing is built,
-    # so J1 pulls from mcr.microsoft.com and does not depend on J3
-    assert all(job["environment"].startswith("azureml://registries/azureml/environments/") for job in jobs)
-    assert any(s.kind == "path" and s.on == "mcr.microsoft.com" for s in SUBMIT_PIPELINE.steps)
+    # the platform's environment in the shared registry (built there, not in the workspace): J1 reaches
+    # the registry and checks it is the stack's, and does not depend on J3
+    assert {job["environment"] for job in jobs} == {
+        f"azureml://registries/{EXAMPLES_REGISTRY}/environments/nyc-taxi-train/versions/1"
+    }
+    assert any(s.kind == "path" and s.on == "shared registry" for s in SUBMIT_PIPELINE.steps)
+    assert any(s.kind == "setting" and s.on == "shared registry" for s in SUBMIT_PIPELINE.steps)
     assert not any(s.kind == "journey" for s in SUBMIT_PIPELINE.steps)
     # inputs are local folders (uploaded by the user) and outputs have no path (default datastore)
     assert all(
@@ -46,16 +51,30 @@ def test_the_pipeline_journey_is_about_the_pipeline_in_examples() -> None:
 
 
 def test_the_deploy_journey_builds_the_environment_the_deployments_name() -> None:
-    for target in ("managed", "kubernetes"):
-        deployment = yaml.safe_load((EXAMPLES / "endpoints" / target / "deployment.yml").read_text())
-        assert "conda_file" in deployment["environment"], target  # an image Azure ML builds
-    assert any(s.kind == "journey" and s.needs == BUILD_IMAGE.key for s in DEPLOY_MODEL.steps)
+    # the managed deployment runs on the registry's environment (a path to the registry), the
+    # Kubernetes one builds the same conda file in the workspace (J3)
+    managed = yaml.safe_load((EXAMPLES / "endpoints" / "managed" / "deployment.yml").read_text())
+    assert managed["environment"].startswith(f"azureml://registries/{EXAMPLES_REGISTRY}/environments/")
+    assert any(s.kind == "path" and s.on == "shared registry" for s in DEPLOY_MODEL.steps)
     kubernetes = yaml.safe_load((EXAMPLES / "endpoints" / "kubernetes" / "deployment.yml").read_text())
+    assert "conda_file" in kubernetes["environment"]  # an image Azure ML builds
+    assert any(s.kind == "journey" and s.needs == BUILD_IMAGE.key for s in DEPLOY_MODEL.steps)
     assert kubernetes["instance_type"] == KUBERNETES_INSTANCE_TYPE
 
 
+def test_the_registry_deployment_is_the_registry_journeys() -> None:
+    """J7 deploys examples/endpoints/registry: the model and environment of the shared registry."""
+    deployment = yaml.safe_load((EXAMPLES / "endpoints" / "registry" / "deployment.yml").read_text())
+    prefix = f"azureml://registries/{EXAMPLES_REGISTRY}/"
+    assert deployment["model"].startswith(prefix + "models/")
+    assert deployment["environment"].startswith(prefix + "environments/")
+    assert "examples/endpoints/registry" in DEPLOY_FROM_REGISTRY.title
+
+
 def test_the_package_hosts_are_those_of_the_inference_environment() -> None:
-    conda = yaml.safe_load((EXAMPLES / "environments" / "inference-conda.yml").read_text())
+    kubernetes = yaml.safe_load((EXAMPLES / "endpoints" / "kubernetes" / "deployment.yml").read_text())
+    conda_file = EXAMPLES / "endpoints" / "kubernetes" / kubernetes["environment"]["conda_file"]
+    conda = yaml.safe_load(conda_file.read_text())
     wanted = {CONDA_CHANNEL_HOST} if conda["channels"] else set()
     if any(isinstance(d, dict) and "pip" in d for d in conda["dependencies"]):
         wanted |= PIP_HOSTS

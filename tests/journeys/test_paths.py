@@ -59,13 +59,14 @@ def test_an_ip_allow_list_serves_the_cli_but_not_studio(stack_plans: dict[str, R
 def test_nodes_without_a_public_ip_outside_any_network_reach_nothing(stack_plans: dict[str, Resources]) -> None:
     res = stack_plans["dev"]
     cluster = named(res.records, "mlp-compute-cpu-cluster")["urn"]
-    assert step(journey(journeys(res), "J1"), "reach mcr.microsoft.com", "mcr").ok
+    # the shared registry is not in dev's plan: its public endpoint is assumed reachable from public IPs
+    assert step(journey(journeys(res), "J1"), "reach 'amlregistry'", "registry mlr-mlp-shared").ok
 
     def no_public_ip(inputs: dict[str, Any]) -> None:
         inputs["properties"]["properties"]["enableNodePublicIp"] = False
 
     result = journey(journeys(res, changed(res.records, cluster, no_public_ip)), "J1")
-    for needs, on in (("reach mcr.microsoft.com", "mcr"), ("reach 'blob'", "default storage")):
+    for needs, on in (("reach 'amlregistry'", "registry"), ("reach 'blob'", "default storage")):
         broken = step(result, needs, on, NODES)
         assert not broken.ok, needs
         assert broken.detail.startswith("nodes without public IP outside any VNet"), needs
@@ -76,14 +77,16 @@ def test_the_managed_networks_required_rules_are_the_nodes_only_path(stack_plans
     resources and the service-tag rules for Microsoft's images (how-to-managed-network, "List of
     required rules"); without the managed network the nodes (no public IP) have no path."""
     res = stack_plans["staging"]
-    before = journey(journeys(res), "J1")
+    before = journey(journeys(res), "J3")
     assert step(before, "reach mcr.microsoft.com", "mcr").detail.startswith("required rules")
-    assert step(before, "reach 'blob'", "default storage", NODES).detail.startswith("required private-endpoint rule")
+    nodes = journey(journeys(res), "J1")
+    assert step(nodes, "reach 'blob'", "default storage", NODES).detail.startswith("required private-endpoint rule")
     urn = named(res.records, "mlp-workspace-mlw")["urn"]
-    after = journey(journeys(res, changed(res.records, urn, lambda inputs: inputs.pop("managedNetwork"))), "J1")
-    mcr = [s for s in after.steps if s.needs == "reach mcr.microsoft.com"]
+    without_network = journeys(res, changed(res.records, urn, lambda inputs: inputs.pop("managedNetwork")))
+    mcr = [s for s in journey(without_network, "J3").steps if s.needs == "reach mcr.microsoft.com"]
     assert mcr
     assert not any(s.ok for s in mcr)
+    after = journey(without_network, "J1")
     nodes_blob = [s for s in after.steps if s.on.startswith("default storage") and s.who == "cpu-cluster nodes"]
     assert nodes_blob
     assert not any(s.ok for s in nodes_blob)
@@ -180,11 +183,12 @@ def customer_vnet() -> Resources:
 
 def test_nodes_in_a_subnet_reach_the_internet_through_its_nat_gateway(customer_vnet: Resources) -> None:
     res = customer_vnet
-    mcr = step(journey(journeys(res), "J1"), "reach mcr.microsoft.com", "mcr")
+    # the image build compute (cpu-cluster, in the training subnet) pulls the base image from MCR
+    mcr = step(journey(journeys(res), "J3"), "reach mcr.microsoft.com", "mcr")
     assert mcr.ok
     assert mcr.detail == "internet through the natGateway"
     subnet = named(res.records, "mlp-network-snet-training")["urn"]
-    after = journey(journeys(res, changed(res.records, subnet, lambda inputs: inputs.pop("natGateway"))), "J1")
+    after = journey(journeys(res, changed(res.records, subnet, lambda inputs: inputs.pop("natGateway"))), "J3")
     broken = step(after, "reach mcr.microsoft.com", "mcr")
     assert not broken.ok
     assert "no NAT gateway or route table" in broken.detail

@@ -32,7 +32,7 @@ def test_plan_json_and_summary_hold_the_journeys(tmp_path: Path) -> None:
     plan_main(["--stack", "dev", "--out", str(tmp_path), "--quiet"])
     document = json.loads((tmp_path / "dev" / "plan.json").read_text())
     listed = document["journeys"]
-    assert {j["key"] for j in listed} == {"J1", "J2", "J3", "J4", "J5"}
+    assert {j["key"] for j in listed} == {"J1", "J2", "J3", "J4", "J5", "J6", "J7"}
     for entry in listed:
         assert {"name", "ok", "steps", "claimed", "claim"} <= set(entry)
         for step in entry["steps"]:

@@ -109,6 +109,12 @@ T_RA = "azure-native:authorization:RoleAssignment"
 T_RD = "azure-native:authorization:RoleDefinition"
 T_PE = "azure-native:network:PrivateEndpoint"
 T_DIAG = "azure-native:monitor:DiagnosticSetting"
+T_MLREG = "azure-native:machinelearningservices:Registry"
+# A shared stack's Azure ML registry (another resource group: consumers name it by id)
+MLREG_ID = (
+    "/subscriptions/5e5e5e5e-0000-4000-8000-00000000005e/resourceGroups/rg-mlp-shared"
+    "/providers/Microsoft.MachineLearningServices/registries/mlr-mlp-shared"
+)
 
 LAW_ID = f"{RG_ID}/providers/Microsoft.OperationalInsights/workspaces/log-mlp-prod"
 AI_ID = f"{RG_ID}/providers/Microsoft.Insights/components/appi-mlp-prod"
@@ -125,7 +131,7 @@ def common(**extra: Any) -> dict[str, Any]:
     return {"resourceGroupName": RG, "location": LOCATION, "tags": dict(TAGS), **extra}
 
 
-def _diagnostics(target_name: str, target_kind: str, target_id: str) -> Record:
+def diagnostics(target_name: str, target_kind: str, target_id: str) -> Record:
     name = f"diag-{target_name}"
     return record(
         T_DIAG,
@@ -161,6 +167,17 @@ def assignment(
         inputs,
         f"{scope}/providers/Microsoft.Authorization/roleAssignments/{name}",
         refs={"scope": [scope_ref]} if scope_ref else None,
+    )
+
+
+def ml_registry(name: str = "mlr-mlp-shared", **props: Any) -> Record:
+    """An Azure ML registry of this resource group (a shared stack's)."""
+    return record(
+        T_MLREG,
+        name,
+        common(**{"registryName": name, **props}),
+        f"{RG_ID}/providers/Microsoft.MachineLearningServices/registries/{name}",
+        protect=True,
     )
 
 
@@ -589,10 +606,10 @@ def secure_platform() -> list[Record]:
         assignment("ra-admins-compute", "group-ml-admins", "Group", ROLE_COMPUTE_OPERATOR, WS_ID, ws_urn),
         assignment("ra-uai-ws", "uai-principal", "ServicePrincipal", ROLE_CONTRIBUTOR, WS_ID, ws_urn),
         assignment("ra-uai-blob", "uai-principal", "ServicePrincipal", ROLE_BLOB_CONTRIBUTOR, SA_ID, sa_urn),
-        _diagnostics("mlw-mlp-prod", T_WS, WS_ID),
-        _diagnostics("kv-mlp-prod", T_KV, KV_ID),
-        _diagnostics("crmlpprod", T_ACR, ACR_ID),
-        _diagnostics("aks-mlp-prod", T_AKS, AKS_ID),
+        diagnostics("mlw-mlp-prod", T_WS, WS_ID),
+        diagnostics("kv-mlp-prod", T_KV, KV_ID),
+        diagnostics("crmlpprod", T_ACR, ACR_ID),
+        diagnostics("aks-mlp-prod", T_AKS, AKS_ID),
         record(
             T_DIAG,
             "diag-stmlpprod-blob",

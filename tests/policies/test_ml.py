@@ -17,6 +17,7 @@ from tests.policies.policy_fixtures import (
     T_CMP,
     T_DS,
     T_EXT,
+    T_MLREG,
     T_WS,
     by_name,
     chain,
@@ -44,12 +45,14 @@ CHECKLIST = {
     "ML-11": "AzP 679ddf89, PSR Azure.ML.ComputeIdleShutdown",
     "ML-12": "custom",
     "ML-13": "custom",
+    "ML-14": "custom",
     "STK-09": "custom stack rule",
 }
 
 
 # (SDK module, input class, the wire names these rules read), checked against the installed SDK.
 READ = [
+    ("machinelearningservices", "RegistryArgs", {"publicNetworkAccess", "registryName"}),
     (
         "machinelearningservices",
         "WorkspaceArgs",
@@ -153,6 +156,16 @@ def extension(protected: dict[str, str] | None = None, /, **settings: str) -> di
 
 
 CASES: list[Case] = [
+    # ML-14: a registry closed to the internet passes; an open one is reported (advisory everywhere)
+    ResourceCase("ml-14-registry-public-network-disabled", T_MLREG, {"publicNetworkAccess": "Disabled"}, None),
+    ResourceCase(
+        "ml-14-registry-public-network-disabled",
+        T_MLREG,
+        {"publicNetworkAccess": "Enabled"},
+        'publicNetworkAccess is "Enabled"',
+    ),
+    # left unset is a violation too: Azure's default differs between API versions
+    ResourceCase("ml-14-registry-public-network-disabled", T_MLREG, {}, "publicNetworkAccess is not set"),
     ResourceCase("ml-01-workspace-public-network-disabled", T_WS, {"publicNetworkAccess": "Disabled"}, None),
     ResourceCase(
         "ml-01-workspace-public-network-disabled",

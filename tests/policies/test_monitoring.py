@@ -9,14 +9,21 @@ import pytest
 
 from tests.policies.policy_fixtures import (
     LAW_ID,
+    RG_ID,
     T_AI,
     T_LAW,
+    T_MLREG,
+    add,
     chain,
     change,
+    diagnostics,
     drop,
+    ml_registry,
     no_refs,
 )
 from tests.policies.rule_cases import Case, ResourceCase, StackCase, case_id
+
+MLREG_PATH = "providers/Microsoft.MachineLearningServices/registries/mlr-mlp-shared"
 
 # The policy checklist's rows for these rules (shared/reference/policy-checklist.md): the
 # sources each rule must cite, exactly as listed.
@@ -92,6 +99,18 @@ CASES: list[Case] = [
         change("diag-crmlpprod", "logs", [{"categoryGroup": "allLogs", "enabled": False}]),
         "enables no log category",
         on=("crmlpprod",),
+    ),
+    # an Azure ML registry (a shared stack's) sends its logs too, and is judged without one
+    StackCase(
+        "stk-08-diagnostic-settings",
+        add(ml_registry(), diagnostics("mlr-mlp-shared", T_MLREG, f"{RG_ID}/{MLREG_PATH}")),
+        None,
+    ),
+    StackCase(
+        "stk-08-diagnostic-settings",
+        add(ml_registry()),
+        "no diagnostic setting sends its logs",
+        on=("mlr-mlp-shared",),
     ),
 ]
 

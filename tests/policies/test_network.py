@@ -9,16 +9,20 @@ import pytest
 
 from tests.policies.policy_fixtures import (
     KV_ID,
+    MLREG_ID,
     NO_MANAGED_NETWORK,
     RG_ID,
     SA_ID,
+    T_MLREG,
     T_PE,
     T_SA,
     Record,
     add,
+    assignment,
     chain,
     change,
     common,
+    ml_registry,
     outbound_rule,
     record,
     storage_account,
@@ -30,11 +34,15 @@ from tests.policies.rule_cases import Case, StackCase, case_id
 # sources each rule must cite, exactly as listed.
 CHECKLIST = {
     "STK-07": "custom stack rule",
+    "STK-10": "custom stack rule",
 }
 
 
 # (SDK module, input class, the wire names these rules read), checked against the installed SDK.
 READ = [
+    ("machinelearningservices", "RegistryArgs", {"publicNetworkAccess"}),
+    ("authorization", "RoleAssignmentArgs", {"scope"}),
+    ("machinelearningservices", "PrivateEndpointDestinationArgs", {"serviceResourceId", "subresourceTarget"}),
     ("network", "PrivateEndpointArgs", {"privateLinkServiceConnections", "manualPrivateLinkServiceConnections"}),
     ("network", "PrivateLinkServiceConnectionArgs", {"privateLinkServiceId", "groupIds"}),
 ]
@@ -127,6 +135,70 @@ CASES: list[Case] = [
         add(storage_account("stlake"), outbound_rule("lake-fqdn", rule_type="FQDN")),
         "no private endpoint for blob, file",
         on=("stlake",),
+    ),
+]
+
+
+def registry_rule(name: str = "mlregistry-amlregistry", group: str = "amlregistry") -> Record:
+    """The consuming workspace's private-endpoint rule to the shared registry."""
+    rule = outbound_rule(name)
+    rule["inputs"]["properties"]["destination"] = {"serviceResourceId": MLREG_ID, "subresourceTarget": group}
+    rule["propertyDependencies"] = {"workspaceName": rule["propertyDependencies"]["workspaceName"]}
+    return rule
+
+
+# Reader (acdd72a7-...) on the shared registry, as the access settings grant `sharedRegistry: read`
+READS_REGISTRY = assignment(
+    "ra-registry-reader",
+    "d5d5d5d5-0000-4000-8000-0000000000aa",
+    "Group",
+    "acdd72a7-3385-48ef-bd42-f606fba81ae7",
+    MLREG_ID,
+)
+
+CASES += [
+    # STK-10: a workspace that uses a registry (its stack grants roles there) reaches it privately
+    StackCase("stk-10-registry-private-access", None, None),
+    StackCase("stk-10-registry-private-access", add(READS_REGISTRY, registry_rule()), None),
+    StackCase(
+        "stk-10-registry-private-access",
+        add(READS_REGISTRY),
+        "no private-endpoint rule (amlregistry) to it",
+        on=("mlw-mlp-prod",),
+    ),
+    # a rule to another sub-resource of the registry does not count
+    StackCase(
+        "stk-10-registry-private-access",
+        add(READS_REGISTRY, registry_rule(group="blob")),
+        "no private-endpoint rule (amlregistry) to it",
+        on=("mlw-mlp-prod",),
+    ),
+    # internet outbound: the rule is not the only path (ML-02 judges the isolation mode itself)
+    StackCase(
+        "stk-10-registry-private-access",
+        chain(add(READS_REGISTRY), change("mlw-mlp-prod", "managedNetwork.isolationMode", "AllowInternetOutbound")),
+        None,
+    ),
+    # a closed registry (a shared stack's) needs its private endpoint
+    StackCase("stk-10-registry-private-access", add(ml_registry(publicNetworkAccess="Enabled")), None),
+    StackCase(
+        "stk-10-registry-private-access",
+        add(ml_registry(publicNetworkAccess="Disabled")),
+        "no private endpoint (amlregistry) reaches it",
+        on=("mlr-mlp-shared",),
+    ),
+    StackCase(
+        "stk-10-registry-private-access",
+        add(
+            ml_registry(publicNetworkAccess="Disabled"),
+            endpoint(
+                "pe-mlreg",
+                f"{RG_ID}/providers/Microsoft.MachineLearningServices/registries/mlr-mlp-shared",
+                ["amlregistry"],
+                urn(T_MLREG, "mlr-mlp-shared"),
+            ),
+        ),
+        None,
     ),
 ]
 

@@ -9,7 +9,10 @@ import pytest
 
 from tests.policies.policy_fixtures import (
     DELETE,
+    add,
+    chain,
     change,
+    ml_registry,
     unprotect,
 )
 from tests.policies.rule_cases import Case, StackCase, case_id
@@ -110,6 +113,14 @@ CASES: list[Case] = [
     # STK-05: protection
     StackCase("stk-05-stateful-resources-protected", None, None),
     StackCase("stk-05-stateful-resources-protected", unprotect("kv-mlp-prod"), "not protected", on=("kv-mlp-prod",)),
+    # the shared stack's registry holds the models prod deploys: protected like the data
+    StackCase("stk-05-stateful-resources-protected", add(ml_registry()), None),
+    StackCase(
+        "stk-05-stateful-resources-protected",
+        chain(add(ml_registry()), unprotect("mlr-mlp-shared")),
+        "not protected",
+        on=("mlr-mlp-shared",),
+    ),
 ]
 
 

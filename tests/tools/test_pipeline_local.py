@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 import math
-import re
 import shlex
 import subprocess
 from pathlib import Path
@@ -123,29 +122,29 @@ def _pins(lines: list[str]) -> dict[str, str]:
     return pins
 
 
+def _conda(environment: str) -> dict[str, Any]:
+    return yaml.safe_load((ROOT / "environments" / environment / "1" / "conda.yml").read_text())
+
+
 def test_the_local_packages_are_those_of_the_deployments_and_the_pipelines_environments() -> None:
-    conda = yaml.safe_load((ROOT / "examples" / "environments" / "inference-conda.yml").read_text())
-    pip_section = next(d["pip"] for d in conda["dependencies"] if isinstance(d, dict) and "pip" in d)
-    inference = _pins(pip_section)
     local = _pins((ROOT / "requirements-pipeline.txt").read_text().splitlines())
-    # init()/run() are called directly: the HTTP server Azure ML wraps them in is not needed here
-    assert {k: v for k, v in inference.items() if k != "azureml-inference-server-http"} == {
-        k: v for k, v in local.items() if k != "pyyaml"
-    }
     # the runner reads the pipeline file with the program's own PyYAML pin
-    assert local["pyyaml"] == _pins((ROOT / "requirements.txt").read_text().splitlines())["pyyaml"]
-    # the curated environment the pipeline names is the scikit-learn line pinned here
+    assert local.pop("pyyaml") == _pins((ROOT / "requirements.txt").read_text().splitlines())["pyyaml"]
+    # the environments the pipeline and the deployments name, without their Azure ML packages (the
+    # tracking plugin and the inference server: runs log locally, init()/run() are called directly)
     environments = {job["environment"] for job in yaml.safe_load(PIPELINE.read_text())["jobs"].values()}
-    (environment,) = environments
-    named = re.fullmatch(r"azureml://registries/azureml/environments/sklearn-(\d+\.\d+)/labels/latest", environment)
-    assert named is not None, environment
-    assert local["scikit-learn"].startswith(f"{named[1]}.")
-    python = next(d for d in conda["dependencies"] if isinstance(d, str) and d.startswith("python="))
-    assert PIPELINE_PYTHON.exists(), "no .venv-pipeline: run `make pipeline-local` (make test builds it)"
-    version = subprocess.run(
-        [str(PIPELINE_PYTHON), "-c", "import sys; print(f'{sys.version_info[0]}.{sys.version_info[1]}')"],
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout.strip()
-    assert python == f"python={version}"
+    assert environments == {"azureml://registries/mlr-mlp-shared/environments/nyc-taxi-train/versions/1"}
+    for name in ("nyc-taxi-train", "nyc-taxi-serve"):
+        conda = _conda(name)
+        pip_section = next(d["pip"] for d in conda["dependencies"] if isinstance(d, dict) and "pip" in d)
+        pins = {k: v for k, v in _pins(pip_section).items() if not k.startswith("azureml-")}
+        assert pins == local, name
+        python = next(d for d in conda["dependencies"] if isinstance(d, str) and d.startswith("python="))
+        assert PIPELINE_PYTHON.exists(), "no .venv-pipeline: run `make pipeline-local` (make test builds it)"
+        version = subprocess.run(
+            [str(PIPELINE_PYTHON), "-c", "import sys; print(f'{sys.version_info[0]}.{sys.version_info[1]}')"],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.strip()
+        assert python == f"python={version}", name

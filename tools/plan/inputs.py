@@ -36,11 +36,11 @@ class InputError(Exception):
 
 def checked_inputs(stack: str, path: Path | None, policy_config: Path | None) -> tuple[StackConfig, Path]:
     """The stack's config and its policy config file, or InputError / SettingsError."""
-    from components.settings.loader import settings_from_config
+    from components.settings.loader import any_settings_from_config
 
     check_stack_name(stack)
     config = load_stack_config(stack, readable(path, "--stack-file") if path else default_stack_file(stack))
-    settings = settings_from_config(config.values, set(config.secret_keys), stack)
+    settings = any_settings_from_config(config.values, set(config.secret_keys), stack)
     policy_path = policy_config or policy_file(stack, settings.tier)
     check_policy_config(policy_path)
     return config, policy_path

@@ -23,6 +23,8 @@ NAME_INPUTS = {
     "azure-native:machinelearningservices:Compute": "computeName",
     "azure-native:machinelearningservices:Datastore": "name",
     "azure-native:machinelearningservices:ManagedNetworkSettingsRule": "ruleName",
+    "azure-native:machinelearningservices:RegistryEnvironmentContainer": "environmentName",
+    "azure-native:machinelearningservices:RegistryEnvironmentVersion": "version",
     "azure-native:managedidentity:UserAssignedIdentity": "resourceName",
     "azure-native:containerservice:ManagedCluster": "resourceName",
     "azure-native:kubernetesconfiguration:Extension": "extensionName",
@@ -41,6 +43,7 @@ ARM_TYPES = {
     "azure-native:operationalinsights:Workspace": ("Microsoft.OperationalInsights", "workspaces"),
     "azure-native:applicationinsights:Component": ("Microsoft.Insights", "components"),
     "azure-native:machinelearningservices:Workspace": ("Microsoft.MachineLearningServices", "workspaces"),
+    "azure-native:machinelearningservices:Registry": ("Microsoft.MachineLearningServices", "registries"),
     "azure-native:managedidentity:UserAssignedIdentity": ("Microsoft.ManagedIdentity", "userAssignedIdentities"),
     "azure-native:containerservice:ManagedCluster": ("Microsoft.ContainerService", "managedClusters"),
     "azure-native:network:VirtualNetwork": ("Microsoft.Network", "virtualNetworks"),
@@ -71,6 +74,21 @@ ARM_CHILD_TYPES = {
         "workspaceName",
         "outboundRules",
     ),
+    "azure-native:machinelearningservices:RegistryEnvironmentContainer": (
+        "azure-native:machinelearningservices:Registry",
+        "registryName",
+        "environments",
+    ),
+}
+
+# Grandchildren: type -> (parent type, parent name input, the parent's collection, collection).
+ARM_GRANDCHILD_TYPES = {
+    "azure-native:machinelearningservices:RegistryEnvironmentVersion": (
+        "azure-native:machinelearningservices:RegistryEnvironmentContainer",
+        "environmentName",
+        "environments",
+        "versions",
+    ),
 }
 
 
@@ -94,6 +112,12 @@ def arm_id(args: pulumi.runtime.MockResourceArgs, name: str) -> str:
         leaf = args.typ.rsplit(":", 1)[-1]
         return f"{scope}/providers/Microsoft.Mock/{leaf}/{name}"
     rg = f"/subscriptions/{SUBSCRIPTION_ID}/resourceGroups/{inputs.get('resourceGroupName', 'rg')}"
+    if args.typ in ARM_GRANDCHILD_TYPES:
+        parent_type, parent_input, parents, collection = ARM_GRANDCHILD_TYPES[args.typ]
+        top_type, top_input, _ = ARM_CHILD_TYPES[parent_type]
+        namespace, tops = ARM_TYPES[top_type]
+        top = f"{rg}/providers/{namespace}/{tops}/{inputs.get(top_input)}"
+        return f"{top}/{parents}/{inputs.get(parent_input)}/{collection}/{name}"
     if args.typ in ARM_CHILD_TYPES:
         parent_type, parent_input, collection = ARM_CHILD_TYPES[args.typ]
         namespace, parents = ARM_TYPES[parent_type]

@@ -66,6 +66,22 @@ def available_stacks(root: Path = ROOT) -> list[str]:
     return sorted(p.name[len("Pulumi.") : -len(".yaml")] for p in (root / "stacks").glob("Pulumi.*.yaml"))
 
 
+def stack_kind(stack: str, root: Path = ROOT) -> str:
+    """`environment` or `shared` (a stack file's `ml-platform:kind`, default environment)."""
+    document = yaml.safe_load(stack_file(stack, root).read_text()) or {}
+    return str((document.get("config") or {}).get("ml-platform:kind", "environment"))
+
+
+def environment_stacks(root: Path = ROOT) -> list[str]:
+    """The stacks with a workspace (every stack file but the shared ones)."""
+    return [s for s in available_stacks(root) if stack_kind(s, root) != "shared"]
+
+
+def shared_stacks(root: Path = ROOT) -> list[str]:
+    """The stacks that create the Azure ML registry (`kind: shared`)."""
+    return [s for s in available_stacks(root) if stack_kind(s, root) == "shared"]
+
+
 def load_stack_config(stack: str, path: Path | None = None, root: Path = ROOT) -> StackConfig:
     """The config the CLI would pass for `stack`; FileNotFoundError when there is no such file,
     SettingsError (naming the key or line) when the CLI would refuse the file or lose part of it."""

@@ -238,9 +238,8 @@ def _references(settings: StackSettings) -> list[Reference]:
     for key, account in settings.data.accounts.items():
         if account.existing_id:
             found.append(Reference(account.existing_id, f"ml-platform:data.accounts.{key}.existingId"))
-    for key, principal in settings.access.principals.items():
-        for i, registry in enumerate(principal.registries):
-            found.append(Reference(registry, f"ml-platform:access.principals.{key}.registries[{i}]"))
+    if settings.shared_registry is not None:
+        found.append(Reference(settings.shared_registry.id, "ml-platform:sharedRegistry.id"))
     for i, attached in enumerate(settings.compute.attached):
         found.append(Reference(attached.resource_id, f"ml-platform:compute.attached[{i}].resourceId"))
     unique: dict[str, Reference] = {}

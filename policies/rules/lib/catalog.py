@@ -14,6 +14,9 @@ ML_COMPUTE = f"{_AN}:machinelearningservices:Compute"
 ML_DATASTORE = f"{_AN}:machinelearningservices:Datastore"
 # A managed-network outbound rule created as its own resource (targets made after the workspace).
 ML_OUTBOUND_RULE = f"{_AN}:machinelearningservices:ManagedNetworkSettingsRule"
+# An Azure ML registry (a shared stack's), and how an ARM id names one (role assignment scopes).
+ML_REGISTRY = f"{_AN}:machinelearningservices:Registry"
+ML_REGISTRY_ID_PART = "/providers/microsoft.machinelearningservices/registries/"
 # Storage
 STORAGE_ACCOUNT = f"{_AN}:storage:StorageAccount"
 BLOB_CONTAINER = f"{_AN}:storage:BlobContainer"
@@ -92,6 +95,7 @@ NAME_INPUT = {
     STORAGE_ACCOUNT: "accountName",
     KEY_VAULT: "vaultName",
     REGISTRY: "registryName",
+    ML_REGISTRY: "registryName",
     AKS_CLUSTER: "resourceName",
     AKS_POOL: "agentPoolName",
     APP_INSIGHTS: "resourceName",

@@ -13,6 +13,7 @@ from components.access.grants import Grantee, plan_grants
 from components.data.datastores import datastore_target
 from components.settings import validate_settings
 from components.settings.access import COMPUTE_WRITE_ROLES, DATA_ROLES, DEFAULT_STORAGE_ROLES
+from components.settings.registry import REGISTRY_ROLES
 from components.settings.tiers import deep_merge
 from tests.azure_roles import ROLE_GUIDS, ROLE_NAMES
 from tests.conftest import STACKS
@@ -72,16 +73,20 @@ def test_settings_principals_get_exactly_their_roles_and_types(stack: str, stack
         assert {a["inputs"]["principalType"] for a in mine} == {principal.type}
         on_workspace = {role_of(a) for a in mine if a["inputs"]["scope"] == workspace_id}
         assert on_workspace == set(principal.roles)
-        registries = {a["inputs"]["scope"] for a in mine if role_of(a) == "AzureML Registry User"}
-        assert registries == set(principal.registries)
+        on_registry = [role_of(a) for a in mine if "MachineLearningServices/registries/" in a["inputs"]["scope"]]
+        expected = [REGISTRY_ROLES[principal.shared_registry]] if principal.shared_registry else []
+        assert on_registry == expected
+        if expected:
+            assert settings.shared_registry is not None
+            assert {
+                a["inputs"]["scope"] for a in mine if "MachineLearningServices/registries/" in a["inputs"]["scope"]
+            } == {settings.shared_registry.id}
         containers = [a for a in mine if "/blobServices/default/containers/" in a["inputs"]["scope"]]
         assert len(containers) == len(principal.datastores)  # the shipped stacks use one container per datastore
         level = principal.default_storage_level
         on_storage = {role_of(a) for a in mine if a["inputs"]["scope"] == storage_id}
         assert on_storage == set(DEFAULT_STORAGE_ROLES[level] if level else ())
-        assert len(mine) == len(principal.roles) + len(principal.registries) + len(principal.datastores) + len(
-            on_storage
-        )
+        assert len(mine) == len(principal.roles) + len(on_registry) + len(principal.datastores) + len(on_storage)
 
 
 @pytest.mark.parametrize("stack", STACKS)
@@ -140,8 +145,7 @@ def test_environments_differ_in_who_gets_what(stack_plans: dict[str, Resources])
         "Reader",
         "Storage Blob Data Reader",
         "Storage File Data Privileged Reader",  # studio read-only on the default storage
-        "AzureML Registry User",
-    }
+    }  # Reader on the workspace and Reader on the shared registry: one role name, two scopes
     # prod's only workspace writer is the deployment service principal
     writers = {p for p, role in prod if role == "AzureML Data Scientist"}
     prod_principals = validate_settings(stack_values("prod"), "prod").access.principals

@@ -17,18 +17,26 @@ from components.protection.diagnostics import Diagnostics
 from components.protection.locks import Locks
 from components.network.private_endpoints import PrivateEndpoints
 from components.network.outbound_rules import ManagedOutboundRules, user_defined_rules
-from components.settings import load_settings
+from components.settings import StackSettings, load_settings
 
 SUB = "/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg-x/providers"
 LAKE = SUB + "/Microsoft.Storage/storageAccounts/stlake"
 AKS = SUB + "/Microsoft.ContainerService/managedClusters/aks-x"
 settings = load_settings()
+assert isinstance(settings, StackSettings)
 ctx = StackContext(
     names=Names("ml-platform", "prod", "mlp"), location="westeurope", tags={"environment": "prod"}, protect=True,
     resource_group_name="rg-x", subscription_id="0", tenant_id="1",
 )
 lake = [PrivateLinkTarget("lake", LAKE, ("dfs", "blob"))]
-PrivateEndpoints("pe", ctx, settings.network, subnet_id=SUB + "/vnet/subnets/s", vnet_id=SUB + "/vnet", targets=lake)
+PrivateEndpoints(
+    "pe",
+    ctx,
+    private_dns_zone_ids=settings.network.private_dns_zone_ids,
+    subnet_id=SUB + "/vnet/subnets/s",
+    vnet_id=SUB + "/vnet",
+    targets=lake,
+)
 ManagedOutboundRules("rules", ctx, workspace_name="mlw-x", rules=user_defined_rules(settings.network, lake))
 Diagnostics("diag", ctx, settings.diagnostics, logs_id=SUB + "/law", targets=[DiagnosticTarget("aks", AKS)])
 Locks("locks", ctx, settings.locks, targets=[LockTarget("lake", LAKE)], after=[])

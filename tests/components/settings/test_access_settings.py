@@ -12,10 +12,6 @@ from tests.planning import EXISTING_ACCOUNT, file_share, rejected_keys, stack_va
 
 GROUP = "d5d5d5d5-0000-4000-8000-0000000000aa"
 ADMINS = "ad0ad0ad-0000-4000-8000-0000000000bb"
-REGISTRY = (
-    "/subscriptions/5a5a5a5a-0000-4000-8000-0000000005a1/resourceGroups/rg-shared"
-    "/providers/Microsoft.MachineLearningServices/registries/shared"
-)
 
 
 def principal(**fields: Any) -> dict[str, Any]:
@@ -53,8 +49,7 @@ def test_the_shipped_stacks_are_valid(stack: str) -> None:
         ),
         ({"datastores": {"raw": "admin"}}, "ml-platform:access.principals.team.datastores.raw"),
         ({"datastores": {"nosuch": "read"}}, "ml-platform:access.principals.team.datastores.nosuch"),
-        ({"registries": ["/subscriptions/x/registries/y"]}, "ml-platform:access.principals.team.registries[0]"),
-        ({"registries": [REGISTRY, REGISTRY]}, "ml-platform:access.principals.team.registries[1]"),
+        ({"sharedRegistry": "write"}, "ml-platform:access.principals.team.sharedRegistry"),
         # writing the default storage changes code that runs on compute: only for data scientists
         ({"roles": ["Reader"], "defaultStorage": "write"}, "ml-platform:access.principals.team.defaultStorage"),
         ({"defaultStorage": "write"}, "ml-platform:access.principals.team.defaultStorage"),

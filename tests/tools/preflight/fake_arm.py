@@ -29,6 +29,7 @@ from urllib3.response import HTTPResponse
 FIXTURES = Path(__file__).parent / "fixtures"
 SUBSCRIPTION = "5b5b5b5b-0000-4000-8000-000000000001"
 FOREIGN = "9a9a9a9a-0000-4000-8000-000000000901"  # the shared subscription prod's stack file names
+SHARED = "5e5e5e5e-0000-4000-8000-00000000005e"  # the shared stack's subscription in the stack files
 CALLER = "d0d0d0d0-0000-4000-8000-00000000d0d0"
 
 
@@ -146,7 +147,11 @@ def prod_subscription() -> Arm:
     shared_account = (
         f"{f}/resourceGroups/rg-data-shared-prod/providers/Microsoft.Storage/storageAccounts/stsharedrefprod"
     )
-    registry = f"{f}/resourceGroups/rg-ml-shared/providers/Microsoft.MachineLearningServices/registries/mlregshared"
+    # the shared stack's registry (prod's sharedRegistry.id), in the placeholder subscription of the shared stack
+    registry = (
+        f"/subscriptions/{SHARED}/resourceGroups/rg-mlp-shared/providers/Microsoft.MachineLearningServices"
+        "/registries/mlr-mlp-shared"
+    )
     authz = "providers/Microsoft.Authorization/permissions"
     return (
         Arm()

@@ -25,13 +25,16 @@ ROLE_IDS: dict[str, str] = {
     "Network Contributor": "4d97b98b-1d4f-4787-a291-c67834d212e7",
     "Kubernetes Extension Contributor": "85cb6faf-e071-4c9b-8136-154b5a04f717",
     "Azure Kubernetes Service Cluster Admin Role": "0ab0b1a8-8aac-4efd-b8c2-3ee1fb270be8",
+    "AzureML Registry User": "1823dd4f-9b8c-4ab6-ab4e-7397a3684615",
 }
 ROLE_NAMES = {guid: name for name, guid in ROLE_IDS.items()}
 
 # Roles whose permissions include another's (built-in roles page: Owner and Contributor have
 # `*` actions but no data actions, so they never stand in for a data role; AcrPush "push or pull").
 INCLUDED_IN: dict[str, tuple[str, ...]] = {
-    "Reader": ("Contributor", "Owner"),
+    # AzureML Registry User is registries/read + registries/assets/*: on a registry (the only scope
+    # it is granted at here) it reads what Reader reads there, and writes assets too
+    "Reader": ("Contributor", "Owner", "AzureML Registry User"),
     "AzureML Data Scientist": ("Contributor", "Owner"),
     "Storage Blob Data Reader": ("Storage Blob Data Contributor", "Storage Blob Data Owner"),
     "Storage Blob Data Contributor": ("Storage Blob Data Owner",),
@@ -55,6 +58,7 @@ PRIVATE_DNS_ZONES: dict[str, tuple[str, ...]] = {
     "file": ("privatelink.file.core.windows.net",),
     "dfs": ("privatelink.dfs.core.windows.net",),
     "registry": ("privatelink.azurecr.io",),
+    "amlregistry": ("privatelink.api.azureml.ms",),
 }
 
 # Roles Azure assigns to a system-assigned identity itself (so the plan holds no record for them):

@@ -7,9 +7,9 @@ from collections.abc import Callable
 import yaml
 
 from .azure import ROLE_IDS, ROLE_NAMES, SYSTEM_ASSIGNED_GRANTS, is_gpu_size, roles_satisfying
-from .definitions import KUBERNETES_INSTANCE_TYPE
+from .definitions import EXAMPLES_REGISTRY, KUBERNETES_INSTANCE_TYPE
 from .facts import PlanFacts, Principal, covers, last_segment
-from .paths import Outcome
+from .paths import Outcome, public_access
 from .vocabulary import Target
 
 
@@ -128,7 +128,39 @@ def _instance_type_published(facts: PlanFacts, target: Target) -> Outcome:
     )
 
 
+def _examples_registry(facts: PlanFacts, target: Target) -> Outcome:
+    """The registry the examples name (azureml://registries/<name>/...) is the one the stack consumes."""
+    registry = facts.shared_registry
+    name = str((registry or {}).get("name"))
+    if name != EXAMPLES_REGISTRY:
+        return Outcome(False, f"the examples name registry {EXAMPLES_REGISTRY}, the stack consumes {name}")
+    return Outcome(True, f"registry {name}")
+
+
+def _registry_reads_storage(facts: PlanFacts, target: Target) -> Outcome:
+    """The default storage lets the registry copy the model out: public, or the registry as a
+    resource instance ("Grant access from Azure resource instances") with public access Enabled."""
+    record, registry = target.record, facts.shared_registry
+    if record is None or registry is None:
+        return Outcome(False, target.missing or "the stack consumes no shared registry")
+    evidence = [record["urn"]]
+    if public_access(record) == "open":
+        return Outcome(True, "the default storage is public", evidence=evidence)
+    inputs = facts.inputs(record)
+    rules = (inputs.get("networkRuleSet") or {}).get("resourceAccessRules") or []
+    listed = any(str(r.get("resourceId", "")).lower() == str(registry["id"]).lower() for r in rules)
+    if not listed:
+        return Outcome(
+            False, f"the default storage is {public_access(record)} and no resource rule lets the registry in"
+        )
+    if inputs.get("publicNetworkAccess") == "Disabled":
+        return Outcome(False, "the registry's resource rule needs publicNetworkAccess Enabled (selected networks)")
+    return Outcome(True, f"resource rule for {registry.get('name')} (default action Deny)", evidence=evidence)
+
+
 SETTINGS: dict[str, Callable[[PlanFacts, Target], Outcome]] = {
+    "the examples' registry is this stack's shared registry": _examples_registry,
+    "the registry may read the default storage": _registry_reads_storage,
     "the deployment's instance type, at least 2 CPU and 4 GB": _instance_type_published,
     "a managed identity": _has_identity,
     "imageBuildCompute names a compute of the plan": _names_build_compute,

@@ -3,13 +3,14 @@
 Each step names the Microsoft page that makes it necessary. The words in `who`, `on`, `when` and
 `actors` are resolved by evaluate.py against the plan records; nothing here reads the records.
 
-The seed's pipeline (examples/pipeline-job.yml) runs both steps on `cpu-cluster` with the curated
-environment `azureml://registries/azureml/environments/sklearn-1.5` (an image Microsoft serves
-from mcr.microsoft.com: nothing is built), takes `./data` as input (uploaded to the default
-datastore) and writes its outputs to the default datastore (outputs without a path). The online
-deployments (examples/endpoints/) build an image from `environments/inference-conda.yml` (channel
-conda-forge, pip packages from PyPI) and upload `src/score`. tests/plan/test_journey_definitions.py
-holds these facts against the example files.
+The seed's pipeline (examples/pipeline-job.yml) runs both steps on `cpu-cluster` with the
+platform's environment `nyc-taxi-train` from the shared Azure ML registry (EXAMPLES_REGISTRY),
+takes `./data` as input (uploaded to the default datastore) and writes its outputs to the default
+datastore (outputs without a path). The managed deployment runs on the registry's `nyc-taxi-serve`;
+the Kubernetes deployment builds an image from that environment's conda file (channel conda-forge,
+pip packages from PyPI); both upload `src/score`. examples/endpoints/registry deploys the
+registry's model in prod. tests/journeys/test_definitions.py holds these facts against the example
+files.
 """
 
 from __future__ import annotations
@@ -29,13 +30,18 @@ SECURE_KUBERNETES = _ML + "how-to-secure-kubernetes-inferencing-environment"
 SECURE_WORKSPACE = _ML + "how-to-secure-workspace-vnet#enable-azure-container-registry-acr"
 INSTANCE_TYPES = _ML + "how-to-manage-kubernetes-instance-types"
 AKS_INTERNAL_LB = "https://learn.microsoft.com/azure/aks/internal-lb"
+MANAGE_REGISTRIES = _ML + "how-to-manage-registries#add-users-to-the-registry"
+REGISTRY_ISOLATION = _ML + "how-to-registry-network-isolation"
+SHARE_ACROSS = _ML + "how-to-share-models-pipelines-across-workspaces-with-registries"
 ACR_QUARANTINE = "https://github.com/Azure/acr/blob/main/docs/preview/quarantine/readme.md"
 
 # The compute the seed's pipeline names (`compute: azureml:cpu-cluster`).
 PIPELINE_COMPUTE = "cpu-cluster"
+# The Azure ML registry the examples name (`azureml://registries/<name>/...`): the shared stack's.
+EXAMPLES_REGISTRY = "mlr-mlp-shared"
 # The instance type the Kubernetes deployment asks for (examples/endpoints/kubernetes/deployment.yml).
 KUBERNETES_INSTANCE_TYPE = "cpu-small"
-# What an environment built from examples/environments/inference-conda.yml downloads: the
+# What an environment built from environments/nyc-taxi-serve/1/conda.yml downloads: the
 # conda-forge channel (conda.anaconda.org, Microsoft: "*.anaconda.org ... repo data") and pip
 # packages, listed on pypi.org and downloaded from files.pythonhosted.org (PyPI's file host;
 # Microsoft names `*.pythonhosted.org` for an overwritten index, and pip fetches every file from it).
@@ -78,12 +84,25 @@ SUBMIT_PIPELINE = Journey(
             source=IDENTITY + "#compute-cluster",
             why="both steps run on cpu-cluster, which mounts data as its managed identity",
         ),
+        setting(
+            "the examples' registry is this stack's shared registry",
+            on="shared registry",
+            source=SHARE_ACROSS,
+            why="both steps run on azureml://registries/<registry>/environments/nyc-taxi-train/versions/1",
+        ),
+        role(
+            "actor",
+            "Reader",
+            on="shared registry",
+            source=MANAGE_REGISTRIES,
+            why="'To let a user only read assets [...] the built-in Reader role': use the registry's environment",
+        ),
         path(
             "pipeline compute nodes",
-            "host",
-            on="mcr.microsoft.com",
-            source=MANAGED_NETWORK + "#list-of-required-rules",
-            why="the curated sklearn-1.5 image comes from Microsoft's registry",
+            "amlregistry",
+            on="shared registry",
+            source=REGISTRY_ISOLATION,
+            why="'Using assets from registry to a secure workspace requires configuring outbound access'",
         ),
         role(
             "compute identity",
@@ -133,11 +152,25 @@ DEPLOY_MODEL = Journey(
             why="'To create an online deployment, you must manually provision the managed network'",
             when="managed network",
         ),
+        role(
+            "actor",
+            "Reader",
+            on="shared registry",
+            source=MANAGE_REGISTRIES,
+            why="the managed deployment runs on the registry's nyc-taxi-serve environment",
+        ),
+        path(
+            "managed deployment nodes",
+            "amlregistry",
+            on="shared registry",
+            source=REGISTRY_ISOLATION,
+            why="the managed deployment pulls the registry's environment",
+        ),
         after(
             "J3",
             on="registry",
             source=SECURE_WORKSPACE,
-            why="the deployments' environment (image + conda file) is built first",
+            why="the Kubernetes deployment's environment (image + conda file) is built first",
         ),
         # prod: the Kubernetes online endpoint on the attached AKS cluster (aks-inference)
         role(
@@ -387,6 +420,95 @@ READ_DATASTORES = Journey(
     ),
 )
 
+PUBLISH_MODEL = Journey(
+    key="J6",
+    title="publish the tested model to the shared registry (az ml model share --registry-name)",
+    actors="registry publishers",
+    steps=(
+        role(
+            "actor",
+            "AzureML Data Scientist",
+            on="workspace",
+            source=ASSIGN_ROLES,
+            why="the model is read from the workspace it was registered in",
+        ),
+        role(
+            "actor",
+            "AzureML Registry User",
+            on="shared registry",
+            source=REGISTRY_ISOLATION + "#create-assets-in-registry-from-local-files",
+            why="'must be assigned the AzureML Registry User, owner, or contributor role' to create assets",
+        ),
+        path("actor's client", "amlworkspace", on="workspace", source=PRIVATE_LINK, why="az ml reaches the workspace"),
+        path(
+            "actor's client",
+            "amlregistry",
+            on="shared registry",
+            source=REGISTRY_ISOLATION,
+            why="az ml reaches the registry (a private one: from the VNet of its endpoint)",
+        ),
+        setting(
+            "the registry may read the default storage",
+            on="default storage",
+            source=REGISTRY_ISOLATION + "#share-assets-from-workspace-to-registry",
+            why="'it isn't possible to share an asset from secure workspace to a [...] registry if the storage "
+            "account containing the asset has public access disabled'",
+        ),
+    ),
+)
+
+DEPLOY_FROM_REGISTRY = Journey(
+    key="J7",
+    title="deploy the registry's model to a managed online endpoint (examples/endpoints/registry)",
+    actors="registry consumers that deploy",
+    needed_when="the stack consumes a shared registry",
+    steps=(
+        role(
+            "actor",
+            "AzureML Data Scientist",
+            on="workspace",
+            source=ENDPOINT_AUTH,
+            why="onlineEndpoints/write and deployments in this workspace",
+        ),
+        role(
+            "actor",
+            "Reader",
+            on="shared registry",
+            source=MANAGE_REGISTRIES,
+            why="'registries/assets/read: Allows the user to browse assets and use the assets in a workspace'",
+        ),
+        setting(
+            "the examples' registry is this stack's shared registry",
+            on="shared registry",
+            source=SHARE_ACROSS + "#deploy-model-from-registry-to-online-endpoint-in-workspace",
+            why="the deployment names azureml://registries/<registry>/models/nyc-taxi-fare/versions/1",
+        ),
+        path("actor's client", "amlworkspace", on="workspace", source=PRIVATE_LINK, why="az ml reaches the workspace"),
+        setting(
+            "managed network provisioned before the first deployment",
+            on="workspace",
+            source=MANAGED_NETWORK + "#manually-provision-a-managed-vnet",
+            why="'To create an online deployment, you must manually provision the managed network'",
+            when="managed network",
+        ),
+        path(
+            "managed deployment nodes",
+            "amlregistry",
+            on="shared registry",
+            source=REGISTRY_ISOLATION + "#deploy-a-model-from-registry-to-workspace",
+            why="the deployment pulls the registry's model and environment",
+        ),
+    ),
+)
+
 # In the order they are listed: J2 refers to J3's result (the evaluator checks J3 first when asked).# fmt: on
 
-JOURNEYS: tuple[Journey, ...] = (SUBMIT_PIPELINE, DEPLOY_MODEL, BUILD_IMAGE, OPEN_STUDIO, READ_DATASTORES)
+JOURNEYS: tuple[Journey, ...] = (
+    SUBMIT_PIPELINE,
+    DEPLOY_MODEL,
+    BUILD_IMAGE,
+    OPEN_STUDIO,
+    READ_DATASTORES,
+    PUBLISH_MODEL,
+    DEPLOY_FROM_REGISTRY,
+)

@@ -76,6 +76,8 @@ class AccessPrincipal:
     principal_type: str
     workspace_roles: set[str] = field(default_factory=set)
     data: list[DataGrant] = field(default_factory=list)
+    # roles on the Azure ML registries the stack consumes (accessGrants' scopeKind `registry`)
+    registry_roles: set[str] = field(default_factory=set)
 
 
 class PlanFacts:
@@ -222,6 +224,12 @@ class PlanFacts:
         platform's own identities), with their workspace roles and datastore grants."""
         return {p.key: p for p in self._grantees() if p.object_id.lower() not in self.platform_principal_ids}
 
+    @cached_property
+    def shared_registry(self) -> Mapping[str, Any] | None:
+        """The shared registry the stack consumes, as it publishes it (`sharedRegistry`: id, name...)."""
+        registry = self.outputs.get("sharedRegistry")
+        return registry if isinstance(registry, Mapping) and registry.get("id") else None
+
     def data_grants_of(self, object_id: str | None) -> list[DataGrant]:
         """The datastores `accessGrants` says a principal (a compute identity too) is granted."""
         found = [p for p in self._grantees() if object_id and p.object_id.lower() == object_id.lower()]
@@ -237,6 +245,8 @@ class PlanFacts:
             principal = principals.setdefault(key, AccessPrincipal(key, object_id, str(grant.get("principalType"))))
             if grant.get("scopeKind") == "workspace":
                 principal.workspace_roles.add(str(grant.get("role")))
+            elif grant.get("scopeKind") == "registry":
+                principal.registry_roles.add(str(grant.get("role")))
             elif grant.get("scopeKind") == "container":
                 for name, store in stores.items():
                     if f"{store.get('account')}/{store.get('container')}" == grant.get("target"):

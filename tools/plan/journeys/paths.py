@@ -193,7 +193,7 @@ def _from_managed_network(
         ):
             assumes = None
             if record is None:
-                assumes = "the account's owner approves the private endpoint connection (it is not in this stack)"
+                assumes = "its owner approves the private endpoint connection (it is not in this stack)"
             return Outcome(True, f"private-endpoint outbound rule ({group})", assumes, [carrier["urn"]])
     if mode == "AllowInternetOutbound" and access == "open":
         return Outcome(True, "internet outbound", evidence=workspace)

@@ -13,6 +13,7 @@ from .paths import Vantage, aks_vantage, compute_vantage, public_access
 
 PEOPLE = ("Group", "User")
 DATA_SCIENTIST = "AzureML Data Scientist"
+REGISTRY_USER = "AzureML Registry User"
 
 
 @dataclass(frozen=True)
@@ -83,11 +84,28 @@ def _azure_ml(facts: PlanFacts) -> tuple[list[Actor], str]:
     return [Actor(None)], ""
 
 
+def _registry_publishers(facts: PlanFacts) -> tuple[list[Actor], str]:
+    found = [p for p in facts.access_principals.values() if REGISTRY_USER in p.registry_roles]
+    if not found:
+        return [], f"no principal of the access settings holds {REGISTRY_USER} on the shared registry (publish)"
+    return [Actor(p) for p in found], f"{REGISTRY_USER} on the shared registry (sharedRegistry: publish)"
+
+
+def _registry_deployers(facts: PlanFacts) -> tuple[list[Actor], str]:
+    deployers, why = _deploy_principals(facts)
+    found = [a for a in deployers if a.principal and a.principal.registry_roles]
+    if not found:
+        return [], f"no deploy principal holds a role on the shared registry ({why})"
+    return found, f"{why}, with a role on the shared registry"
+
+
 ACTORS: dict[str, Callable[[PlanFacts], tuple[list[Actor], str]]] = {
     "people with AzureML Data Scientist": _people_with_data_scientist,
     "deploy principals": _deploy_principals,
     "studio users": _studio_users,
     "Azure ML": _azure_ml,
+    "registry publishers": _registry_publishers,
+    "registry consumers that deploy": _registry_deployers,
 }
 
 
@@ -159,7 +177,15 @@ def _package_egress(facts: PlanFacts) -> tuple[bool, str]:
     )
 
 
+def _consumes_registry(facts: PlanFacts) -> tuple[bool, str]:
+    registry = facts.shared_registry
+    if registry is None:
+        return False, "the stack consumes no shared registry (sharedRegistry)"
+    return True, f"the stack consumes the shared registry {registry.get('name')}"
+
+
 WHEN: dict[str, Callable[[PlanFacts], tuple[bool, str]]] = {
+    "the stack consumes a shared registry": _consumes_registry,
     "package egress for image builds": _package_egress,
     "compute identity granted datastores": _compute_has_datastores,
     "identity-based default storage": _identity_based_default_storage,
@@ -234,6 +260,15 @@ def _image_build_nodes(facts: PlanFacts, actor: Actor) -> Vantage:
     return compute_vantage(facts, compute, label)
 
 
+def _managed_deployment_nodes(facts: PlanFacts, actor: Actor) -> Vantage:
+    """A managed online deployment runs in the workspace's managed network when there is one
+    (how-to-managed-network: it "secures [...] managed online endpoints"), else on Azure ML's
+    hosts with internet access."""
+    label = "managed online deployment"
+    workspace = (facts.workspace["urn"],) if facts.workspace else ()
+    return Vantage(label, "managed") if facts.isolation_mode else Vantage(label, "public-ip", evidence=workspace)
+
+
 VANTAGES: dict[str, Callable[[PlanFacts, Actor], Vantage]] = {
     "actor's client": lambda facts, actor: Vantage(f"{actor.label}'s client", "client"),
     "actor's browser": _browser,
@@ -242,6 +277,7 @@ VANTAGES: dict[str, Callable[[PlanFacts, Actor], Vantage]] = {
     ),
     "image build compute nodes": _image_build_nodes,
     "AKS nodes": lambda facts, actor: aks_vantage(facts, _aks(facts), "AKS nodes"),
+    "managed deployment nodes": _managed_deployment_nodes,
 }
 
 
@@ -354,7 +390,17 @@ def _workspace_identity_datastores(facts: PlanFacts, actor: Actor) -> list[Targe
     return targets
 
 
+def _shared_registry(facts: PlanFacts, actor: Actor) -> list[Target]:
+    """The registry of the shared stack: not a resource of this plan (its id comes from the settings,
+    as the stack publishes it), so paths to it from outside a managed network are assumed."""
+    registry = facts.shared_registry
+    if registry is None:
+        return [Target("shared registry", kind="shared registry", missing="the stack consumes no shared registry")]
+    return [Target(f"registry {registry.get('name')}", str(registry["id"]), kind="shared registry")]
+
+
 TARGETS: dict[str, Callable[[PlanFacts, Actor], list[Target]]] = {
+    "shared registry": _shared_registry,
     "workspace": lambda facts, actor: _resource(facts, facts.workspace, "workspace", "workspace", associated=True),
     "default storage": lambda facts, actor: _resource(
         facts, facts.associated("storageAccount"), "default storage", "default storage", associated=True

@@ -8,7 +8,7 @@ from components.compute.inference.extension import ScoringTls
 from components.compute.job_roles import JobRoleScopes
 from components.core.component import StackContext
 from components.core.naming import Names
-from components.settings import load_settings
+from components.settings import StackSettings, load_settings
 
 SUBNETS = {
     "training": "/subscriptions/s/resourceGroups/rg/providers/Microsoft.Network/virtualNetworks/vnet/subnets/training",
@@ -16,6 +16,7 @@ SUBNETS = {
 }
 
 settings = load_settings()
+assert isinstance(settings, StackSettings)
 ctx = StackContext(
     names=Names("ml-platform", "test", settings.name_prefix),
     location=settings.location,
