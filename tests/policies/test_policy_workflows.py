@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+import pytest
 import yaml
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -110,13 +111,14 @@ def test_pull_request_preview_runs_the_pack_for_same_repository_branches_only() 
     assert preview["env"]["PULUMI_ACCESS_TOKEN"] == "${{ secrets.PULUMI_ACCESS_TOKEN }}"
 
 
-def test_deploy_goes_dev_then_staging_then_prod_behind_environments() -> None:
+def test_deploy_goes_dev_and_shared_then_staging_then_prod_behind_environments() -> None:
     deploy = load("deploy.yml")
     assert deploy["on"] == {"push": {"branches": ["main"]}}
     assert deploy["permissions"] == {"contents": "read"}
     jobs = deploy["jobs"]
-    assert [jobs[s]["needs"] for s in STACKS] == ["test", "dev", "staging"]
-    for stack in STACKS:
+    # staging publishes to the shared stack's registry and prod deploys from it (docs/deploying.md)
+    assert [jobs[s]["needs"] for s in [*STACKS, "shared"]] == ["test", ["dev", "shared"], "staging", "test"]
+    for stack in [*STACKS, "shared"]:
         assert jobs[stack]["uses"] == "./.github/workflows/deploy-stack.yml"
         assert jobs[stack]["with"] == {"stack": stack}
         assert jobs[stack]["permissions"]["id-token"] == "write"
@@ -136,8 +138,36 @@ def test_deploy_goes_dev_then_staging_then_prod_behind_environments() -> None:
         "stack-name": "${{ inputs.stack }}",
         "work-dir": ".",
         "policyPacks": "policies",
-        "policyPackConfigs": "policies/config/${{ inputs.stack }}.json",
+        "policyPackConfigs": "${{ steps.policy.outputs.config }}",
     }
+    resolve = next(step for step in up["steps"] if step.get("id") == "policy")
+    assert "python -m tools.plan --stack ${{ inputs.stack }} --which-policy-config" in resolve["run"]
+    assert '>> "$GITHUB_OUTPUT"' in resolve["run"]
+
+
+@pytest.mark.parametrize("stack", [*STACKS, "shared"])
+def test_the_deployment_runs_the_pack_with_the_config_the_plan_used(
+    stack: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`--which-policy-config` answers what the offline plan reads: the shared stack (no file of its
+    own) gets its tier's, so `pulumi up --stack shared` runs the pack with prod's levels."""
+    from tools.plan.__main__ import main
+    from tools.plan.inputs import checked_inputs
+
+    assert main(["--stack", stack, "--which-policy-config"]) == 0
+    printed = capsys.readouterr().out.strip()
+    _, used = checked_inputs(stack, None, None)
+    assert (ROOT / printed).resolve() == used.resolve()
+    assert (ROOT / printed).is_file()
+    if stack == "shared":
+        assert printed == "policies/config/prod.json"  # stacks/Pulumi.shared.yaml: tier prod
+
+
+def test_which_policy_config_of_a_stack_with_no_file_is_exit_2(capsys: pytest.CaptureFixture[str]) -> None:
+    from tools.plan.__main__ import main
+
+    assert main(["--stack", "nosuch", "--which-policy-config"]) == 2
+    assert "no stack file" in capsys.readouterr().err
 
 
 def test_every_stack_named_by_the_workflows_has_a_config_file() -> None:

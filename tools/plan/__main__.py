@@ -40,14 +40,39 @@ def main(argv: list[str] | None = None) -> int:
         help="policy pack config (default: policies/config/<stack>.json, else the one of the stack's tier)",
     )
     parser.add_argument("--quiet", action="store_true", help="print only the summary and the verdicts")
+    parser.add_argument(
+        "--which-policy-config",
+        action="store_true",
+        help="print the policy config the stack's plan, preview and deployment use (the workflows ask), and exit",
+    )
     args = parser.parse_args(argv)
     stacks: list[str] = args.stack
     if len(set(stacks)) != len(stacks):
         parser.error("each --stack once: every stack writes build/plan/<stack>/")
-    if len(stacks) > 1 and (args.stack_file or args.policy_config):
-        parser.error("--stack-file and --policy-config apply to one stack: give a single --stack")
+    if len(stacks) > 1 and (args.stack_file or args.policy_config or args.which_policy_config):
+        parser.error(
+            "--stack-file, --policy-config and --which-policy-config apply to one stack: give a single --stack"
+        )
+    if args.which_policy_config:
+        return which_policy_config(stacks[0], args)
     # The worst outcome wins: 2 (a stack's settings are invalid) > 1 (a mandatory policy failed) > 0.
     return max(plan_stack(stack, args) for stack in stacks)
+
+
+def which_policy_config(stack: str, args: argparse.Namespace) -> int:
+    """The one answer to "which config does this stack's pack run with" (its own file, else its
+    tier's), from the same input checks as a plan: deploy-stack.yml passes it to `pulumi up`."""
+    from components.settings import SettingsError
+
+    from .inputs import InputError, checked_inputs
+
+    try:
+        _, policy_config = checked_inputs(stack, args.stack_file, args.policy_config)
+    except (InputError, SettingsError) as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    print(policy_config.relative_to(ROOT) if policy_config.is_relative_to(ROOT) else policy_config)
+    return 0
 
 
 def plan_stack(stack: str, args: argparse.Namespace) -> int:

@@ -5,7 +5,8 @@ DefaultAzureCredential: `az login`, a service principal's AZURE_* variables, wor
 managed identity), what an offline plan cannot know: resource providers and features registered,
 the deployer's permissions on every scope the plan writes to or grants on, VM sizes offered and
 not restricted, vCPU quota against the stack's caps (Compute and Azure ML), names held by
-soft-deleted key vaults and workspaces, and the existing resources the stack references. Prints a
+soft-deleted key vaults and workspaces, and the existing resources the stack references; either kind
+of stack (a shared stack: its registry, diagnostics and locks). Prints a
 table and writes build/preflight/<stack>.json.
 Exit codes: 0 every check passed (warnings allowed), 1 a check failed, 2 the stack's settings are
 invalid, or no subscription or credentials (message only).
@@ -68,14 +69,14 @@ def main(argv: list[str] | None = None, credential: Any = None, transport: Any =
     """`credential`, `transport` and `retry` are for the offline tests (recorded ARM responses)."""
     args = _arguments(argv)
     from components.settings import SettingsError
-    from components.settings.loader import settings_from_config
+    from components.settings.loader import any_settings_from_config
     from tools.plan.mocks import SUBSCRIPTION_ID as PLACEHOLDER
 
     from .needs import derive
 
     try:
         config = load_stack_config(args.stack, args.stack_file)
-        settings = settings_from_config(config.values, set(config.secret_keys), args.stack)
+        settings = any_settings_from_config(config.values, set(config.secret_keys), args.stack)
         resources = _plan_resources(args, config)
     except (FileNotFoundError, ValueError, SettingsError) as error:
         print(f"error: {error}", file=sys.stderr)

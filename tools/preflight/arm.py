@@ -29,6 +29,15 @@ ARM_TYPES: dict[str, str] = {
     "azure-native:machinelearningservices:ManagedNetworkSettingsRule": (
         "Microsoft.MachineLearningServices/workspaces/outboundRules"
     ),
+    # the shared stack's registry and the environments it publishes (REST spec
+    # specification/machinelearningservices: registries/{registryName}/environments/{name}/versions/{version})
+    "azure-native:machinelearningservices:Registry": "Microsoft.MachineLearningServices/registries",
+    "azure-native:machinelearningservices:RegistryEnvironmentContainer": (
+        "Microsoft.MachineLearningServices/registries/environments"
+    ),
+    "azure-native:machinelearningservices:RegistryEnvironmentVersion": (
+        "Microsoft.MachineLearningServices/registries/environments/versions"
+    ),
     "azure-native:managedidentity:UserAssignedIdentity": "Microsoft.ManagedIdentity/userAssignedIdentities",
     "azure-native:containerservice:ManagedCluster": "Microsoft.ContainerService/managedClusters",
     "azure-native:kubernetesconfiguration:Extension": "Microsoft.KubernetesConfiguration/extensions",

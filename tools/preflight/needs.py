@@ -2,7 +2,8 @@
 
 Pure data, no Azure SDK: the checks compare these needs with what the subscription answers.
 (When components/ grows a list of the prerequisites a stack's settings need, this module should
-read it instead of deriving providers and features itself.)
+read it instead of deriving providers and features itself.) Either kind of stack: a shared stack
+(the Azure ML registry) needs what its plan creates and the existing network it names.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from components.settings import StackSettings
+from components.settings import AnySettings, SharedStackSettings, StackSettings
 
 from . import arm
 
@@ -65,7 +66,8 @@ class StackNeeds:
     creates_group: bool
     revision: int
     providers: dict[str, str] = field(default_factory=dict)  # namespace -> why
-    located_types: set[str] = field(default_factory=set)  # ARM types created in the stack's region
+    # (ARM type, region) of each top-level resource: the stack's region, and a registry's replicas
+    located: set[tuple[str, str]] = field(default_factory=set)
     features: dict[tuple[str, str], str] = field(default_factory=dict)  # (namespace, feature) -> why
     # scope -> action -> why. A scope is an ARM id: the stack's own resources are checked at their
     # resource group (they do not exist yet; permissions there are inherited), others where they are.
@@ -91,7 +93,7 @@ class StackNeeds:
 
 
 def derive(
-    settings: StackSettings,
+    settings: AnySettings,
     resources: Iterable[Mapping[str, Any]],
     stack: str,
     subscription: str,
@@ -133,8 +135,9 @@ def derive(
         namespace = arm_type.split("/")[0]
         if namespace.lower() not in arm.ALWAYS_REGISTERED:
             needs.providers.setdefault(namespace, f"the stack creates {arm_type}")
-        if arm.region(str(inputs.get("location", ""))) == needs.location and arm_type.count("/") == 1:
-            needs.located_types.add(arm_type)
+        if arm_type.count("/") == 1:
+            for region in _regions(inputs):
+                needs.located.add((arm_type, region))
         name = record["name"]
         if token == "azure-native:authorization:RoleAssignment":
             needs.need(where(inputs["scope"]), ROLE_ASSIGNMENT_WRITE, f"role assignment {name}")
@@ -157,9 +160,23 @@ def derive(
             _cluster_needs(needs, inputs)
         elif token == "azure-native:machinelearningservices:Compute":
             _ml_compute_needs(needs, inputs)
-    _setting_providers(needs, settings)
-    needs.references = _references(settings)
+    if isinstance(settings, SharedStackSettings):
+        needs.references = _shared_references(settings)
+    else:
+        _setting_providers(needs, settings)
+        needs.references = _references(settings)
     return needs
+
+
+def _regions(inputs: Mapping[str, Any]) -> set[str]:
+    """Where a top-level resource lives: its location, and for an Azure ML registry each region it
+    replicates to (regionDetails, REST spec Registry.regionDetails: "Details of each region the
+    registry is in"), since the registry type must be offered in every one of them."""
+    regions = {arm.region(str(inputs["location"]))} if inputs.get("location") else set()
+    for detail in inputs.get("regionDetails") or []:
+        if isinstance(detail, Mapping) and detail.get("location"):
+            regions.add(arm.region(str(detail["location"])))
+    return regions
 
 
 def _planned_group(records: list[Mapping[str, Any]]) -> str:
@@ -242,6 +259,20 @@ def _references(settings: StackSettings) -> list[Reference]:
         found.append(Reference(settings.shared_registry.id, "ml-platform:sharedRegistry.id"))
     for i, attached in enumerate(settings.compute.attached):
         found.append(Reference(attached.resource_id, f"ml-platform:compute.attached[{i}].resourceId"))
+    return _unique(found)
+
+
+def _shared_references(settings: SharedStackSettings) -> list[Reference]:
+    """A shared stack names existing resources only for its registry's private endpoint."""
+    found: list[Reference] = []
+    if settings.network.subnet_id:
+        found.append(Reference(settings.network.subnet_id, "ml-platform:network.subnetId"))
+    for zone, zone_id in settings.network.private_dns_zone_ids.items():
+        found.append(Reference(zone_id, f"ml-platform:network.privateDnsZoneIds.{zone}"))
+    return _unique(found)
+
+
+def _unique(found: list[Reference]) -> list[Reference]:
     unique: dict[str, Reference] = {}
     for reference in found:
         unique.setdefault(reference.arm_id.lower(), reference)

@@ -93,11 +93,3 @@ def test_registry_names_fit_microsofts_rule_at_both_ends(prefix: str, stack: str
         assert not name.endswith("-"), name
         assert set(name) <= set("abcdefghijklmnopqrstuvwxyz0123456789-_"), name
     assert Names("ml-platform", "shared", "mlp").ml_registry == "mlr-mlp-shared"
-
-
-def test_preflight_refuses_the_shared_stack_with_exit_2(capsys: pytest.CaptureFixture[str]) -> None:
-    """Preflight covers environment stacks only: on a shared stack it says so by key, exit 2."""
-    from tools.preflight.__main__ import main
-
-    assert main(["--stack", "shared"]) == 2
-    assert "ml-platform:kind" in capsys.readouterr().err

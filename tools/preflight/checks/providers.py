@@ -38,21 +38,26 @@ def providers(facts: Facts) -> list[Finding]:
                     f"az provider register --namespace {namespace} (wait until Registered)",
                 )
             )
-    for arm_type in sorted(needs.located_types):
+    for arm_type, region in sorted(needs.located):
         namespace, _, rest = arm_type.partition("/")
         provider = listed.get(namespace.lower())
         kinds = [
             t for t in (provider.resource_types or [] if provider else []) if t.resource_type.lower() == rest.lower()
         ]
         regions = {arm.region(str(location)) for t in kinds for location in t.locations or []}
-        if kinds and regions and needs.location not in regions:
+        if kinds and regions and region not in regions:
+            where = (
+                "ml-platform:location"
+                if region == needs.location
+                else "the region among ml-platform:mlRegistry.replicationLocations"
+            )
             findings.append(
                 Finding(
                     "region",
-                    arm_type,
+                    arm_type if region == needs.location else f"{arm_type} in {region}",
                     "fail",
-                    f"not offered in {needs.location}",
-                    f"choose another ml-platform:location (offered in {len(regions)} regions)",
+                    f"not offered in {region}",
+                    f"choose another {where} (offered in {len(regions)} regions)",
                 )
             )
     return findings
