@@ -203,7 +203,7 @@ def _ml_compute(p: _Pricer, record: Record, _: list[Record]) -> None:
         nodes = _get(record, "inputs.properties.properties.scaleSettings.maxNodeCount")
         priority = _get(record, "inputs.properties.properties.vmPriority") or "Dedicated"
         note = (
-            "low priority priced as dedicated: an upper bound (the table has no low-priority rows)"
+            "low priority, priced as dedicated: the table has no low-priority rows"
             if priority == "LowPriority"
             else ""
         )
