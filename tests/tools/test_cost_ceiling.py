@@ -141,11 +141,15 @@ def test_every_allowed_choice_has_a_price_in_every_shipped_region(stack_plans: d
     """The policy pack's VM size allow-list (STK-03) and the SKUs the settings allow (registry,
     AKS tier, managed firewall) have a row in each region the environment stacks use."""
     table = default_table()
+    regions = _regions(stack_plans)
+    registry_skus = get_args(RegistrySettings.model_fields["sku"].annotation)
+    aks_tiers = get_args(InferenceSettings.model_fields["tier"].annotation)
+    firewall_skus = get_args(ManagedNetworkSettings.model_fields["firewall_sku"].annotation)
     wanted = [
-        *(f"vm/{region}/{size}" for size in (*CPU_VM_SIZES, *GPU_VM_SIZES) for region in _regions(stack_plans)),
-        *(f"acr/{region}/{sku}" for sku in get_args(RegistrySettings.model_fields["sku"].annotation) for region in [WE]),
-        *(f"aks-tier/{WE}/{tier}" for tier in get_args(InferenceSettings.model_fields["tier"].annotation)),
-        *(f"firewall/{WE}/{sku}" for sku in get_args(ManagedNetworkSettings.model_fields["firewall_sku"].annotation)),
+        *(f"vm/{region}/{size}" for size in (*CPU_VM_SIZES, *GPU_VM_SIZES) for region in regions),
+        *(f"acr/{region}/{sku}" for sku in registry_skus for region in regions),
+        *(f"aks-tier/{region}/{tier}" for tier in aks_tiers for region in regions),
+        *(f"firewall/{region}/{sku}" for sku in firewall_skus for region in regions),
     ]
     assert [price_id for price_id in wanted if table.get(price_id) is None] == []
 
@@ -169,7 +173,8 @@ def test_a_type_without_a_pricing_rule_is_not_priced_silently() -> None:
 
 def test_the_table_is_dated_and_every_row_has_its_query() -> None:
     document = json.loads(TABLE.read_text())
-    assert document["date"] and document["currency"] == "USD"
+    assert document["date"]
+    assert document["currency"] == "USD"
     for entry in document["rows"]:
         assert entry["usd"] >= 0, entry["id"]
         # the Free AKS tier has no meter; every other row says how the API finds it
@@ -184,7 +189,9 @@ def test_budget_equal_to_the_ceiling_passes_and_one_dollar_less_fails(stack_plan
     found = of(stack_plans, "dev")
     assert budget_problems(found, found.total) == []
     problems = budget_problems(found, found.total - 1)
-    assert len(problems) == 1 and "over the budget" in problems[0] and "by $1.00" in problems[0]
+    assert len(problems) == 1
+    assert "over the budget" in problems[0]
+    assert "by $1.00" in problems[0]
 
 
 def test_no_budget_never_fails(stack_plans: dict[str, Resources]) -> None:
@@ -207,7 +214,8 @@ def test_the_plan_exits_1_when_the_ceiling_is_over_the_budget(
     assert plan_main(["--stack", "dev", "--stack-file", str(path), "--out", str(tmp_path), "--quiet"]) == 1
     assert "ml-platform:budget.monthly" in capsys.readouterr().err
     cost = json.loads((tmp_path / "dev" / "cost.json").read_text())
-    assert cost["budget"]["ok"] is False and cost["total"] == total
+    assert cost["budget"]["ok"] is False
+    assert cost["total"] == total
     assert "not an estimate" in cost["statement"]
     assert "Cost ceiling" in (tmp_path / "dev" / "summary.md").read_text()
 

@@ -57,6 +57,9 @@ def plan_stack(stack: str, args: argparse.Namespace) -> int:
     # Imported after argument parsing so `--help` stays instant (and once: later stacks reuse them).
     from components.settings import SettingsError
 
+    from .cost import report as cost_report
+    from .cost.budget import budget_problems
+    from .cost.ceiling import ceiling
     from .engine import run_program
     from .graph import to_dot, to_mermaid
     from .inputs import InputError, checked_inputs
@@ -64,9 +67,6 @@ def plan_stack(stack: str, args: argparse.Namespace) -> int:
     from .journeys.evaluate import has_broken_claims
     from .journeys.report import summarize as summarize_journeys
     from .policy import evaluate, has_mandatory_failures, summarize
-    from .cost import report as cost_report
-    from .cost.budget import budget_problems
-    from .cost.ceiling import ceiling
     from .render import summary_lines, tree_lines
 
     try:
@@ -123,7 +123,7 @@ def plan_stack(stack: str, args: argparse.Namespace) -> int:
         print(f"\nerror: {stack}: a journey the stack claims is broken (see the journeys table above)", file=sys.stderr)
         failed = True
     if budget_problems(cost, budget):
-        print(f"\nerror: {stack}: the cost ceiling breaks ml-platform:budget.monthly (see the cost line above)", file=sys.stderr)
+        print(f"\nerror: {stack}: the cost ceiling breaks ml-platform:budget.monthly (see above)", file=sys.stderr)
         failed = True
     return 1 if failed else 0
 

@@ -38,9 +38,7 @@ class InputError(Exception):
         super().__init__(message)
 
 
-def checked_inputs(
-    stack: str, path: Path | None, policy_config: Path | None
-) -> tuple[StackConfig, Path, AnySettings]:
+def checked_inputs(stack: str, path: Path | None, policy_config: Path | None) -> tuple[StackConfig, Path, AnySettings]:
     """The stack's config, its policy config file and its settings, or InputError / SettingsError."""
     from components.settings.loader import any_settings_from_config
 

@@ -14,7 +14,7 @@ Pure: no settings, no engine, no network, so a base commit's plan.json gives its
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -195,7 +195,7 @@ def _vm_id(region: str, size: Any) -> str | None:
     return prices.vm(region, size) if isinstance(size, str) and _known(size) else None
 
 
-def _ml_compute(p: _Pricer, record: Record, _: list[Record]) -> None:
+def _ml_compute(p: _Pricer, record: Record, _: Sequence[Record]) -> None:
     compute_type = _get(record, "inputs.properties.computeType")
     region = p.where(record)
     if compute_type == "AmlCompute":
@@ -203,9 +203,7 @@ def _ml_compute(p: _Pricer, record: Record, _: list[Record]) -> None:
         nodes = _get(record, "inputs.properties.properties.scaleSettings.maxNodeCount")
         priority = _get(record, "inputs.properties.properties.vmPriority") or "Dedicated"
         note = (
-            "low priority, priced as dedicated: the table has no low-priority rows"
-            if priority == "LowPriority"
-            else ""
+            "low priority, priced as dedicated: the table has no low-priority rows" if priority == "LowPriority" else ""
         )
         p.add(record, "nodes", f"{nodes} x {size} nodes at maxNodes", nodes, _vm_id(region, size), note=note)
     elif compute_type == "ComputeInstance":
@@ -226,7 +224,7 @@ def _pool_nodes(pool: Mapping[str, Any]) -> Any:
     return 1 if count is None else count
 
 
-def _aks_cluster(p: _Pricer, record: Record, _: list[Record]) -> None:
+def _aks_cluster(p: _Pricer, record: Record, _: Sequence[Record]) -> None:
     region = p.where(record)
     pools = _get(record, "inputs.agentPoolProfiles")
     for pool in pools if isinstance(pools, list) else []:
@@ -241,13 +239,13 @@ def _aks_cluster(p: _Pricer, record: Record, _: list[Record]) -> None:
     p.add(record, "tier", f"AKS {tier} tier", 1, prices.aks_tier(region, tier) if _known(tier) else None)
 
 
-def _aks_pool(p: _Pricer, record: Record, _: list[Record]) -> None:
+def _aks_pool(p: _Pricer, record: Record, _: Sequence[Record]) -> None:
     inputs = record.get("inputs") or {}
     nodes, size = _pool_nodes(inputs), inputs.get("vmSize")
     p.add(record, "nodes", f"{nodes} x {size} nodes", nodes, _vm_id(p.where(record), size))
 
 
-def _container_registry(p: _Pricer, record: Record, _: list[Record]) -> None:
+def _container_registry(p: _Pricer, record: Record, _: Sequence[Record]) -> None:
     sku = _get(record, "inputs.sku.name")
     ok = isinstance(sku, str) and _known(sku)
     price_id = prices.container_registry(p.where(record), sku) if ok else None
@@ -255,12 +253,12 @@ def _container_registry(p: _Pricer, record: Record, _: list[Record]) -> None:
     p.gap(p.usage, record, "storage beyond the SKU's included GB and data transfer: usage-based, not counted")
 
 
-def _registry_replication(p: _Pricer, record: Record, _: list[Record]) -> None:
+def _registry_replication(p: _Pricer, record: Record, _: Sequence[Record]) -> None:
     # Microsoft (container-registry-geo-replication): each replica is billed as a Premium registry unit
     p.add(record, "sku", "Premium replica", 1, prices.container_registry(p.where(record), "Premium"))
 
 
-def _ml_registry(p: _Pricer, record: Record, _: list[Record]) -> None:
+def _ml_registry(p: _Pricer, record: Record, _: Sequence[Record]) -> None:
     """An Azure ML registry bills through what it creates: a container registry unit per region."""
     regions = _get(record, "inputs.regionDetails")
     for detail in regions if isinstance(regions, list) else []:
@@ -277,11 +275,12 @@ def _ml_registry(p: _Pricer, record: Record, _: list[Record]) -> None:
     p.gap(p.usage, record, "its storage accounts (the assets) and data transfer: usage-based, not counted")
 
 
-def _private_endpoint(p: _Pricer, record: Record, _: list[Record]) -> None:
-    p.add(record, "endpoint", "private endpoint (data processed not counted)", 1, prices.private_endpoint(p.where(record)))
+def _private_endpoint(p: _Pricer, record: Record, _: Sequence[Record]) -> None:
+    item = "private endpoint (data processed not counted)"
+    p.add(record, "endpoint", item, 1, prices.private_endpoint(p.where(record)))
 
 
-def _outbound_rule(p: _Pricer, record: Record, _: list[Record]) -> None:
+def _outbound_rule(p: _Pricer, record: Record, _: Sequence[Record]) -> None:
     # Microsoft (how-to-managed-network, "Pricing"): the managed network bills the private endpoints
     # its private-endpoint rules create (Azure Private Link) and, for FQDN rules, an Azure Firewall
     # (priced once per workspace, in _workspace); service tag rules bill nothing of their own.
@@ -290,12 +289,10 @@ def _outbound_rule(p: _Pricer, record: Record, _: list[Record]) -> None:
         p.add(record, "endpoint", item, 1, prices.private_endpoint(p.where(record)))
 
 
-def _fqdn_rules(workspace: Record, resources: list[Record]) -> int:
+def _fqdn_rules(workspace: Record, resources: Sequence[Record]) -> int:
     name = _get(workspace, "inputs.workspaceName")
     inline = _get(workspace, "inputs.managedNetwork.outboundRules")
-    count = sum(
-        1 for rule in (inline.values() if isinstance(inline, Mapping) else []) if _get(rule, "type") == "FQDN"
-    )
+    count = sum(1 for rule in (inline.values() if isinstance(inline, Mapping) else []) if _get(rule, "type") == "FQDN")
     return count + sum(
         1
         for r in resources
@@ -305,7 +302,7 @@ def _fqdn_rules(workspace: Record, resources: list[Record]) -> int:
     )
 
 
-def _workspace(p: _Pricer, record: Record, resources: list[Record]) -> None:
+def _workspace(p: _Pricer, record: Record, resources: Sequence[Record]) -> None:
     """Microsoft (how-to-managed-network, "Pricing"): "FQDN outbound rules are implemented using
     Azure Firewall [...] The firewall isn't created until you add an outbound FQDN rule"; FQDN rules
     exist only in AllowOnlyApprovedOutbound. The SKU is the workspace's firewallSku (Standard when
@@ -320,17 +317,17 @@ def _workspace(p: _Pricer, record: Record, resources: list[Record]) -> None:
     p.add(record, "firewall", item, 1, price_id)
 
 
-def _nat_gateway(p: _Pricer, record: Record, _: list[Record]) -> None:
+def _nat_gateway(p: _Pricer, record: Record, _: Sequence[Record]) -> None:
     p.add(record, "gateway", "NAT gateway (data processed not counted)", 1, prices.nat_gateway(p.where(record)))
 
 
-def _public_ip(p: _Pricer, record: Record, _: list[Record]) -> None:
+def _public_ip(p: _Pricer, record: Record, _: Sequence[Record]) -> None:
     sku = _get(record, "inputs.sku.name") or "Basic"
     ok = isinstance(sku, str) and _known(sku)
     p.add(record, "address", f"{sku} public IP address", 1, prices.public_ip(p.where(record), sku) if ok else None)
 
 
-def _log_analytics(p: _Pricer, record: Record, _: list[Record]) -> None:
+def _log_analytics(p: _Pricer, record: Record, _: Sequence[Record]) -> None:
     """Microsoft (azure-monitor/logs/daily-cap): the daily cap stops billable ingestion for the day
     once reached, so cap x days is the most a month ingests. No cap: no bound."""
     cap = _get(record, "inputs.workspaceCapping.dailyQuotaGb")
@@ -344,25 +341,25 @@ def _log_analytics(p: _Pricer, record: Record, _: list[Record]) -> None:
     p.add(record, "ingestion", item, cap, price_id, periods=days)
 
 
-def _private_dns_zone(p: _Pricer, record: Record, _: list[Record]) -> None:
+def _private_dns_zone(p: _Pricer, record: Record, _: Sequence[Record]) -> None:
     p.add(record, "zone", "private DNS zone (queries not counted)", 1, prices.private_dns_zone())
     p.gap(p.usage, record, "DNS queries: usage-based, not counted")
 
 
-def _usage(why: str) -> Callable[[_Pricer, Record, list[Record]], None]:
-    def listed(p: _Pricer, record: Record, _: list[Record]) -> None:
+def _usage(why: str) -> Callable[[_Pricer, Record, Sequence[Record]], None]:
+    def listed(p: _Pricer, record: Record, _: Sequence[Record]) -> None:
         p.gap(p.usage, record, why)
 
     return listed
 
 
-def _free(p: _Pricer, record: Record, _: list[Record]) -> None:
+def _free(p: _Pricer, record: Record, _: Sequence[Record]) -> None:
     """No meter of its own (a grant, a name, a link between billed resources)."""
 
 
 OUTBOUND_RULE = "azure-native:machinelearningservices:ManagedNetworkSettingsRule"
 
-PRICED: dict[str, Callable[[_Pricer, Record, list[Record]], None]] = {
+PRICED: dict[str, Callable[[_Pricer, Record, Sequence[Record]], None]] = {
     "azure-native:machinelearningservices:Compute": _ml_compute,
     "azure-native:containerservice:ManagedCluster": _aks_cluster,
     "azure-native:containerservice:AgentPool": _aks_pool,
@@ -408,7 +405,7 @@ PRICED: dict[str, Callable[[_Pricer, Record, list[Record]], None]] = {
 }
 
 
-def _region(resources: list[Record]) -> str:
+def _region(resources: Sequence[Record]) -> str:
     """The stack's region: its resource group's (every resource of a stack is there: STK-02)."""
     for record in resources:
         if record.get("type") == "azure-native:resources:ResourceGroup":
@@ -418,7 +415,7 @@ def _region(resources: list[Record]) -> str:
     return next((str(r["inputs"]["location"]) for r in resources if _get(r, "inputs.location")), "unknown")
 
 
-def _judged(resources: list[Record]) -> Iterator[Record]:
+def _judged(resources: Sequence[Record]) -> Iterator[Record]:
     """Azure resources only: the stack, components and providers bill nothing."""
     for record in resources:
         kind = str(record.get("type", ""))
@@ -426,7 +423,7 @@ def _judged(resources: list[Record]) -> Iterator[Record]:
             yield record
 
 
-def ceiling(resources: list[Record], table: PriceTable | None = None) -> Ceiling:
+def ceiling(resources: Sequence[Record], table: PriceTable | None = None) -> Ceiling:
     """The monthly ceiling of a plan's resource records, priced from `table` (default: prices.json)."""
     p = _Pricer(table or default_table(), _region(resources))
     for record in _judged(resources):
