@@ -24,6 +24,7 @@ from tools.plan.__main__ import main as plan_main
 from tools.plan.cost.budget import budget_problems
 from tools.plan.cost.ceiling import Ceiling, ceiling, compare
 from tools.plan.cost.prices import TABLE, PriceTable, default_table
+from tools.plan.cost.refresh import choose
 from tools.plan.stackfile import stack_file
 
 ROWS: dict[str, float] = {row["id"]: row["usd"] for row in json.loads(TABLE.read_text())["rows"]}
@@ -248,3 +249,17 @@ def test_compare_names_added_and_removed_items(stack_plans: dict[str, Resources]
     change = compare(base, head)
     assert [(c.key, c.base, c.head) for c in change.items] == [(gone.key, gone.monthly, 0.0)]
     assert compare(head, base).items[0].head == gone.monthly
+
+
+def test_refresh_takes_the_one_linux_pay_as_you_go_price_and_refuses_an_ambiguous_query() -> None:
+    """refresh.choose, offline (the tests never query the API)."""
+    row_ = {"pick": {"exclude": ["Windows", "Spot", "Low Priority"]}}
+    linux = {"retailPrice": 0.3, "meterName": "D4ds v5", "productName": "Virtual Machines Ddsv5 Series"}
+    items = [
+        linux,
+        {"retailPrice": 0.5, "meterName": "D4ds v5", "productName": "Virtual Machines Ddsv5 Series Windows"},
+        {"retailPrice": 0.05, "meterName": "D4ds v5 Spot", "productName": "Virtual Machines Ddsv5 Series"},
+        {"retailPrice": 0.06, "meterName": "D4ds v5 Low Priority", "productName": "Virtual Machines Ddsv5 Series"},
+    ]
+    assert choose(row_, items) is linux
+    assert choose({}, items) is None  # four prices: the query does not pin one down

@@ -329,7 +329,9 @@ def _public_ip(p: _Pricer, record: Record, _: Sequence[Record]) -> None:
 
 def _log_analytics(p: _Pricer, record: Record, _: Sequence[Record]) -> None:
     """Microsoft (azure-monitor/logs/daily-cap): the daily cap stops billable ingestion for the day
-    once reached, so cap x days is the most a month ingests. No cap: no bound."""
+    once reached, so cap x days is the most a month ingests (the page warns that the stop is not
+    instant: a little data past the cap can still arrive, so this term is the cap, not a hard bound).
+    No cap: no bound."""
     cap = _get(record, "inputs.workspaceCapping.dailyQuotaGb")
     sku = _get(record, "inputs.sku.name") or "PerGB2018"
     if not isinstance(cap, (int, float)) or isinstance(cap, bool) or cap < 0:
