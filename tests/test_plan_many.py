@@ -16,7 +16,7 @@ from tools.plan.inputs import default_stack_file
 from tools.plan.stackfile import ROOT, available_stacks
 
 STACKS = available_stacks()
-FILES = ("plan.json", "graph.dot", "graph.mmd", "summary.md")
+FILES = ("plan.json", "graph.dot", "graph.mmd", "cost.json", "summary.md")
 
 
 def solo_plans(out: Path, stacks: list[str]) -> dict[str, int]:

@@ -68,7 +68,7 @@ def outcome(stack: str, text: str) -> str:
         path = Path(folder) / f"Pulumi.{stack}.yaml"
         path.write_text(text, encoding="utf-8")
         try:
-            config, _ = checked_inputs(stack, path, None)
+            config, _, _ = checked_inputs(stack, path, None)
             plan = run_program(config)
         except SettingsError as error:
             return checked_message(error, [p.key for p in error.problems])

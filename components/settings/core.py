@@ -9,6 +9,7 @@ from typing import Literal
 from pydantic import ConfigDict, Field, field_validator
 
 from .base import SettingsModel, cross_checks, problem
+from .budget import BudgetSettings
 from .regions import AZURE_REGIONS
 
 Tier = Literal["dev", "staging", "prod"]
@@ -105,5 +106,6 @@ class CoreFields(SettingsModel):
     )
     resource_group: ResourceGroupSettings = Field(default_factory=ResourceGroupSettings)
     naming: NamingSettings = Field(default_factory=NamingSettings)
+    budget: BudgetSettings = Field(default_factory=BudgetSettings)
 
     _location = field_validator("location")(check_location)

@@ -3,11 +3,13 @@
 Runs the real program for one stack under Pulumi's mock engine, with no cloud credentials and no
 network, prints the resource tree like `pulumi preview`, runs the policy pack's rules on it with
 the stack's policy config (the same rule objects `pulumi preview --policy-pack policies` runs),
-checks the users' journeys the stack claims (tools/plan/journeys), and writes plan.json,
-graph.dot, graph.mmd and summary.md under build/plan/<stack>/.
+checks the users' journeys the stack claims (tools/plan/journeys), prices the stack's monthly cost
+ceiling (tools/plan/cost), and writes plan.json, graph.dot, graph.mmd, cost.json and summary.md
+under build/plan/<stack>/.
 `--stack dev --stack prod` plans several stacks in one process: the SDK loads once, each stack
 runs in a fresh mock engine, and each writes exactly what its own plan would.
-Exit codes: 0 ok, 1 a mandatory policy failed or a claimed journey is broken, 2 bad input: the
+Exit codes: 0 ok, 1 a mandatory policy failed, a claimed journey is broken or the cost ceiling breaks
+the stack's budget, 2 bad input: the
 stack name, the stack file, its settings or the policy config (checked first, inputs.py; one
 message, nothing registered); with several stacks, the worst of theirs.
 """
@@ -80,6 +82,9 @@ def plan_stack(stack: str, args: argparse.Namespace) -> int:
     # Imported after argument parsing so `--help` stays instant (and once: later stacks reuse them).
     from components.settings import SettingsError
 
+    from .cost import report as cost_report
+    from .cost.budget import budget_problems
+    from .cost.ceiling import ceiling
     from .engine import run_program
     from .graph import to_dot, to_mermaid
     from .inputs import InputError, checked_inputs
@@ -90,13 +95,14 @@ def plan_stack(stack: str, args: argparse.Namespace) -> int:
     from .render import summary_lines, tree_lines
 
     try:
-        config, policy_config = checked_inputs(stack, args.stack_file, args.policy_config)
+        config, policy_config, settings = checked_inputs(stack, args.stack_file, args.policy_config)
         plan = run_program(config)
     except (InputError, SettingsError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
     verdicts = evaluate(plan.resources, stack, policy_config)
     journeys = evaluate_journeys(plan.resources, plan.outputs)
+    cost, budget = ceiling(plan.resources), settings.budget.monthly
 
     out = args.out / stack
     out.mkdir(parents=True, exist_ok=True)
@@ -110,6 +116,7 @@ def plan_stack(stack: str, args: argparse.Namespace) -> int:
     (out / "graph.dot").write_text(to_dot(plan.resources))
     mermaid = to_mermaid(plan.resources)
     (out / "graph.mmd").write_text(mermaid)
+    (out / "cost.json").write_text(json.dumps(cost_report.to_json(cost, budget), indent=2, sort_keys=True) + "\n")
 
     summary = summary_lines(plan.resources)
     if not args.quiet:
@@ -122,14 +129,16 @@ def plan_stack(stack: str, args: argparse.Namespace) -> int:
     print("\n" + policy_summary)
     journey_summary = summarize_journeys(journeys)
     print("\n" + journey_summary)
+    cost_summary = cost_report.summary(cost, budget)
+    print(f"\nCost ceiling: {cost_report.headline(cost)}. {cost_report.budget_line(cost, budget)}")
     (out / "summary.md").write_text(
         f"## Offline plan: `{plan.stack}`\n\n```\n" + "\n".join(summary) + "\n```\n\n"
-        f"{policy_summary}\n\n{journey_summary}\n\n"
+        f"{policy_summary}\n\n{journey_summary}\n\n{cost_summary}\n"
         "<details><summary>Resource graph</summary>\n\n```mermaid\n" + mermaid + "```\n</details>\n"
     )
     print(
         f"\nWrote {out.relative_to(ROOT) if out.is_relative_to(ROOT) else out}/"
-        "{plan.json,graph.dot,graph.mmd,summary.md}" + ("\n" if len(args.stack) > 1 else "")
+        "{plan.json,graph.dot,graph.mmd,cost.json,summary.md}" + ("\n" if len(args.stack) > 1 else "")
     )
     failed = False
     if has_mandatory_failures(verdicts):
@@ -137,6 +146,9 @@ def plan_stack(stack: str, args: argparse.Namespace) -> int:
         failed = True
     if has_broken_claims(journeys):
         print(f"\nerror: {stack}: a journey the stack claims is broken (see the journeys table above)", file=sys.stderr)
+        failed = True
+    if budget_problems(cost, budget):
+        print(f"\nerror: {stack}: the cost ceiling breaks ml-platform:budget.monthly (see above)", file=sys.stderr)
         failed = True
     return 1 if failed else 0
 

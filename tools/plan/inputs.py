@@ -12,8 +12,12 @@ from __future__ import annotations
 import json
 import re
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .stackfile import ROOT, StackConfig, available_stacks, load_stack_config, stack_file
+
+if TYPE_CHECKING:
+    from components.settings import AnySettings
 
 # Pulumi's stack names (pulumi/pulumi sdk/go/common/tokens/stack_name.go, ParseStackName): not
 # empty, at most 100 characters, "alphanumeric, hyphens, underscores, or periods".
@@ -34,8 +38,8 @@ class InputError(Exception):
         super().__init__(message)
 
 
-def checked_inputs(stack: str, path: Path | None, policy_config: Path | None) -> tuple[StackConfig, Path]:
-    """The stack's config and its policy config file, or InputError / SettingsError."""
+def checked_inputs(stack: str, path: Path | None, policy_config: Path | None) -> tuple[StackConfig, Path, AnySettings]:
+    """The stack's config, its policy config file and its settings, or InputError / SettingsError."""
     from components.settings.loader import any_settings_from_config
 
     check_stack_name(stack)
@@ -43,7 +47,7 @@ def checked_inputs(stack: str, path: Path | None, policy_config: Path | None) ->
     settings = any_settings_from_config(config.values, set(config.secret_keys), stack)
     policy_path = policy_config or policy_file(stack, settings.tier)
     check_policy_config(policy_path)
-    return config, policy_path
+    return config, policy_path, settings
 
 
 def check_stack_name(stack: str) -> None:
