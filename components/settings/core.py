@@ -107,8 +107,8 @@ class CoreFields(SettingsModel):
     naming: NamingSettings = Field(default_factory=NamingSettings)
     # Read by the offline plan's gate only (tools/plan/diff/gate.py), never by a component: the
     # acknowledgement lives in the reviewed change itself, beside what it destroys.
-    allow_destroy: tuple[str, ...] = Field(
-        default=(),
+    allow_destroy: list[str] = Field(
+        default_factory=list,
         description=(
             "Pulumi resource names (as diff.json shows them) whose destructive change this change "
             "acknowledges: a stateful resource replaced or deleted, `protect` or a lock removed "

@@ -44,7 +44,7 @@ def load_base(base: Path, stack: str) -> dict[str, Any]:
     return document
 
 
-def _allow_destroy(config: StackConfig) -> tuple[str, ...]:
+def _allow_destroy(config: StackConfig) -> list[str]:
     from components.settings.loader import any_settings_from_config
 
     return any_settings_from_config(config.values, set(config.secret_keys), config.stack).allow_destroy
