@@ -72,9 +72,16 @@ def test_pull_requests_run_tests_and_every_offline_plan_without_secrets() -> Non
     assert steps_using(offline, "actions/setup-python")[0]["with"]["python-version"] == "3.11"
     scripts = "\n".join(s.get("run", "") for s in offline["steps"])
     assert "make test" in scripts
-    # every stack in one plan process (make plan-all: every file in stacks/, including ones a team
-    # adds), then each stack's summary; the step fails with the plan's worst exit code
-    assert "make plan-all || status=$?" in scripts
+    # every stack in one plan process (make diff-all: every file in stacks/, including ones a team
+    # adds, against the base branch planned the same way), then each stack's summary; the step
+    # fails with the plan's worst exit code
+    assert 'make diff-all BASE="$BASE_SHA" ALLOW_DESTROY="$ALLOW_DESTROY" || status=$?' in scripts
+    step = next(s for s in offline["steps"] if "make diff-all" in s.get("run", ""))
+    assert step["env"]["BASE_SHA"] == "${{ github.event.pull_request.base.sha }}"
+    assert step["env"]["ALLOW_DESTROY"] == "${{ contains(github.event.pull_request.labels.*.name, 'allow-destroy') }}"
+    assert "${{" not in step["run"]  # event values reach the script through env only
+    assert steps_using(offline, "actions/checkout")[0]["with"]["fetch-depth"] == 0  # the base commit is there
+    assert {"labeled", "unlabeled"} <= set(workflow["on"]["pull_request"]["types"])  # the label re-runs it
     assert "make plan STACK=" not in scripts
     assert "for file in stacks/Pulumi.*.yaml" in scripts
     assert 'summary="build/plan/$stack/summary.md"' in scripts
