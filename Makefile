@@ -22,7 +22,7 @@ EXAMPLES_ENV := $(EXAMPLES_VENV)/.installed
 PIPELINE_ENV := $(PIPELINE_VENV)/.installed
 BOOTSTRAP_FILES := requirements-bootstrap.txt tools/bootstrap.py
 
-.PHONY: venv venv-examples help plan plan-all preflight pipeline-local test lint fmt typecheck unit docs bench clean
+.PHONY: venv venv-examples help plan plan-all diff diff-all preflight pipeline-local test lint fmt typecheck unit docs bench clean
 
 .DEFAULT_GOAL := venv
 
@@ -54,6 +54,16 @@ plan: $(PLAN_ENV)     ## offline plan of one stack: make plan STACK=prod
 
 plan-all: $(PLAN_ENV) ## offline plan of every stack in stacks/, in one process
 	$(PY) -m tools.plan $(addprefix --stack ,$(STACKS)) --quiet
+
+# BASE: a git ref, planned in a temporary worktree (tools/plan/diff/worktree.py); ALLOW_DESTROY=true
+# acknowledges destructive changes (the pull request's allow-destroy label, docs/reviewing-changes.md).
+DIFF_FLAGS = --ref $(BASE) $(if $(filter true,$(ALLOW_DESTROY)),--allow-destroy)
+
+diff: $(PLAN_ENV)     ## what a change does to one stack: make diff STACK=prod BASE=main (build/plan/<stack>/diff.json)
+	$(PY) -m tools.plan.diff.worktree $(DIFF_FLAGS) --stack $(STACK)
+
+diff-all: $(PLAN_ENV) ## make diff for every stack in stacks/: make diff-all BASE=main
+	$(PY) -m tools.plan.diff.worktree $(DIFF_FLAGS) $(addprefix --stack ,$(STACKS)) --quiet
 
 pipeline-local: $(PIPELINE_ENV)  ## run examples/pipeline-job.yml's two steps on examples/data, then score the sample request
 	$(PIPELINE_VENV)/bin/python tools/pipeline_local.py

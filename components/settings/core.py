@@ -107,5 +107,25 @@ class CoreFields(SettingsModel):
     resource_group: ResourceGroupSettings = Field(default_factory=ResourceGroupSettings)
     naming: NamingSettings = Field(default_factory=NamingSettings)
     budget: BudgetSettings = Field(default_factory=BudgetSettings)
+    # Read by the offline plan's gate only (tools/plan/diff/gate.py), never by a component: the
+    # acknowledgement lives in the reviewed change itself, beside what it destroys.
+    allow_destroy: list[str] = Field(
+        default_factory=list,
+        description=(
+            "Pulumi resource names (as diff.json shows them) whose destructive change this change "
+            "acknowledges: a stateful resource replaced or deleted, `protect` or a lock removed "
+            "(docs/reviewing-changes.md). A name that matches no destructive change is an error."
+        ),
+    )
 
     _location = field_validator("location")(check_location)
+
+    @cross_checks
+    def _allow_destroy_names(self) -> Iterator[ValueError]:
+        seen: set[str] = set()
+        for i, name in enumerate(self.allow_destroy):
+            if not name.strip():
+                yield problem(f"allowDestroy[{i}]", "an empty name: give the resource's Pulumi name from diff.json")
+            elif name in seen:
+                yield problem(f"allowDestroy[{i}]", f"'{name}' is listed twice")
+            seen.add(name)

@@ -73,9 +73,16 @@ def test_pull_requests_run_tests_and_every_offline_plan_without_secrets() -> Non
     assert steps_using(offline, "actions/setup-python")[0]["with"]["python-version"] == "3.11"
     scripts = "\n".join(s.get("run", "") for s in offline["steps"])
     assert "make test" in scripts
-    # every stack in one plan process (make plan-all: every file in stacks/, including ones a team
-    # adds), then each stack's summary; the step fails with the plan's worst exit code
-    assert "make plan-all || status=$?" in scripts
+    # every stack in one plan process (make diff-all: every file in stacks/, including ones a team
+    # adds, against the base branch planned the same way), then each stack's summary; the step
+    # fails with the plan's worst exit code
+    assert 'make diff-all BASE="$BASE_SHA" ALLOW_DESTROY="$ALLOW_DESTROY" || status=$?' in scripts
+    step = next(s for s in offline["steps"] if "make diff-all" in s.get("run", ""))
+    assert step["env"]["BASE_SHA"] == "${{ github.event.pull_request.base.sha }}"
+    assert step["env"]["ALLOW_DESTROY"] == "${{ contains(github.event.pull_request.labels.*.name, 'allow-destroy') }}"
+    assert "${{" not in step["run"]  # event values reach the script through env only
+    assert steps_using(offline, "actions/checkout")[0]["with"]["fetch-depth"] == 0  # the base commit is there
+    assert {"labeled", "unlabeled"} <= set(workflow["on"]["pull_request"]["types"])  # the label re-runs it
     assert "make plan STACK=" not in scripts
     assert "for file in stacks/Pulumi.*.yaml" in scripts
     assert 'summary="build/plan/$stack/summary.md"' in scripts
@@ -86,9 +93,11 @@ def test_pull_request_preview_runs_the_pack_for_same_repository_branches_only() 
     preview = load("pull-request.yml")["jobs"]["preview"]
     assert preview["if"] == "github.event.pull_request.head.repo.full_name == github.repository"
     assert preview["permissions"]["id-token"] == "write"
-    assert preview["strategy"]["matrix"]["stack"] == STACKS
+    # every stack file previews, the shared stack too (sorted here, the matrix's order is free)
+    assert sorted(preview["strategy"]["matrix"]["stack"]) == sorted([*STACKS, "shared"])
     installs = "\n".join(s.get("run", "") for s in preview["steps"])
-    assert "pip install -r requirements.txt -r policies/requirements.txt" in installs
+    # the plan's set: --which-policy-config imports the plan's input checks (jsonschema among them)
+    assert "pip install -r requirements-plan.txt" in installs
     login = steps_using(preview, "azure/login")
     assert login
     assert login[0]["uses"] == "azure/login@v2"
@@ -105,7 +114,7 @@ def test_pull_request_preview_runs_the_pack_for_same_repository_branches_only() 
         "work-dir": ".",
         "cloud-url": "${{ secrets.PULUMI_BACKEND_URL }}",
         "policyPacks": "policies",
-        "policyPackConfigs": "policies/config/${{ matrix.stack }}.json",
+        "policyPackConfigs": "${{ steps.policy.outputs.config }}",
         "comment-on-pr": True,
     }
     assert preview["env"]["PULUMI_ACCESS_TOKEN"] == "${{ secrets.PULUMI_ACCESS_TOKEN }}"
@@ -128,6 +137,9 @@ def test_deploy_goes_dev_and_shared_then_staging_then_prod_behind_environments()
     assert "workflow_call" in stack_workflow["on"]
     up = stack_workflow["jobs"]["up"]
     assert up["environment"] == "${{ inputs.stack }}"
+    # the plan's set (--which-policy-config runs the plan's input checks) and preflight's
+    installs = "\n".join(s.get("run", "") for s in up["steps"])
+    assert "pip install -r requirements-plan.txt -r requirements-preflight.txt" in installs
     assert steps_using(up, "azure/login")[0]["uses"] == "azure/login@v2"
     pulumi = steps_using(up, "pulumi/actions")[0]
     assert pulumi["uses"] == "pulumi/actions@v7"
@@ -156,7 +168,7 @@ def test_the_deployment_runs_the_pack_with_the_config_the_plan_used(
 
     assert main(["--stack", stack, "--which-policy-config"]) == 0
     printed = capsys.readouterr().out.strip()
-    _, used = checked_inputs(stack, None, None)
+    _, used, _ = checked_inputs(stack, None, None)
     assert (ROOT / printed).resolve() == used.resolve()
     assert (ROOT / printed).is_file()
     if stack == "shared":

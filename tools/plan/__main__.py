@@ -8,10 +8,12 @@ ceiling (tools/plan/cost), and writes plan.json, graph.dot, graph.mmd, cost.json
 under build/plan/<stack>/.
 `--stack dev --stack prod` plans several stacks in one process: the SDK loads once, each stack
 runs in a fresh mock engine, and each writes exactly what its own plan would.
-Exit codes: 0 ok, 1 a mandatory policy failed, a claimed journey is broken or the cost ceiling breaks
-the stack's budget, 2 bad input: the
-stack name, the stack file, its settings or the policy config (checked first, inputs.py; one
-message, nothing registered); with several stacks, the worst of theirs.
+`--base OLD/plan.json` also compares with that plan of the same stack (tools/plan/diff): diff.json,
+the diff first in summary.md, and exit 1 on a destructive change nobody acknowledged.
+Exit codes: 0 ok, 1 a mandatory policy failed, a claimed journey is broken, the cost ceiling breaks
+the stack's budget or the diff's gate failed, 2 bad input: the stack name, the stack file, its
+settings, the policy config or the base plan (checked first, inputs.py; one message, nothing
+registered); with several stacks, the worst of theirs.
 """
 
 from __future__ import annotations
@@ -47,10 +49,23 @@ def main(argv: list[str] | None = None) -> int:
         action="store_true",
         help="print the policy config the stack's plan, preview and deployment use (the workflows ask), and exit",
     )
+    parser.add_argument(
+        "--base",
+        type=Path,
+        help="compare with this plan: writes diff.json, puts the diff first in summary.md and fails on an "
+        "unacknowledged destructive change (a plan.json, its folder, or a folder of <stack>/plan.json)",
+    )
+    parser.add_argument(
+        "--allow-destroy",
+        action="store_true",
+        help="with --base: destructive changes are acknowledged (the pull request's allow-destroy label)",
+    )
     args = parser.parse_args(argv)
     stacks: list[str] = args.stack
     if len(set(stacks)) != len(stacks):
         parser.error("each --stack once: every stack writes build/plan/<stack>/")
+    if args.allow_destroy and not args.base:
+        parser.error("--allow-destroy acknowledges the changes of a diff: give --base")
     if len(stacks) > 1 and (args.stack_file or args.policy_config or args.which_policy_config):
         parser.error(
             "--stack-file, --policy-config and --which-policy-config apply to one stack: give a single --stack"
@@ -69,7 +84,7 @@ def which_policy_config(stack: str, args: argparse.Namespace) -> int:
     from .inputs import InputError, checked_inputs
 
     try:
-        _, policy_config = checked_inputs(stack, args.stack_file, args.policy_config)
+        _, policy_config, _ = checked_inputs(stack, args.stack_file, args.policy_config)
     except (InputError, SettingsError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
@@ -85,6 +100,7 @@ def plan_stack(stack: str, args: argparse.Namespace) -> int:
     from .cost import report as cost_report
     from .cost.budget import budget_problems
     from .cost.ceiling import ceiling
+    from .diff.run import load_base, write_diff
     from .engine import run_program
     from .graph import to_dot, to_mermaid
     from .inputs import InputError, checked_inputs
@@ -96,6 +112,7 @@ def plan_stack(stack: str, args: argparse.Namespace) -> int:
 
     try:
         config, policy_config, settings = checked_inputs(stack, args.stack_file, args.policy_config)
+        base = load_base(args.base, stack) if args.base else None
         plan = run_program(config)
     except (InputError, SettingsError) as error:
         print(f"error: {error}", file=sys.stderr)
@@ -131,16 +148,27 @@ def plan_stack(stack: str, args: argparse.Namespace) -> int:
     print("\n" + journey_summary)
     cost_summary = cost_report.summary(cost, budget)
     print(f"\nCost ceiling: {cost_report.headline(cost)}. {cost_report.budget_line(cost, budget)}")
-    (out / "summary.md").write_text(
+    summary_md = (
         f"## Offline plan: `{plan.stack}`\n\n```\n" + "\n".join(summary) + "\n```\n\n"
         f"{policy_summary}\n\n{journey_summary}\n\n{cost_summary}\n"
         "<details><summary>Resource graph</summary>\n\n```mermaid\n" + mermaid + "```\n</details>\n"
     )
+    diff_failed = False
+    if base is not None:
+        summary_md, diff_failed = write_diff(out, config, base, plan.resources, summary_md, args.allow_destroy)
+    else:
+        (out / "diff.json").unlink(missing_ok=True)  # a diff of an earlier run would describe another change
+    (out / "summary.md").write_text(summary_md)
     print(
         f"\nWrote {out.relative_to(ROOT) if out.is_relative_to(ROOT) else out}/"
-        "{plan.json,graph.dot,graph.mmd,cost.json,summary.md}" + ("\n" if len(args.stack) > 1 else "")
+        "{plan.json,graph.dot,graph.mmd,cost.json,summary.md"
+        + (",diff.json" if base is not None else "")
+        + "}"
+        + ("\n" if len(args.stack) > 1 else "")
     )
-    failed = False
+    failed = diff_failed
+    if diff_failed:
+        print(f"\nerror: {stack}: the diff's gate failed (see the errors above)", file=sys.stderr)
     if has_mandatory_failures(verdicts):
         print(f"\nerror: {stack}: mandatory policies failed (see the table above)", file=sys.stderr)
         failed = True
