@@ -19,11 +19,14 @@ from .base import SettingsModel, cross_checks, problem
 from .core import check_location
 
 # Microsoft (how-to-manage-registries, "Choose a name"): "Length can be 2-32 characters.
-# Alphanumerics, underscore, hyphen are allowed [...] Needs to start with an alphanumeric." (The AVM
-# Bicep registry module, anchor A2, allows 5-50: Microsoft's page is followed.)
+# Alphanumerics, underscore, hyphen are allowed [...] Needs to start with an alphanumeric." The REST
+# spec's path parameter (specification/machinelearningservices/resource-manager/
+# Microsoft.MachineLearningServices/stable/2025-12-01/registries.json, RegistryNameParameter) is
+# `^[a-zA-Z0-9][a-zA-Z0-9\-_]{2,32}$`: 3-33 characters. A registry's id passes both: 3-32. (The AVM
+# Bicep registry module, anchor A2, allows 5-50: Microsoft's page and spec are followed.)
 ML_REGISTRY_ID = re.compile(
     r"^/subscriptions/(?P<subscription>[0-9a-fA-F-]{36})/resourceGroups/(?P<group>[\w\-.()]{1,90})"
-    r"/providers/Microsoft\.MachineLearningServices/registries/(?P<name>[a-zA-Z0-9][a-zA-Z0-9\-_]{1,31})$"
+    r"/providers/Microsoft\.MachineLearningServices/registries/(?P<name>[a-zA-Z0-9][a-zA-Z0-9\-_]{2,31})$"
 )
 
 Region = Annotated[str, AfterValidator(check_location)]
@@ -71,7 +74,7 @@ class SharedRegistryRef(SettingsModel):
         if not ML_REGISTRY_ID.fullmatch(value):
             raise ValueError(
                 "not the ARM id of an Azure ML registry (/subscriptions/<sub>/resourceGroups/<rg>/providers/"
-                "Microsoft.MachineLearningServices/registries/<2-32 letters, digits, - or _>)"
+                "Microsoft.MachineLearningServices/registries/<3-32 letters, digits, - or _>)"
             )
         return value
 

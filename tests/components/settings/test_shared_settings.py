@@ -6,9 +6,11 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from pydantic import ValidationError
 
 from components.core.naming import Names
 from components.settings import SettingsError, SharedStackSettings, validate_settings, validate_stack
+from components.settings.registry import SharedRegistryRef
 from components.settings.tiers import deep_merge
 from tests.planning import stack_values
 
@@ -93,3 +95,23 @@ def test_registry_names_fit_microsofts_rule_at_both_ends(prefix: str, stack: str
         assert not name.endswith("-"), name
         assert set(name) <= set("abcdefghijklmnopqrstuvwxyz0123456789-_"), name
     assert Names("ml-platform", "shared", "mlp").ml_registry == "mlr-mlp-shared"
+
+
+_REGISTRY_ID = (
+    "/subscriptions/5e5e5e5e-0000-4000-8000-00000000005e/resourceGroups/rg-mlp-shared"
+    "/providers/Microsoft.MachineLearningServices/registries/"
+)
+
+
+@pytest.mark.parametrize(("length", "accepted"), [(2, False), (3, True), (32, True), (33, False)])
+def test_a_consumed_registry_id_names_a_registry_both_microsofts_page_and_its_spec_allow(
+    length: int, accepted: bool
+) -> None:
+    """how-to-manage-registries allows 2-32 characters; the REST spec's RegistryNameParameter
+    (2025-12-01/registries.json, `^[a-zA-Z0-9][a-zA-Z0-9\\-_]{2,32}$`) 3-33: an id ARM could hold is 3-32."""
+    registry_id = _REGISTRY_ID + "m" * length
+    if accepted:
+        assert SharedRegistryRef(id=registry_id).name == "m" * length
+    else:
+        with pytest.raises(ValidationError, match="not the ARM id of an Azure ML registry"):
+            SharedRegistryRef(id=registry_id)
