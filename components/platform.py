@@ -160,7 +160,7 @@ class Platform(StackRoot):
         # the approval of the endpoints they create (by the stack, or by an account's owner)
         managed = settings.network.mode == "managed"
         outbound = [*self.data.outbound_targets, *_shared_registry_targets(settings)]
-        rules = user_defined_rules(settings.network, outbound) if managed else {}
+        rules = user_defined_rules(settings.network, outbound, settings.registry_service_tag_rules()) if managed else {}
         if rules:
             approvals = self.workspace.approve_private_endpoints(self.data.approval_targets)
             built += [

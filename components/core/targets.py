@@ -36,6 +36,9 @@ class DiagnosticTarget:
     resource_id: pulumi.Input[str]
     logs: bool = True  # a storage account itself has metrics only; its services have the logs
     metrics: bool = True  # an Azure ML registry has logs only (no platform metrics listed for it)
+    # Named log categories instead of the tier's category group, for a type Microsoft lists no
+    # category groups for (an Azure ML registry): a group the type lacks fails the deployment.
+    log_categories: tuple[str, ...] = ()
 
 
 def storage_diagnostic_targets(

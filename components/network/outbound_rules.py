@@ -51,13 +51,19 @@ def private_endpoint_rule(
     )
 
 
-def user_defined_rules(settings: NetworkSettings, targets: Sequence[PrivateLinkTarget]) -> dict[str, OutboundRuleArgs]:
-    """Every user-defined rule by name: the settings' rules, the package-egress FQDN rules, then a
-    PrivateEndpoint rule per group of each data account (lakes made after the workspace, existing ones)."""
+def user_defined_rules(
+    settings: NetworkSettings,
+    targets: Sequence[PrivateLinkTarget],
+    derived: Mapping[str, OutboundRule] | None = None,
+) -> dict[str, OutboundRuleArgs]:
+    """Every user-defined rule by name: the settings' rules, the package-egress FQDN rules, the rules
+    other settings derive (`derived`: the shared registry's storage and container registry), then a
+    PrivateEndpoint rule per group of each target (data accounts, the shared registry)."""
     rules: dict[str, OutboundRuleArgs] = {
         name: outbound_rule_args(rule) for name, rule in sorted(settings.managed.outbound_rules.items())
     }
     rules.update({name: outbound_rule_args(rule) for name, rule in settings.managed.package_rules().items()})
+    rules.update({name: outbound_rule_args(rule) for name, rule in (derived or {}).items()})
     for target in targets:
         for group in target.group_ids:
             name = f"{target.name}-{group}"

@@ -37,11 +37,7 @@ class Diagnostics(PlatformComponent):
                 name=ctx.names.scoped("diag", 260),
                 resource_uri=target.resource_id,
                 workspace_id=logs_id,
-                logs=(
-                    [monitor.DiagnosticsLogSettingsArgs(category_group=settings.log_category_group, enabled=True)]
-                    if target.logs
-                    else []
-                ),
+                logs=_logs(target, settings) if target.logs else [],
                 metrics=[monitor.DiagnosticsMetricSettingsArgs(category="AllMetrics", enabled=True)]
                 if settings.metrics and target.metrics
                 else [],
@@ -50,3 +46,11 @@ class Diagnostics(PlatformComponent):
             for target in targets
         }
         self.finish({"diagnosticSettingIds": {k: v.id for k, v in self.settings_by_target.items()}})
+
+
+def _logs(target: DiagnosticTarget, settings: DiagnosticsSettings) -> list[monitor.DiagnosticsLogSettingsArgs]:
+    """The tier's category group (allLogs or audit), or the target's own categories where its type
+    has no category groups."""
+    if target.log_categories:
+        return [monitor.DiagnosticsLogSettingsArgs(category=c, enabled=True) for c in target.log_categories]
+    return [monitor.DiagnosticsLogSettingsArgs(category_group=settings.log_category_group, enabled=True)]

@@ -129,7 +129,16 @@ class MlRegistry(PlatformComponent):
         self.private_link_targets = [
             PrivateLinkTarget(SHARED_REGISTRY_TARGET, self.registry.id, (SHARED_REGISTRY_GROUP,))
         ]
-        # Azure Monitor's supported logs for Microsoft.MachineLearningServices/registries:
-        # RegistryAssetReadEvent, RegistryAssetWriteEvent; it lists no platform metrics for them
-        self.diagnostic_targets = [DiagnosticTarget(SHARED_REGISTRY_TARGET, self.registry.id, metrics=False)]
+        # Microsoft's supported resource logs for Microsoft.MachineLearningServices/registries
+        # (azure-monitor/reference/supported-logs/microsoft-machinelearningservices-registries-logs):
+        # two categories and no category group, so they are named (the tier's `audit` group could be
+        # refused); the type lists no platform metrics.
+        self.diagnostic_targets = [
+            DiagnosticTarget(
+                SHARED_REGISTRY_TARGET,
+                self.registry.id,
+                metrics=False,
+                log_categories=("RegistryAssetReadEvent", "RegistryAssetWriteEvent"),
+            )
+        ]
         self.lock_targets = [LockTarget(SHARED_REGISTRY_TARGET, self.registry.id)]

@@ -45,6 +45,19 @@ REGISTRY_ROLES: dict[RegistryAccess, str] = {"read": "Reader", "publish": "Azure
 SHARED_REGISTRY_TARGET = "mlregistry"
 SHARED_REGISTRY_GROUP = "amlregistry"
 SHARED_REGISTRY_RULE = f"{SHARED_REGISTRY_TARGET}-{SHARED_REGISTRY_GROUP}"
+# The registry's system-created storage (model files) and container registry (environment images)
+# are not behind the `amlregistry` endpoint. Microsoft (how-to-registry-network-isolation, "workspace
+# configuration is secure and Azure Machine Learning registry is public"): outbound to a registry
+# needs the service tags `AzureMachineLearning`, `Storage.<region>`, `MicrosoftContainerRegistry.<region>`
+# and `AzureContainerRegistry.<region>` ("Access Docker images for environments"). A managed network
+# with approved outbound only has rules for AzureMachineLearning and MicrosoftContainerRegistry
+# among its required ones (how-to-managed-network, "List of required rules") but none for another
+# resource's storage or container registry: the consuming stack adds these two, for its own region
+# (the registry's replica there: a workspace uses a registry's assets in a region the registry is in).
+SHARED_REGISTRY_SERVICE_TAGS: dict[str, str] = {
+    f"{SHARED_REGISTRY_TARGET}-storage": "Storage",
+    f"{SHARED_REGISTRY_TARGET}-acr": "AzureContainerRegistry",
+}
 
 StorageAccountType = Literal["Standard_LRS", "Standard_ZRS", "Standard_GRS", "Standard_RAGRS", "Standard_GZRS"]
 

@@ -19,8 +19,8 @@ from .data import DataSettings
 from .diagnostics import DiagnosticsSettings
 from .encryption import EncryptionSettings
 from .locks import LocksSettings
-from .network import NetworkSettings
-from .registry import SHARED_REGISTRY_RULE, SharedRegistryRef
+from .network import NetworkSettings, OutboundRule
+from .registry import SHARED_REGISTRY_RULE, SHARED_REGISTRY_SERVICE_TAGS, SharedRegistryRef
 from .workspace import (
     KeyVaultSettings,
     MonitoringSettings,
@@ -89,6 +89,22 @@ class StackSettings(CoreFields):
         """The default storage's public network access: the network's decision, except that a
         resource-instance rule needs "Enabled from selected virtual networks" (default action Deny)."""
         return "Enabled" if self.storage_registry_rules else self.network.access.resources
+
+    def registry_service_tag_rules(self) -> dict[str, OutboundRule]:
+        """The ServiceTag rules to the shared registry's storage and container registry in this
+        stack's region (SHARED_REGISTRY_SERVICE_TAGS): only where the managed network allows only
+        approved outbound (with internet outbound both are reachable already)."""
+        managed = self.network.managed
+        if (
+            self.shared_registry is None
+            or self.network.mode != "managed"
+            or managed.isolation_mode != "AllowOnlyApprovedOutbound"
+        ):
+            return {}
+        return {
+            name: OutboundRule(type="ServiceTag", service_tag=f"{tag}.{self.location}", port_ranges="443")
+            for name, tag in SHARED_REGISTRY_SERVICE_TAGS.items()
+        }
 
     def secret_references(self) -> dict[str, str]:
         """Every settings key that names a `secure:` value -> that name (the loader checks each exists)."""
@@ -200,7 +216,7 @@ def _check_outbound_rule_names(settings: StackSettings) -> Iterator[ValueError]:
         for group in ("blob", "file", "dfs")
     }
     if settings.shared_registry is not None:
-        taken.add(SHARED_REGISTRY_RULE)
+        taken |= {SHARED_REGISTRY_RULE, *SHARED_REGISTRY_SERVICE_TAGS}
     for name in settings.network.managed.outbound_rules:
         if name in taken:
             yield problem(

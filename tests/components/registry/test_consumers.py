@@ -104,6 +104,50 @@ def test_isolated_workspaces_reach_the_registry_by_a_private_endpoint_rule_in_th
     assert res.plan.outputs["sharedRegistry"]["outboundRule"] == RULE
 
 
+SERVICE_TAG_RULES = {"mlregistry-storage": "Storage", "mlregistry-acr": "AzureContainerRegistry"}
+
+
+@pytest.mark.parametrize("stack", ["staging", "prod"])
+def test_isolated_workspaces_reach_the_registrys_storage_and_acr_by_service_tags_of_their_region(
+    stack: str, stack_plans: dict[str, Resources]
+) -> None:
+    """how-to-registry-network-isolation: outbound to a public registry needs `Storage.<region>` and
+    `AzureContainerRegistry.<region>` (model files, environment images), which the `amlregistry`
+    endpoint does not cover and approved-outbound-only mode does not allow by itself."""
+    res = stack_plans[stack]
+    chain = rules(res)
+    location = res.one("machinelearningservices:Workspace")["inputs"]["location"]
+    found = {
+        r["inputs"]["ruleName"]: r["inputs"]["properties"]
+        for r in chain
+        if r["inputs"]["ruleName"] in SERVICE_TAG_RULES
+    }
+    assert found == {
+        name: {
+            "category": "UserDefined",
+            "type": "ServiceTag",
+            "destination": {
+                "serviceTag": f"{tag}.{location}",
+                "protocol": "TCP",
+                "portRanges": "443",
+                "action": "Allow",
+            },
+        }
+        for name, tag in SERVICE_TAG_RULES.items()
+    }
+    # in the one chain: every rule but the first waits for the rule before it
+    for rule in (r for r in chain if r["inputs"]["ruleName"] in SERVICE_TAG_RULES):
+        others = {r["urn"] for r in chain if r is not rule}
+        assert set(rule["dependencies"]) & others or any(rule["urn"] in r["dependencies"] for r in chain)
+
+
+def test_with_internet_outbound_the_registry_needs_no_service_tag_rule() -> None:
+    res = Resources(plan("staging", {"network": {"managed": {"isolationMode": "AllowInternetOutbound"}}}))
+    names = {r["inputs"]["ruleName"] for r in rules(res)}
+    assert RULE in names
+    assert names.isdisjoint(SERVICE_TAG_RULES)
+
+
 def test_dev_has_no_managed_network_and_so_no_rule(stack_plans: dict[str, Resources]) -> None:
     assert rules(stack_plans["dev"]) == []
     assert stack_plans["dev"].plan.outputs["sharedRegistry"]["outboundRule"] is None
@@ -142,7 +186,7 @@ def test_a_stack_without_the_registry_grants_nothing_there_and_adds_no_rule() ->
     for principal in values["access"]["principals"].values():
         principal.pop("sharedRegistry", None)
     res = Resources(run_program(config_from(values, "staging")))
-    assert [r for r in rules(res) if r["inputs"]["ruleName"] == RULE] == []
+    assert [r for r in rules(res) if r["inputs"]["ruleName"] in {RULE, *SERVICE_TAG_RULES}] == []
     assert not [
         a
         for a in res.of_type("authorization:RoleAssignment")
@@ -166,6 +210,15 @@ def test_a_stack_without_the_registry_grants_nothing_there_and_adds_no_rule() ->
             {"network": {"managed": {"outboundRules": {RULE: {"type": "FQDN", "destination": "pypi.org"}}}}},
             "staging",
             f"ml-platform:network.managed.outboundRules.{RULE}",
+        ),
+        (
+            {
+                "network": {
+                    "managed": {"outboundRules": {"mlregistry-acr": {"type": "FQDN", "destination": "pypi.org"}}}
+                }
+            },
+            "staging",
+            "ml-platform:network.managed.outboundRules.mlregistry-acr",
         ),
         ({"sharedRegistry": {"id": "mlr-mlp-shared"}}, "dev", "ml-platform:sharedRegistry.id"),
         ({"sharedRegistry": {"id": "x", "name": "y"}}, "dev", "ml-platform:sharedRegistry.name"),

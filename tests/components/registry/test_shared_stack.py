@@ -98,10 +98,18 @@ def test_prod_tier_protects_the_registry_and_locks_it_last(shared: Resources) ->
     assert {r["urn"] for r in scoped} <= set(lock["dependencies"])
 
 
+REGISTRY_LOGS = [
+    {"category": "RegistryAssetReadEvent", "enabled": True},
+    {"category": "RegistryAssetWriteEvent", "enabled": True},
+]
+
+
 def test_the_registry_sends_its_logs_and_no_metrics(shared: Resources) -> None:
+    """Azure Monitor's supported logs for registries: two categories, no category group; named,
+    whatever the tier's group (a group the type lacks fails the deployment)."""
     setting = shared.one("monitor:DiagnosticSetting")
     assert setting["inputs"]["resourceUri"] == registry(shared)["outputs"]["id"]
-    assert setting["inputs"]["logs"] == [{"categoryGroup": "allLogs", "enabled": True}]
+    assert setting["inputs"]["logs"] == REGISTRY_LOGS
     assert setting["inputs"]["metrics"] == []  # Azure Monitor lists no platform metrics for registries
     law = shared.one("operationalinsights:Workspace")
     assert setting["inputs"]["workspaceId"] == law["outputs"]["id"]
@@ -153,3 +161,12 @@ def test_the_registry_rules_judge_both_forms(shared: Resources, private: Resourc
         v for v in evaluate(no_endpoint, SHARED, policy_config_for(SHARED, "prod")) if v.policy.startswith("stk-10")
     ]
     assert [v.level for v in verdict] == ["mandatory"]
+
+
+def test_a_dev_tier_shared_stack_names_the_registry_categories_not_the_audit_group() -> None:
+    """dev's category group is `audit`; the registry lists none, so its categories are named there too."""
+    from tests.planning import config_for
+    from tools.plan.engine import run_program
+
+    dev_shared = Resources(run_program(config_for("shared", {"tier": "dev"})))
+    assert dev_shared.one("monitor:DiagnosticSetting")["inputs"]["logs"] == REGISTRY_LOGS

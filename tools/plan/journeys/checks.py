@@ -158,7 +158,27 @@ def _registry_reads_storage(facts: PlanFacts, target: Target) -> Outcome:
     return Outcome(True, f"resource rule for {registry.get('name')} (default action Deny)", evidence=evidence)
 
 
+def _registry_storage_and_acr(facts: PlanFacts, target: Target) -> Outcome:
+    """The shared registry's system-created storage and container registry reached from the managed
+    network: internet outbound, or ServiceTag rules `Storage.<region>` and `AzureContainerRegistry.<region>`
+    for the workspace's region (how-to-registry-network-isolation, outbound to a public registry)."""
+    workspace = [facts.workspace["urn"]] if facts.workspace else []
+    if facts.isolation_mode != "AllowOnlyApprovedOutbound":
+        return Outcome(True, "internet outbound", evidence=workspace)
+    region = str(facts.workspace_input("location") or "").lower()
+    found: dict[str, str] = {}
+    for rule, carrier in facts.outbound_rules():
+        tag = str((rule.get("destination") or {}).get("serviceTag", "")) if rule.get("type") == "ServiceTag" else ""
+        found.setdefault(tag.lower(), carrier["urn"])
+    needed = [f"Storage.{region}", f"AzureContainerRegistry.{region}"]
+    missing = [tag for tag in needed if tag.lower() not in found]
+    if missing:
+        return Outcome(False, f"no ServiceTag outbound rule {', '.join(missing)} (AllowOnlyApprovedOutbound)")
+    return Outcome(True, f"ServiceTag outbound rules {', '.join(needed)}", evidence=[found[t.lower()] for t in needed])
+
+
 SETTINGS: dict[str, Callable[[PlanFacts, Target], Outcome]] = {
+    "the managed network reaches the registry's storage and container registry": _registry_storage_and_acr,
     "the examples' registry is this stack's shared registry": _examples_registry,
     "the registry may read the default storage": _registry_reads_storage,
     "the deployment's instance type, at least 2 CPU and 4 GB": _instance_type_published,

@@ -104,6 +104,14 @@ SUBMIT_PIPELINE = Journey(
             source=REGISTRY_ISOLATION,
             why="'Using assets from registry to a secure workspace requires configuring outbound access'",
         ),
+        setting(
+            "the managed network reaches the registry's storage and container registry",
+            on="shared registry",
+            source=REGISTRY_ISOLATION,
+            why="outbound to a registry needs 'Storage.<region>' and 'AzureContainerRegistry.<region>' "
+            "(model files, environment images): not behind its amlregistry endpoint",
+            when="managed network",
+        ),
         role(
             "compute identity",
             "Storage Blob Data Contributor",
@@ -165,6 +173,14 @@ DEPLOY_MODEL = Journey(
             on="shared registry",
             source=REGISTRY_ISOLATION,
             why="the managed deployment pulls the registry's environment",
+        ),
+        setting(
+            "the managed network reaches the registry's storage and container registry",
+            on="shared registry",
+            source=REGISTRY_ISOLATION,
+            why="outbound to a registry needs 'Storage.<region>' and 'AzureContainerRegistry.<region>' "
+            "(model files, environment images): not behind its amlregistry endpoint",
+            when="managed network",
         ),
         after(
             "J3",
@@ -497,6 +513,14 @@ DEPLOY_FROM_REGISTRY = Journey(
             on="shared registry",
             source=REGISTRY_ISOLATION + "#deploy-a-model-from-registry-to-workspace",
             why="the deployment pulls the registry's model and environment",
+        ),
+        setting(
+            "the managed network reaches the registry's storage and container registry",
+            on="shared registry",
+            source=REGISTRY_ISOLATION,
+            why="outbound to a registry needs 'Storage.<region>' and 'AzureContainerRegistry.<region>' "
+            "(model files, environment images): not behind its amlregistry endpoint",
+            when="managed network",
         ),
     ),
 )
