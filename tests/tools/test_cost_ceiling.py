@@ -21,6 +21,7 @@ from components.settings.workspace import RegistrySettings
 from policies.rules.stack import CPU_VM_SIZES, GPU_VM_SIZES
 from tests.planning import Resources, plan
 from tools.plan.__main__ import main as plan_main
+from tools.plan.cost import refresh
 from tools.plan.cost.budget import budget_problems
 from tools.plan.cost.ceiling import Ceiling, ceiling, compare
 from tools.plan.cost.prices import TABLE, PriceTable, default_table
@@ -181,6 +182,12 @@ def test_the_table_is_dated_and_every_row_has_its_query() -> None:
         # the Free AKS tier has no meter; every other row says how the API finds it
         assert entry["query"] or entry["usd"] == 0, entry["id"]
         assert entry["unit"] in {"1 Hour", "1/Day", "1 GB", "1/Month"}, entry["id"]
+        # a price is either confirmed by a named source or marked as not yet confirmed, never neither
+        assert entry["verified"] in (True, False), entry["id"]
+        if entry["verified"]:
+            assert entry.get("source"), entry["id"]
+        else:
+            assert "source" not in entry, entry["id"]
 
 
 # --- the budget rule ------------------------------------------------------------------------
@@ -263,3 +270,19 @@ def test_refresh_takes_the_one_linux_pay_as_you_go_price_and_refuses_an_ambiguou
     ]
     assert choose(row_, items) is linux
     assert choose({}, items) is None  # four prices: the query does not pin one down
+
+
+def test_a_refreshed_row_names_the_api_as_its_source(monkeypatch: pytest.MonkeyPatch) -> None:
+    """refresh.refreshed with the API replaced by one item: the row it confirms carries its source."""
+    item = {"retailPrice": 0.5, "meterName": "Standard Gateway", "productName": "NAT Gateway", "meterId": "m"}
+    monkeypatch.setattr(refresh, "fetch", lambda query: [item])
+    document = {"rows": [{"id": "x", "usd": 0.1, "query": "q", "verified": False, "checked": "not found"}]}
+    new, problems = refresh.refreshed(document, "2030-01-02")
+    assert problems == []
+    [row_] = new["rows"]
+    assert (row_["usd"], row_["verified"], "checked" in row_) == (0.5, True, False)
+    assert "Azure Retail Prices API, 2030-01-02" in row_["source"]
+    monkeypatch.setattr(refresh, "fetch", lambda query: [])
+    kept, problems = refresh.refreshed(document, "2030-01-02")
+    assert kept["rows"] == document["rows"]  # no price found: left as it was
+    assert len(problems) == 1

@@ -3,9 +3,10 @@
 One row per meter the plans use: a readable id (`vm/westeurope/Standard_D4ds_v5`), the region and
 SKU, the unit (`1 Hour`, `1/Day`, `1 GB`, `1/Month`), the USD retail price, the Azure Retail
 Prices API `$filter` that finds it (https://prices.azure.com/api/retail/prices; Microsoft:
-learn.microsoft.com/rest/api/cost-management/retail-prices/azure-retail-prices) and whether that
-query has been run (`verified`). `refresh.py` regenerates the prices from the API when online;
-nothing here touches the network.
+learn.microsoft.com/rest/api/cost-management/retail-prices/azure-retail-prices) and whether the
+price is confirmed (`verified`, with the `source` that confirms it: the API or a named public
+figure; an unconfirmed row says in `checked` what was looked at). `refresh.py` regenerates the
+prices from the API when online; nothing here touches the network.
 """
 
 from __future__ import annotations

@@ -64,14 +64,16 @@ def refreshed(document: dict[str, Any], today: str) -> tuple[dict[str, Any], lis
             problems.append(f"{row['id']}: the query does not find one pay-as-you-go price; row left as it was")
             rows.append(row)
             continue
+        kept = {key: value for key, value in row.items() if key != "checked"}  # the offline check is superseded
         rows.append(
             {
-                **row,
+                **kept,
                 "usd": item["retailPrice"],
                 "meter": item.get("meterName"),
                 "meterId": item.get("meterId"),
                 "effective": item.get("effectiveStartDate"),
                 "verified": True,
+                "source": f"Azure Retail Prices API, {today}: {item.get('meterName')} ({item.get('productName')})",
             }
         )
     return {**document, "date": today, "rows": rows}, problems
