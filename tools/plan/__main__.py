@@ -6,8 +6,12 @@ the stack's policy config (the same rule objects `pulumi preview --policy-pack p
 checks the users' journeys the stack claims (tools/plan/journeys), and writes plan.json,
 graph.dot, graph.mmd and summary.md under build/plan/<stack>/.
 `--stack dev --stack prod` plans several stacks in one process: the SDK loads once, each stack
-runs in a fresh mock engine, and each writes exactly what its own plan would.
-Exit codes: 0 ok, 1 a mandatory policy failed or a claimed journey is broken, 2 bad input: the
+runs in a fresh mock engine, and each writes exactly what its own plan would; then the rules
+across environments check them as a set (tools/plan/across: build/plan/across.{json,md}).
+`--stack-file STACK=PATH` plans that stack from another file (one per stack; a bare PATH with a
+single --stack).
+Exit codes: 0 ok, 1 a mandatory policy failed, a claimed journey is broken or a rule across
+environments is violated, 2 bad input: the
 stack name, the stack file, its settings or the policy config (checked first, inputs.py; one
 message, nothing registered); with several stacks, the worst of theirs.
 """
@@ -20,8 +24,12 @@ import json
 import sys
 from dataclasses import asdict
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .stackfile import ROOT, available_stacks
+
+if TYPE_CHECKING:
+    from .across.stacks import PlannedStack
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -32,7 +40,13 @@ def main(argv: list[str] | None = None) -> int:
         required=True,
         help=f"stack name, repeatable: one process plans them all (have: {', '.join(available_stacks())})",
     )
-    parser.add_argument("--stack-file", type=Path, help="plan this stack file instead of stacks/Pulumi.<stack>.yaml")
+    parser.add_argument(
+        "--stack-file",
+        action="append",
+        default=[],
+        metavar="[STACK=]PATH",
+        help="plan STACK from PATH instead of stacks/Pulumi.<stack>.yaml (repeatable; a bare PATH: the one --stack)",
+    )
     parser.add_argument("--out", type=Path, default=ROOT / "build" / "plan", help="output folder")
     parser.add_argument(
         "--policy-config",
@@ -44,17 +58,40 @@ def main(argv: list[str] | None = None) -> int:
     stacks: list[str] = args.stack
     if len(set(stacks)) != len(stacks):
         parser.error("each --stack once: every stack writes build/plan/<stack>/")
-    if len(stacks) > 1 and (args.stack_file or args.policy_config):
-        parser.error("--stack-file and --policy-config apply to one stack: give a single --stack")
+    args.stack_files = _stack_files(parser, args.stack_file, stacks)
+    if len(stacks) > 1 and args.policy_config:
+        parser.error("--policy-config applies to one stack: give a single --stack")
+    from .across.check import run as check_across
+
+    planned: list[PlannedStack] = []
+    codes = [plan_stack(stack, args, planned) for stack in stacks]
     # The worst outcome wins: 2 (a stack's settings are invalid) > 1 (a mandatory policy failed) > 0.
-    return max(plan_stack(stack, args) for stack in stacks)
+    return max(*codes, check_across(planned, args.out))
 
 
-def plan_stack(stack: str, args: argparse.Namespace) -> int:
-    """Plan one stack in a fresh mock engine (engine.run_program) and write its files; its exit code."""
+def _stack_files(parser: argparse.ArgumentParser, given: list[str], stacks: list[str]) -> dict[str, Path]:
+    """`--stack-file` values as stack -> path: `STACK=PATH` for a stack of the run, or a bare PATH
+    for the single --stack."""
+    files: dict[str, Path] = {}
+    for value in given:
+        stack, sep, path = value.partition("=")
+        if not (sep and stack in stacks):
+            if len(stacks) > 1:
+                parser.error(f"--stack-file {value}: a bare PATH applies to one stack: write STACK=PATH")
+            stack, path = stacks[0], value
+        if stack in files:
+            parser.error(f"--stack-file: one file per stack ({stack} has two)")
+        files[stack] = Path(path)
+    return files
+
+
+def plan_stack(stack: str, args: argparse.Namespace, planned: list[PlannedStack] | None = None) -> int:
+    """Plan one stack in a fresh mock engine (engine.run_program) and write its files; its exit code.
+    A stack that could be planned joins `planned`, for the rules across environments."""
     # Imported after argument parsing so `--help` stays instant (and once: later stacks reuse them).
     from components.settings import SettingsError
 
+    from .across.stacks import planned_stack
     from .engine import run_program
     from .graph import to_dot, to_mermaid
     from .inputs import InputError, checked_inputs
@@ -65,13 +102,15 @@ def plan_stack(stack: str, args: argparse.Namespace) -> int:
     from .render import summary_lines, tree_lines
 
     try:
-        config, policy_config = checked_inputs(stack, args.stack_file, args.policy_config)
+        config, policy_config = checked_inputs(stack, args.stack_files.get(stack), args.policy_config)
         plan = run_program(config)
     except (InputError, SettingsError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
     verdicts = evaluate(plan.resources, stack, policy_config)
     journeys = evaluate_journeys(plan.resources, plan.outputs)
+    if planned is not None:
+        planned.append(planned_stack(config, policy_config, plan.resources, plan.outputs, verdicts))
 
     out = args.out / stack
     out.mkdir(parents=True, exist_ok=True)
