@@ -108,7 +108,8 @@ def compare(stacks: Sequence[PlannedStack]) -> tuple[list[Violation], list[Note]
                             consumer.name,
                             "sharedRegistry.outboundRule",
                             f"{registry.name}'s registry is closed to the internet, and {consumer.name} has no "
-                            "private-endpoint outbound rule to it (a managed network adds one): its jobs cannot reach the registry",
+                            "private-endpoint outbound rule to it (a managed network adds one): its jobs cannot "
+                            "reach the registry",
                         )
                     )
 
