@@ -68,8 +68,11 @@ def summary(stacks: Sequence[PlannedStack], violations: Sequence[Violation], not
 
 
 def run(stacks: Sequence[PlannedStack], out: Path) -> int:
-    """Check the planned stacks, print and write the result; 1 on a violation, else 0."""
-    if len(stacks) < 2:
+    """Check the planned stacks, print and write the result; 1 on a violation, else 0. One stack
+    compares nothing and says so."""
+    if not stacks:
+        return 0  # nothing planned (bad input): the stack's own message is all there is to say
+    if len(stacks) == 1:
         print(f"\n{TITLE}: one stack planned, nothing to compare (plan several: make plan-all).")
         return 0
     violations, notes = check(stacks)
