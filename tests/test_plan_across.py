@@ -68,14 +68,14 @@ def test_the_shipped_stacks_pass_as_a_set(shipped: dict[str, PlannedStack]) -> N
     assert any("ml-10" in n.message and "staging and prod" in n.message for n in notes)
 
 
-def test_a_rule_lowered_in_prods_policy_config_fails(shipped: dict[str, PlannedStack], tmp_path: Path) -> None:
+def test_a_rule_lowered_in_prods_policy_config_fails(
+    shipped: dict[str, PlannedStack], stack_plans: dict[str, Resources], tmp_path: Path
+) -> None:
     config = json.loads(policy_config_for("prod", "prod").read_text())
     config["ml-01-workspace-public-network-disabled"]["enforcementLevel"] = "advisory"
     path = tmp_path / "prod.json"
     path.write_text(json.dumps(config))
-    prod = _planned(
-        "prod", None, Plan("p", "prod", list(shipped["prod"].resources), dict(shipped["prod"].outputs)), path
-    )
+    prod = _planned("prod", None, stack_plans["prod"].plan, path)
     [violation] = run(shipped["staging"], prod)
     assert (violation.check, violation.first, violation.second) == (strictness.LEVELS, "staging", "prod")
     assert violation.subject == "ml-01-workspace-public-network-disabled"
@@ -83,14 +83,14 @@ def test_a_rule_lowered_in_prods_policy_config_fails(shipped: dict[str, PlannedS
     assert "advisory in prod" in violation.message
 
 
-def test_a_rule_raised_in_prods_policy_config_passes(shipped: dict[str, PlannedStack], tmp_path: Path) -> None:
+def test_a_rule_raised_in_prods_policy_config_passes(
+    shipped: dict[str, PlannedStack], stack_plans: dict[str, Resources], tmp_path: Path
+) -> None:
     config = json.loads(policy_config_for("prod", "prod").read_text())
     config["ml-04-workspace-user-assigned-identity"]["enforcementLevel"] = "mandatory"  # prod passes ML-04
     path = tmp_path / "prod.json"
     path.write_text(json.dumps(config))
-    prod = _planned(
-        "prod", None, Plan("p", "prod", list(shipped["prod"].resources), dict(shipped["prod"].outputs)), path
-    )
+    prod = _planned("prod", None, stack_plans["prod"].plan, path)
     assert run(shipped["staging"], prod) == []
 
 
