@@ -52,7 +52,7 @@ help:                 ## list the targets
 plan: $(PLAN_ENV)     ## offline plan of one stack: make plan STACK=prod
 	$(PY) -m tools.plan --stack $(STACK)
 
-plan-all: $(PLAN_ENV) ## offline plan of every stack in stacks/, in one process
+plan-all: $(PLAN_ENV) ## offline plan of every stack in stacks/, in one process, then the rules across environments
 	$(PY) -m tools.plan $(addprefix --stack ,$(STACKS)) --quiet
 
 # BASE: a git ref, planned in a temporary worktree (tools/plan/diff/worktree.py); ALLOW_DESTROY=true

@@ -88,8 +88,9 @@ def test_the_worst_exit_code_wins_and_every_other_stack_is_still_planned(
     ("argv", "message"),
     [
         (["--stack", "dev", "--stack", "dev"], "each --stack once"),
-        (["--stack", "dev", "--stack", "prod", "--stack-file", "x.yaml"], "apply to one stack"),
-        (["--stack", "dev", "--stack", "prod", "--policy-config", "x.json"], "apply to one stack"),
+        (["--stack", "dev", "--stack", "prod", "--stack-file", "x.yaml"], "applies to one stack"),
+        (["--stack", "dev", "--stack-file", "dev=a.yaml", "--stack-file", "dev=b.yaml"], "one file per stack"),
+        (["--stack", "dev", "--stack", "prod", "--policy-config", "x.json"], "applies to one stack"),
     ],
 )
 def test_ambiguous_stack_lists_exit_2_before_any_plan(

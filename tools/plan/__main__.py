@@ -7,13 +7,16 @@ checks the users' journeys the stack claims (tools/plan/journeys), prices the st
 ceiling (tools/plan/cost), and writes plan.json, graph.dot, graph.mmd, cost.json and summary.md
 under build/plan/<stack>/.
 `--stack dev --stack prod` plans several stacks in one process: the SDK loads once, each stack
-runs in a fresh mock engine, and each writes exactly what its own plan would.
+runs in a fresh mock engine, and each writes exactly what its own plan would; then the rules
+across environments check them as a set (tools/plan/across: build/plan/across.{json,md}).
+`--stack-file STACK=PATH` plans that stack from another file (one per stack; a bare PATH with a
+single --stack).
 `--base OLD/plan.json` also compares with that plan of the same stack (tools/plan/diff): diff.json,
 the diff first in summary.md, and exit 1 on a destructive change nobody acknowledged.
 Exit codes: 0 ok, 1 a mandatory policy failed, a claimed journey is broken, the cost ceiling breaks
-the stack's budget or the diff's gate failed, 2 bad input: the stack name, the stack file, its
-settings, the policy config or the base plan (checked first, inputs.py; one message, nothing
-registered); with several stacks, the worst of theirs.
+the stack's budget, the diff's gate failed or a rule across environments is violated, 2 bad input:
+the stack name, the stack file, its settings, the policy config or the base plan (checked first,
+inputs.py; one message, nothing registered); with several stacks, the worst of theirs.
 """
 
 from __future__ import annotations
@@ -24,8 +27,12 @@ import json
 import sys
 from dataclasses import asdict
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .stackfile import ROOT, available_stacks
+
+if TYPE_CHECKING:
+    from .across.stacks import PlannedStack
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -36,7 +43,13 @@ def main(argv: list[str] | None = None) -> int:
         required=True,
         help=f"stack name, repeatable: one process plans them all (have: {', '.join(available_stacks())})",
     )
-    parser.add_argument("--stack-file", type=Path, help="plan this stack file instead of stacks/Pulumi.<stack>.yaml")
+    parser.add_argument(
+        "--stack-file",
+        action="append",
+        default=[],
+        metavar="[STACK=]PATH",
+        help="plan STACK from PATH instead of stacks/Pulumi.<stack>.yaml (repeatable; a bare PATH: the one --stack)",
+    )
     parser.add_argument("--out", type=Path, default=ROOT / "build" / "plan", help="output folder")
     parser.add_argument(
         "--policy-config",
@@ -64,16 +77,19 @@ def main(argv: list[str] | None = None) -> int:
     stacks: list[str] = args.stack
     if len(set(stacks)) != len(stacks):
         parser.error("each --stack once: every stack writes build/plan/<stack>/")
+    args.stack_files = _stack_files(parser, args.stack_file, stacks)
     if args.allow_destroy and not args.base:
         parser.error("--allow-destroy acknowledges the changes of a diff: give --base")
-    if len(stacks) > 1 and (args.stack_file or args.policy_config or args.which_policy_config):
-        parser.error(
-            "--stack-file, --policy-config and --which-policy-config apply to one stack: give a single --stack"
-        )
+    if len(stacks) > 1 and (args.policy_config or args.which_policy_config):
+        parser.error("--policy-config or --which-policy-config applies to one stack: give a single --stack")
     if args.which_policy_config:
         return which_policy_config(stacks[0], args)
+    from .across.check import run as check_across
+
+    planned: list[PlannedStack] = []
+    codes = [plan_stack(stack, args, planned) for stack in stacks]
     # The worst outcome wins: 2 (a stack's settings are invalid) > 1 (a mandatory policy failed) > 0.
-    return max(plan_stack(stack, args) for stack in stacks)
+    return max(*codes, check_across(planned, args.out))
 
 
 def which_policy_config(stack: str, args: argparse.Namespace) -> int:
@@ -84,7 +100,7 @@ def which_policy_config(stack: str, args: argparse.Namespace) -> int:
     from .inputs import InputError, checked_inputs
 
     try:
-        _, policy_config, _ = checked_inputs(stack, args.stack_file, args.policy_config)
+        _, policy_config, _ = checked_inputs(stack, args.stack_files.get(stack), args.policy_config)
     except (InputError, SettingsError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
@@ -92,11 +108,29 @@ def which_policy_config(stack: str, args: argparse.Namespace) -> int:
     return 0
 
 
-def plan_stack(stack: str, args: argparse.Namespace) -> int:
-    """Plan one stack in a fresh mock engine (engine.run_program) and write its files; its exit code."""
+def _stack_files(parser: argparse.ArgumentParser, given: list[str], stacks: list[str]) -> dict[str, Path]:
+    """`--stack-file` values as stack -> path: `STACK=PATH` for a stack of the run, or a bare PATH
+    for the single --stack."""
+    files: dict[str, Path] = {}
+    for value in given:
+        stack, sep, path = value.partition("=")
+        if not (sep and stack in stacks):
+            if len(stacks) > 1:
+                parser.error(f"--stack-file {value}: a bare PATH applies to one stack: write STACK=PATH")
+            stack, path = stacks[0], value
+        if stack in files:
+            parser.error(f"--stack-file: one file per stack ({stack} has two)")
+        files[stack] = Path(path)
+    return files
+
+
+def plan_stack(stack: str, args: argparse.Namespace, planned: list[PlannedStack] | None = None) -> int:
+    """Plan one stack in a fresh mock engine (engine.run_program) and write its files; its exit code.
+    A stack that could be planned joins `planned`, for the rules across environments."""
     # Imported after argument parsing so `--help` stays instant (and once: later stacks reuse them).
     from components.settings import SettingsError
 
+    from .across.stacks import planned_stack
     from .cost import report as cost_report
     from .cost.budget import budget_problems
     from .cost.ceiling import ceiling
@@ -111,7 +145,7 @@ def plan_stack(stack: str, args: argparse.Namespace) -> int:
     from .render import summary_lines, tree_lines
 
     try:
-        config, policy_config, settings = checked_inputs(stack, args.stack_file, args.policy_config)
+        config, policy_config, settings = checked_inputs(stack, args.stack_files.get(stack), args.policy_config)
         base = load_base(args.base, stack) if args.base else None
         plan = run_program(config)
     except (InputError, SettingsError) as error:
@@ -120,6 +154,8 @@ def plan_stack(stack: str, args: argparse.Namespace) -> int:
     verdicts = evaluate(plan.resources, stack, policy_config)
     journeys = evaluate_journeys(plan.resources, plan.outputs)
     cost, budget = ceiling(plan.resources), settings.budget.monthly
+    if planned is not None:
+        planned.append(planned_stack(config, policy_config, plan.resources, plan.outputs, verdicts))
 
     out = args.out / stack
     out.mkdir(parents=True, exist_ok=True)
