@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
+
 from tests.planning import Resources
 from tools.plan.diff.compare import diff_records
 from tools.plan.diff.creation_time import CREATION_TIME
@@ -82,6 +84,65 @@ def test_an_added_input_updates_and_a_creation_time_one_replaces() -> None:
         (entry,) = one([old], [record("st", STORAGE, inputs={**old["inputs"], path: value})])
         assert entry["op"] == "replace"
         assert [(r["kind"], r["path"]) for r in entry["reasons"]] == [("creationTime", path)]
+
+
+VAULT = "azure-native:keyvault:Vault"
+ACR = "azure-native:containerregistry:Registry"
+AKS = "azure-native:containerservice:ManagedCluster"
+WORKSPACE = "azure-native:machinelearningservices:Workspace"
+
+
+@pytest.mark.parametrize(
+    ("type_", "before", "after", "op"),
+    [
+        # fixed at creation
+        (
+            VAULT,
+            {"properties": {"softDeleteRetentionInDays": 90}},
+            {"properties": {"softDeleteRetentionInDays": 30}},
+            "replace",
+        ),
+        (ACR, {"zoneRedundancy": "Disabled"}, {"zoneRedundancy": "Enabled"}, "replace"),
+        (
+            AKS,
+            {"agentPoolProfiles": [{"availabilityZones": ["1"]}]},
+            {"agentPoolProfiles": [{"availabilityZones": ["1", "2"]}]},
+            "replace",
+        ),
+        # one-way: purge protection only turns on
+        (VAULT, {"properties": {"enablePurgeProtection": True}}, {"properties": {}}, "replace"),
+        (VAULT, {"properties": {}}, {"properties": {"enablePurgeProtection": True}}, "update"),
+        # storage SKUs: LRS <-> GRS in place; to or from ZRS/Premium not
+        (STORAGE, {"sku": {"name": "Standard_LRS"}}, {"sku": {"name": "Standard_GRS"}}, "update"),
+        (STORAGE, {"sku": {"name": "Standard_LRS"}}, {"sku": {"name": "Standard_ZRS"}}, "replace"),
+        (STORAGE, {"sku": {"name": "Premium_LRS"}}, {"sku": {"name": "Standard_LRS"}}, "replace"),
+        # the managed network only moves to a stricter mode
+        (
+            WORKSPACE,
+            {"managedNetwork": {"isolationMode": "AllowInternetOutbound"}},
+            {"managedNetwork": {"isolationMode": "AllowOnlyApprovedOutbound"}},
+            "update",
+        ),
+        (
+            WORKSPACE,
+            {"managedNetwork": {"isolationMode": "AllowOnlyApprovedOutbound"}},
+            {"managedNetwork": {"isolationMode": "AllowInternetOutbound"}},
+            "replace",
+        ),
+        (
+            WORKSPACE,
+            {"managedNetwork": {"isolationMode": "AllowInternetOutbound"}},
+            {"managedNetwork": {"isolationMode": "Disabled"}},
+            "replace",
+        ),
+    ],
+)
+def test_what_azure_refuses_in_place_replaces_and_what_it_allows_updates(
+    type_: str, before: dict[str, Any], after: dict[str, Any], op: str
+) -> None:
+    (entry,) = one([record("r", type_, inputs=before)], [record("r", type_, inputs=after)])
+    assert entry["op"] == op, entry
+    assert [r["kind"] for r in entry["reasons"]] == (["creationTime"] if op == "replace" else [])
 
 
 def test_every_creation_time_row_names_a_microsoft_source() -> None:

@@ -60,7 +60,7 @@ def _changes(base: Record, head: Record) -> tuple[list[str], list[str]]:
     return changed, unknown
 
 
-def _replace_reasons(head: Record, changed: list[str]) -> list[dict[str, str]]:
+def _replace_reasons(base: Record, head: Record, changed: list[str]) -> list[dict[str, str]]:
     reasons: list[dict[str, str]] = []
     id_inputs = _id_inputs(head["type"])
     rows = creation_time_paths(head["type"])
@@ -74,10 +74,16 @@ def _replace_reasons(head: Record, changed: list[str]) -> list[dict[str, str]]:
         if pattern is not None:
             reasons.append({"kind": "replaceOnChanges", "path": path, "why": f"replaceOnChanges: {pattern}"})
             continue
-        row = next((r for r in rows if covers(r.path, path)), None)
+        before, after = _value(base, path), _value(head, path)
+        row = next((r for r in rows if covers(r.path, path) and r.refuses(before, after)), None)
         if row is not None:
-            reasons.append({"kind": "creationTime", "path": path, "why": f"fixed at creation ({row.source})"})
+            reasons.append({"kind": "creationTime", "path": path, "why": f"{row.why} ({row.source})"})
     return reasons
+
+
+def _value(record: Record, path: str) -> Any:
+    """An input's value by its diff path (None when absent)."""
+    return flatten(record.get("inputs") or {}).get(path)
 
 
 def _entry(record: Record, op: str, changed: list[str], reasons: list[dict[str, str]]) -> Entry:
@@ -113,7 +119,7 @@ def diff_records(base: list[Record], head: list[Record]) -> list[Entry]:
             entries.append(_entry(record, "create", [], []))
             continue
         changed, unknown = _changes(old, record)
-        reasons = _replace_reasons(record, changed)
+        reasons = _replace_reasons(old, record, changed)
         op = "replace" if reasons else "update" if changed else "same"
         entry = _entry(record, op, changed, reasons)
         if old["urn"] != record["urn"]:
