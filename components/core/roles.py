@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import uuid
 
 BUILTIN_ROLES: dict[str, str] = {
@@ -38,8 +39,28 @@ BUILTIN_ROLES: dict[str, str] = {
 }
 
 
-def role_definition_id(subscription_id: str, role: str) -> str:
-    return f"/subscriptions/{subscription_id}/providers/Microsoft.Authorization/roleDefinitions/{BUILTIN_ROLES[role]}"
+_SCOPE_SUBSCRIPTION = re.compile(r"^/subscriptions/([0-9a-fA-F-]{36})(/|$)", re.IGNORECASE)
+
+
+def scope_subscription(scope: str) -> str:
+    """The subscription an ARM scope lives in (`/subscriptions/<id>/...`)."""
+    match = _SCOPE_SUBSCRIPTION.match(scope)
+    if match is None:
+        raise ValueError(f"role assignment scope '{scope}' is not in a subscription (/subscriptions/<id>/...)")
+    return match[1]
+
+
+def role_definition_id(scope: str, role: str) -> str:
+    """The role definition as ARM takes it for an assignment at `scope`: in the scope's own
+    subscription, which is not the deploying one for an existing account, the shared registry or
+    any id of another subscription. Microsoft ("Assign Azure roles using the REST API",
+    learn.microsoft.com/azure/role-based-access-control/role-assignments-rest): "For the
+    roleDefinitionId [...] /subscriptions/{subscriptionId}/providers/Microsoft.Authorization/
+    roleDefinitions/{roleDefinitionId}", with the subscription of the `{scope}` the PUT is sent to
+    (the REST spec's example, authorization RoleAssignments_Create, uses the same subscription in
+    both)."""
+    guid = BUILTIN_ROLES[role]
+    return f"/subscriptions/{scope_subscription(scope)}/providers/Microsoft.Authorization/roleDefinitions/{guid}"
 
 
 def assignment_guid(scope: str, role: str, principal_id: str) -> str:

@@ -55,7 +55,6 @@ class CustomerManagedKey(PlatformComponent):
             role=DEPLOYER_ROLE,
             principal_id=deployer_object_id,
             principal_type=settings.deployer_principal_type,
-            subscription_id=ctx.subscription_id,
             opts=self.child_opts(),
             description=f"{DEPLOYER_ROLE} for the identity that deploys the stack (creates the customer key)",
         )
@@ -103,7 +102,6 @@ class CustomerManagedKey(PlatformComponent):
             role=KEY_ROLE,
             principal_id=self.identity.principal_id,
             principal_type="ServicePrincipal",
-            subscription_id=ctx.subscription_id,
             opts=self.child_opts(),
         )
         # What the workspace waits for: its identity's permission, and Cosmos DB's where Azure ML puts
@@ -118,7 +116,6 @@ class CustomerManagedKey(PlatformComponent):
                     role=KEY_ROLE,
                     principal_id=self.cosmos_db_principal_id,
                     principal_type="ServicePrincipal",
-                    subscription_id=ctx.subscription_id,
                     opts=self.child_opts(),
                     description=f"{KEY_ROLE} for Azure Cosmos DB (the workspace's metadata, customer key)",
                 )

@@ -100,7 +100,6 @@ def grant_workspace_identity(
         role=role,
         principal_id=principal_id,
         principal_type="ServicePrincipal",
-        subscription_id=owner.ctx.subscription_id,
         opts=owner.child_opts(),
         description=f"{role} for the workspace identity on its {target} (managed by the ml-platform stack)",
     )

@@ -89,7 +89,6 @@ class Inference(PlatformComponent):
                 role=SUBNET_ROLE,
                 principal_id=control_plane,
                 principal_type="ServicePrincipal",
-                subscription_id=ctx.subscription_id,
                 opts=self.child_opts(),
             )
             if subnet_id is not None
@@ -122,7 +121,6 @@ class Inference(PlatformComponent):
                 role="AcrPull",
                 principal_id=self.kubelet_principal_id,
                 principal_type="ServicePrincipal",
-                subscription_id=ctx.subscription_id,
                 opts=self.child_opts(),
             )
             if registry_id is not None
@@ -165,7 +163,6 @@ class Inference(PlatformComponent):
                     role=role,
                     principal_id=workspace_identity_principal_id,
                     principal_type="ServicePrincipal",
-                    subscription_id=ctx.subscription_id,
                     opts=self.child_opts(),
                 )
                 for slug, role in ATTACH_ROLES.items()

@@ -19,7 +19,6 @@ from tests.azure_roles import ROLE_GUIDS, ROLE_NAMES
 from tests.conftest import STACKS
 from tests.planning import Resources, config_for, plan, stack_values
 from tools.plan.engine import run_program
-from tools.plan.mocks import SUBSCRIPTION_ID
 from tools.plan.stackfile import StackConfig
 
 COMPUTE_STAND_IN = "c0c0c0c0-0000-4000-8000-00000000c0c0"
@@ -27,7 +26,9 @@ COMPUTE_STAND_IN = "c0c0c0c0-0000-4000-8000-00000000c0c0"
 
 def role_of(assignment: dict[str, Any]) -> str:
     definition = assignment["inputs"]["roleDefinitionId"]
-    assert definition.startswith(f"/subscriptions/{SUBSCRIPTION_ID}/providers/Microsoft.Authorization/roleDefinitions/")
+    # the scope's own subscription (tests/components/core/test_role_definitions.py)
+    subscription = assignment["inputs"]["scope"].split("/")[2]
+    assert definition.startswith(f"/subscriptions/{subscription}/providers/Microsoft.Authorization/roleDefinitions/")
     return ROLE_NAMES[definition.rsplit("/", 1)[-1]]
 
 
