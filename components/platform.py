@@ -42,7 +42,13 @@ class Platform(StackRoot):
 
         # the network comes before what lives in its subnets
         self.network = (
-            Network(self.child_name("network"), ctx, settings.network, opts=self.child_opts())
+            Network(
+                self.child_name("network"),
+                ctx,
+                settings.network,
+                aks_subnet=settings.compute.inference.enabled,
+                opts=self.child_opts(),
+            )
             if settings.network.uses_vnet
             else None
         )

@@ -20,6 +20,8 @@ class Network(PlatformComponent):
         name: str,
         ctx: StackContext,
         settings: NetworkSettings,
+        *,
+        aks_subnet: bool,
         opts: pulumi.ResourceOptions | None = None,
     ) -> None:
         super().__init__("Network", name, ctx, opts)
@@ -53,7 +55,8 @@ class Network(PlatformComponent):
 
         self.subnets: dict[str, pulumi.Output[str]] = {}
         previous: network.Subnet | None = None
-        for purpose in settings.subnet_purposes:
+        # the aks subnet only with the inference cluster (the platform passes compute.inference.enabled)
+        for purpose in settings.subnet_purposes(aks=aks_subnet):
             subnet = self._subnet(
                 purpose, getattr(vnet_settings.subnets, purpose), vnet_name_in, vnet_group_in, previous
             )

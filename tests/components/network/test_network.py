@@ -9,8 +9,9 @@ from typing import Any
 import pytest
 
 from components.settings.network import PRIVATE_DNS_ZONES
+from components.settings.tiers import deep_merge
 from tests.azure_roles import ROLE_GUIDS
-from tests.planning import Resources, config_for, plan
+from tests.planning import SCORING_TLS, Resources, config_for, plan
 from tools.plan.engine import run_program
 from tools.plan.stackfile import ROOT, StackConfig
 
@@ -421,3 +422,30 @@ def test_the_network_page_says_dev_creates_its_registry(stack_plans: dict[str, R
     text = (ROOT / "docs" / "network.md").read_text()
     assert stack_plans["dev"].one("containerregistry:Registry")["inputs"]["sku"] == {"name": "Basic"}
     assert "on demand" not in text
+
+
+def _subnet_names(res: Resources) -> set[str]:
+    return {s["inputs"]["subnetName"] for s in res.of_type("network:Subnet")}
+
+
+def test_a_stack_without_the_inference_cluster_gets_no_aks_subnet(stack_plans: dict[str, Resources]) -> None:
+    """Staging has a VNet (private endpoints) but no AKS: only the endpoints subnet, and no NSG for an
+    aks subnet. The same stack with inference on gets the subnet and puts the cluster's nodes in it."""
+    staging = stack_plans["staging"]
+    assert not staging.of_type("containerservice:ManagedCluster")
+    assert _subnet_names(staging) == {"snet-endpoints-mlp-staging"}
+    assert {n["inputs"]["networkSecurityGroupName"] for n in staging.of_type("network:NetworkSecurityGroup")} == {
+        "nsg-endpoints-mlp-staging"
+    }
+    with_aks = Resources(plan("staging", {"compute": {"inference": {"enabled": True}}}, secrets=SCORING_TLS))
+    assert _subnet_names(with_aks) == {"snet-endpoints-mlp-staging", "snet-aks-mlp-staging"}
+    subnet_id = with_aks.named("mlp-network-snet-aks")["outputs"]["id"]
+    pools = with_aks.one("containerservice:ManagedCluster")["inputs"]["agentPoolProfiles"]
+    assert {p["vnetSubnetID"] for p in pools} == {subnet_id}
+
+
+def test_prod_without_inference_drops_the_aks_subnet_in_both_vnet_modes() -> None:
+    off = {"compute": {"inference": {"enabled": False}}}
+    assert _subnet_names(Resources(plan("prod", off))) == {"snet-endpoints-mlp-prod"}
+    customer = Resources(plan("prod", deep_merge(off, {"network": {"mode": "customerVnet"}})))
+    assert _subnet_names(customer) == {"snet-endpoints-mlp-prod", "snet-training-mlp-prod"}

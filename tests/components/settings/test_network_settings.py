@@ -266,8 +266,14 @@ def test_node_egress_is_one_derived_decision(fields: dict[str, Any], egress: str
     assert network(**fields).node_egress == egress
 
 
-def test_subnets_follow_the_mode() -> None:
-    assert network(mode="none", privateEndpoints=False).subnet_purposes == ()
-    assert network(mode="managed", privateEndpoints=False).subnet_purposes == ()
-    assert network(mode="managed", privateEndpoints=True).subnet_purposes == ("endpoints", "aks")
-    assert network(mode="customerVnet", privateEndpoints=True).subnet_purposes == ("endpoints", "training", "aks")
+@pytest.mark.parametrize("aks", [True, False])
+def test_subnets_follow_the_mode_and_the_aks_subnet_the_inference_cluster(aks: bool) -> None:
+    with_aks: tuple[str, ...] = ("aks",) if aks else ()
+    assert network(mode="none", privateEndpoints=False).subnet_purposes(aks=aks) == ()
+    assert network(mode="managed", privateEndpoints=False).subnet_purposes(aks=aks) == ()
+    assert network(mode="managed", privateEndpoints=True).subnet_purposes(aks=aks) == ("endpoints", *with_aks)
+    assert network(mode="customerVnet", privateEndpoints=True).subnet_purposes(aks=aks) == (
+        "endpoints",
+        "training",
+        *with_aks,
+    )
