@@ -176,7 +176,6 @@ def test_customer_vnet_puts_compute_in_subnets_behind_a_nat_gateway(customer_vne
     assert subnets["snet-training-mlp-prod"]["inputs"]["natGateway"]["id"] == nat_id
     assert subnets["snet-aks-mlp-prod"]["inputs"]["natGateway"]["id"] == nat_id
     assert "natGateway" not in subnets["snet-endpoints-mlp-prod"]["inputs"]
-    assert subnets["snet-endpoints-mlp-prod"]["inputs"]["privateEndpointNetworkPolicies"] == "Enabled"
     nsgs = {n["outputs"]["id"] for n in customer_vnet.of_type("network:NetworkSecurityGroup")}
     assert {s["inputs"]["networkSecurityGroup"]["id"] for s in subnets.values()} == nsgs
     assert all(s["inputs"]["defaultOutboundAccess"] is False for s in subnets.values())
