@@ -29,6 +29,9 @@ TIER_REQUIRED: dict[str, dict[str, Any]] = {
     tier: {"encryption": {"cosmosDbPrincipalObjectId": "c05d0000-0000-4000-8000-0000000000aa"}}
     for tier in ("staging", "prod")
 }
+# prod's inference cluster (private, no run command) needs an admin group (compute.inference.adminGroupObjectIds)
+AKS_ADMINS = {"compute": {"inference": {"adminGroupObjectIds": ["ad0ad0ad-0000-4000-8000-0000000000aa"]}}}
+TIER_REQUIRED["prod"] = deep_merge(TIER_REQUIRED["prod"], AKS_ADMINS)
 
 
 def stack_values(stack: str) -> dict[str, Any]:

@@ -33,6 +33,9 @@ BUILTIN_ROLES: dict[str, str] = {
     "Network Contributor": "4d97b98b-1d4f-4787-a291-c67834d212e7",
     "Kubernetes Extension Contributor": "85cb6faf-e071-4c9b-8136-154b5a04f717",
     "Azure Kubernetes Service Cluster Admin Role": "0ab0b1a8-8aac-4efd-b8c2-3ee1fb270be8",
+    # "Lets you manage all resources in the cluster" (built-in roles, "Containers"): cluster-admin for
+    # people when Azure RBAC for Kubernetes authorization is on (aks/manage-azure-rbac)
+    "Azure Kubernetes Service RBAC Cluster Admin": "b1ff04bb-8a4e-4dc4-8eb5-8693973ce19b",
     # Approves the private endpoints a managed network creates (Microsoft's role list, "AI + machine
     # learning"; not auto-granted to user-assigned identities since 30 April 2025)
     "Azure AI Enterprise Network Connection Approver": "b556d68e-0be0-4f35-a333-ad7ee1ce17ea",

@@ -48,9 +48,11 @@ def test_every_assignment_has_a_principal_type_and_a_deterministic_guid(
     assert assignments
     # a settings principal has the type its entry states; every other principal is one of the
     # platform's managed identities, which Entra holds as service principals
-    typed = {
-        p.object_id.lower(): p.type for p in validate_settings(stack_values(stack), stack).access.principals.values()
-    }
+    settings = validate_settings(stack_values(stack), stack)
+    typed = {p.object_id.lower(): p.type for p in settings.access.principals.values()}
+    # the inference cluster's admin groups (compute.inference.adminGroupObjectIds) are groups
+    if settings.compute.inference.enabled:
+        typed |= {group.lower(): "Group" for group in settings.compute.inference.admin_group_object_ids}
     for a in assignments:
         inputs = a["inputs"]
         assert inputs["principalType"] == typed.get(inputs["principalId"].lower(), "ServicePrincipal"), a["name"]

@@ -11,7 +11,7 @@ import pytest
 from components.settings.network import PRIVATE_DNS_ZONES
 from components.settings.tiers import deep_merge
 from tests.azure_roles import ROLE_GUIDS
-from tests.planning import SCORING_TLS, Resources, config_for, plan
+from tests.planning import AKS_ADMINS, SCORING_TLS, Resources, config_for, plan
 from tools.plan.engine import run_program
 from tools.plan.stackfile import ROOT, StackConfig
 
@@ -436,7 +436,8 @@ def test_a_stack_without_the_inference_cluster_gets_no_aks_subnet(stack_plans: d
     assert {n["inputs"]["networkSecurityGroupName"] for n in staging.of_type("network:NetworkSecurityGroup")} == {
         "nsg-endpoints-mlp-staging"
     }
-    with_aks = Resources(plan("staging", {"compute": {"inference": {"enabled": True}}}, secrets=SCORING_TLS))
+    inference_on = deep_merge(AKS_ADMINS, {"compute": {"inference": {"enabled": True}}})
+    with_aks = Resources(plan("staging", inference_on, secrets=SCORING_TLS))
     assert _subnet_names(with_aks) == {"snet-endpoints-mlp-staging", "snet-aks-mlp-staging"}
     subnet_id = with_aks.named("mlp-network-snet-aks")["outputs"]["id"]
     pools = with_aks.one("containerservice:ManagedCluster")["inputs"]["agentPoolProfiles"]
