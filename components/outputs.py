@@ -54,6 +54,12 @@ def stack_outputs(
             *access.summary,
             *(
                 audit_entry(who, principal_id, principal_type, role, target, target)
+                for who, principal_id, principal_type, role, target in (
+                    compute.inference.audit if compute.inference else []
+                )
+            ),
+            *(
+                audit_entry(who, principal_id, principal_type, role, target, target)
                 for who, principal_id, principal_type, role, target in (workspace.cmk.audit if workspace.cmk else [])
             ),
         ],

@@ -42,7 +42,13 @@ class Platform(StackRoot):
 
         # the network comes before what lives in its subnets
         self.network = (
-            Network(self.child_name("network"), ctx, settings.network, opts=self.child_opts())
+            Network(
+                self.child_name("network"),
+                ctx,
+                settings.network,
+                aks_subnet=settings.compute.inference.enabled,
+                opts=self.child_opts(),
+            )
             if settings.network.uses_vnet
             else None
         )
@@ -60,6 +66,7 @@ class Platform(StackRoot):
             app_insights_id=self._app_insights_id(),
             training_subnet_id=subnets.get("training"),
             deployer_object_id=self.client.object_id,
+            role_assignment_wait_seconds=settings.role_assignment_wait_seconds,
             storage_public_network_access=settings.default_storage_public_access,
             storage_registry_rules=settings.storage_registry_rules,
             opts=self.child_opts(),

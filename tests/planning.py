@@ -23,11 +23,15 @@ EXISTING_ACCOUNT = (
 )
 
 
-# What a stack of each tier must set beyond the four required keys: prod's customer-managed key needs
-# the tenant's object id of the Azure Cosmos DB app (a stand-in here).
+# What a stack of each tier must set beyond the four required keys: the customer-managed key of staging
+# and prod needs the tenant's object id of the Azure Cosmos DB app (a stand-in here).
 TIER_REQUIRED: dict[str, dict[str, Any]] = {
-    "prod": {"encryption": {"cosmosDbPrincipalObjectId": "c05d0000-0000-4000-8000-0000000000aa"}},
+    tier: {"encryption": {"cosmosDbPrincipalObjectId": "c05d0000-0000-4000-8000-0000000000aa"}}
+    for tier in ("staging", "prod")
 }
+# prod's inference cluster (private, no run command) needs an admin group (compute.inference.adminGroupObjectIds)
+AKS_ADMINS = {"compute": {"inference": {"adminGroupObjectIds": ["ad0ad0ad-0000-4000-8000-0000000000aa"]}}}
+TIER_REQUIRED["prod"] = deep_merge(TIER_REQUIRED["prod"], AKS_ADMINS)
 
 
 def stack_values(stack: str) -> dict[str, Any]:

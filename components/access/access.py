@@ -49,7 +49,6 @@ class Access(PlatformComponent):
                 role=grant.role,
                 principal_id=grant.principal_id,
                 principal_type=grant.principal_type,
-                subscription_id=ctx.subscription_id,
                 opts=self.child_opts(),
                 description=f"{grant.role} for {grant.principal} (managed by the ml-platform stack)",
             )

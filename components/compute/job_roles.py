@@ -60,7 +60,6 @@ def grant_job_roles(
             role=role,
             principal_id=principal_id,
             principal_type="ServicePrincipal",
-            subscription_id=owner.ctx.subscription_id,
             opts=owner.child_opts(),
         )
         for _, role, scope in job_roles(scopes, system_assigned=system_assigned)

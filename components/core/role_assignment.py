@@ -17,7 +17,6 @@ def assign_role(
     role: str,
     principal_id: pulumi.Input[str],
     principal_type: PrincipalType,
-    subscription_id: pulumi.Input[str],
     opts: pulumi.ResourceOptions,
     description: str | None = None,
 ) -> authorization.RoleAssignment:
@@ -27,7 +26,8 @@ def assign_role(
         scope=scope,
         principal_id=principal_id,
         principal_type=principal_type,
-        role_definition_id=pulumi.Output.from_input(subscription_id).apply(lambda sub: role_definition_id(sub, role)),
+        # from the scope's own subscription, never the deploying one (roles.role_definition_id)
+        role_definition_id=pulumi.Output.from_input(scope).apply(lambda target: role_definition_id(target, role)),
         role_assignment_name=pulumi.Output.all(scope, principal_id).apply(
             lambda args: assignment_guid(args[0], role, args[1])
         ),

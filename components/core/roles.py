@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import uuid
 
 BUILTIN_ROLES: dict[str, str] = {
@@ -32,14 +33,37 @@ BUILTIN_ROLES: dict[str, str] = {
     "Network Contributor": "4d97b98b-1d4f-4787-a291-c67834d212e7",
     "Kubernetes Extension Contributor": "85cb6faf-e071-4c9b-8136-154b5a04f717",
     "Azure Kubernetes Service Cluster Admin Role": "0ab0b1a8-8aac-4efd-b8c2-3ee1fb270be8",
+    # "Lets you manage all resources in the cluster" (built-in roles, "Containers"): cluster-admin for
+    # people when Azure RBAC for Kubernetes authorization is on (aks/manage-azure-rbac)
+    "Azure Kubernetes Service RBAC Cluster Admin": "b1ff04bb-8a4e-4dc4-8eb5-8693973ce19b",
     # Approves the private endpoints a managed network creates (Microsoft's role list, "AI + machine
     # learning"; not auto-granted to user-assigned identities since 30 April 2025)
     "Azure AI Enterprise Network Connection Approver": "b556d68e-0be0-4f35-a333-ad7ee1ce17ea",
 }
 
 
-def role_definition_id(subscription_id: str, role: str) -> str:
-    return f"/subscriptions/{subscription_id}/providers/Microsoft.Authorization/roleDefinitions/{BUILTIN_ROLES[role]}"
+_SCOPE_SUBSCRIPTION = re.compile(r"^/subscriptions/([0-9a-fA-F-]{36})(/|$)", re.IGNORECASE)
+
+
+def scope_subscription(scope: str) -> str:
+    """The subscription an ARM scope lives in (`/subscriptions/<id>/...`)."""
+    match = _SCOPE_SUBSCRIPTION.match(scope)
+    if match is None:
+        raise ValueError(f"role assignment scope '{scope}' is not in a subscription (/subscriptions/<id>/...)")
+    return match[1]
+
+
+def role_definition_id(scope: str, role: str) -> str:
+    """The role definition as ARM takes it for an assignment at `scope`: in the scope's own
+    subscription, which is not the deploying one for an existing account, the shared registry or
+    any id of another subscription. Microsoft ("Assign Azure roles using the REST API",
+    learn.microsoft.com/azure/role-based-access-control/role-assignments-rest): "For the
+    roleDefinitionId [...] /subscriptions/{subscriptionId}/providers/Microsoft.Authorization/
+    roleDefinitions/{roleDefinitionId}", with the subscription of the `{scope}` the PUT is sent to
+    (the REST spec's example, authorization RoleAssignments_Create, uses the same subscription in
+    both)."""
+    guid = BUILTIN_ROLES[role]
+    return f"/subscriptions/{scope_subscription(scope)}/providers/Microsoft.Authorization/roleDefinitions/{guid}"
 
 
 def assignment_guid(scope: str, role: str, principal_id: str) -> str:

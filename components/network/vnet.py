@@ -20,6 +20,8 @@ class Network(PlatformComponent):
         name: str,
         ctx: StackContext,
         settings: NetworkSettings,
+        *,
+        aks_subnet: bool,
         opts: pulumi.ResourceOptions | None = None,
     ) -> None:
         super().__init__("Network", name, ctx, opts)
@@ -53,7 +55,8 @@ class Network(PlatformComponent):
 
         self.subnets: dict[str, pulumi.Output[str]] = {}
         previous: network.Subnet | None = None
-        for purpose in settings.subnet_purposes:
+        # the aks subnet only with the inference cluster (the platform passes compute.inference.enabled)
+        for purpose in settings.subnet_purposes(aks=aks_subnet):
             subnet = self._subnet(
                 purpose, getattr(vnet_settings.subnets, purpose), vnet_name_in, vnet_group_in, previous
             )
@@ -109,9 +112,19 @@ class Network(PlatformComponent):
             nat_gateway=network.SubResourceArgs(id=self.nat_gateway.id) if nodes and self.nat_gateway else None,
             route_table=network.RouteTableArgs(id=self.route_table_id) if nodes and self.route_table_id else None,
             default_outbound_access=False,
-            # NSG rules apply to the private endpoints too
+            # Microsoft (learn.microsoft.com/azure/private-link/disable-private-endpoint-network-policy):
+            # network policies are disabled by default and "only [apply] to private endpoints in the
+            # subnet"; they can be enabled "for network security groups only, for user-defined routes
+            # only, or for both". NSG only: the NSG on this subnet (where a team adds its rules) then
+            # filters traffic to the endpoints too. Not route tables: this subnet carries none, and
+            # with UDR support a route whose prefix is "equal to or smaller than the virtual network
+            # address space" overrides the endpoints' /32 routes, so the node subnets' 0.0.0.0/0 to a
+            # hub firewall (network.vnet.routeTableId) would send their private-endpoint traffic through
+            # the firewall instead of straight to the endpoint ("Enabled" would do both).
             private_endpoint_network_policies=(
-                network.VirtualNetworkPrivateEndpointNetworkPolicies.ENABLED if purpose == "endpoints" else None
+                network.VirtualNetworkPrivateEndpointNetworkPolicies.NETWORK_SECURITY_GROUP_ENABLED
+                if purpose == "endpoints"
+                else None
             ),
             # Azure rejects concurrent writes to one VNet's subnets: create them one after another
             opts=self.child_opts(depends_on=[previous] if previous else None),

@@ -225,7 +225,12 @@ class InferenceSettings(SettingsModel):
     )
     disable_run_command: bool = Field(description="Turn off `az aks command invoke`.")
     admin_group_object_ids: list[ObjectId] = Field(
-        default_factory=list, description="Entra groups that are cluster admins (Azure RBAC grants the rest)."
+        default_factory=list,
+        description=(
+            "Entra groups that administer the cluster: Azure Kubernetes Service RBAC Cluster Admin on it (Azure RBAC "
+            "for Kubernetes is on) and the cluster's aadProfile admin groups. Required with a private API server and "
+            "run command off: they apply the instance types and other in-cluster objects by hand."
+        ),
     )
     availability_zones: list[Literal["1", "2", "3"]] = Field(description="Zones the node pools spread over.")
     encryption_at_host: bool = Field(
@@ -297,6 +302,16 @@ class InferenceSettings(SettingsModel):
             )
         if self.internal_load_balancer and self.inference_router_service_type != "loadBalancer":
             yield problem("internalLoadBalancer", "needs inferenceRouterServiceType loadBalancer")
+        if self.enabled and self.private_cluster and self.disable_run_command and not self.admin_group_object_ids:
+            # Azure RBAC for Kubernetes authorizes every kubectl call (aks/manage-azure-rbac): without a
+            # group holding a cluster-wide role, and with the API server private and run command off,
+            # nobody can apply what ARM cannot create (instance types, docs/compute.md).
+            yield problem(
+                "adminGroupObjectIds",
+                "name at least one Entra group (az ad group show --group <name> --query id -o tsv): it gets Azure "
+                "Kubernetes Service RBAC Cluster Admin on the cluster, the only way in with a private API server and "
+                "run command off",
+            )
         if self.private_cluster and self.authorized_ip_ranges:
             # Microsoft (api-server-authorized-ip-ranges): "You can't use this feature with private clusters."
             yield problem("authorizedIpRanges", "AKS refuses authorized IP ranges on a private cluster: drop them")

@@ -33,7 +33,12 @@ def duration_days(value: str) -> int:
 # Per-tier defaults of this section (camelCase keys as in the stack file), merged by tiers.py.
 TIER_DEFAULTS: dict[str, dict[str, Any]] = {
     "dev": {"customerManagedKey": False},
-    "staging": {"customerManagedKey": False},
+    # A tier default, not a staging stack setting: the key is creation-time for the workspace
+    # (concept-customer-managed-keys), so only a staging built with it rehearses prod's key, its
+    # grants, the waits for them and the Microsoft-managed Cosmos DB before prod is created, and
+    # every staging-tier stack (not only stacks/Pulumi.staging.yaml) holds prod's bar. A standard
+    # vault's software key (RSA): HSM-backed keys stay prod's (KV-05 requireHsmKeys).
+    "staging": {"customerManagedKey": True},
     # prod's key vault is premium with purge protection (core tier defaults): HSM-backed key (KV-05)
     "prod": {"customerManagedKey": True, "keyType": "RSA-HSM"},
 }

@@ -425,12 +425,16 @@ class NetworkSettings(SettingsModel):
     def uses_vnet(self) -> bool:
         return self.mode == "customerVnet" or self.private_endpoints
 
-    @property
-    def subnet_purposes(self) -> tuple[SubnetPurpose, ...]:
-        """Training compute lives in the managed network in managed mode (policy ML-09's exception)."""
-        if self.mode == "customerVnet":
-            return ("endpoints", "training", "aks")
-        return ("endpoints", "aks") if self.uses_vnet else ()
+    def subnet_purposes(self, *, aks: bool) -> tuple[SubnetPurpose, ...]:
+        """The subnets the stack's VNet gets. Training compute lives in the managed network in managed
+        mode (policy ML-09's exception); the `aks` subnet only where the stack has the AKS inference
+        cluster (`aks`: compute.inference.enabled), so a stack without it holds no idle address range."""
+        if not self.uses_vnet:
+            return ()
+        purposes: tuple[SubnetPurpose, ...] = (
+            ("endpoints", "training") if self.mode == "customerVnet" else ("endpoints",)
+        )
+        return (*purposes, "aks") if aks else purposes
 
     @property
     def access(self) -> NetworkAccess:

@@ -29,6 +29,9 @@ from .workspace import (
     WorkspaceSettings,
 )
 
+ROLE_PROPAGATION_SECONDS = 600
+MIN_ROLE_WAIT_SECONDS, MAX_ROLE_WAIT_SECONDS = 60, 1800
+
 
 class StackSettings(CoreFields):
     kind: Literal["environment"] = Field(  # pyright: ignore[reportIncompatibleVariableOverride]
@@ -51,6 +54,20 @@ class StackSettings(CoreFields):
     encryption: EncryptionSettings
     diagnostics: DiagnosticsSettings
     locks: LocksSettings
+    # Microsoft (role-based-access-control/troubleshooting): "it can take up to 10 minutes for
+    # changes to take effect"; Key Vault's rbac-guide says the same of its data-plane roles. Up to
+    # 30 minutes for a tenant that sees slower propagation; under a minute is no wait worth having.
+    role_assignment_wait_seconds: int = Field(
+        default=ROLE_PROPAGATION_SECONDS,
+        ge=MIN_ROLE_WAIT_SECONDS,
+        le=MAX_ROLE_WAIT_SECONDS,
+        description=(
+            "Seconds `pulumi up` waits, once, after the Key Vault data-plane and workspace-identity role "
+            "assignments and before what uses them (the customer key, the storage account and the workspace): "
+            "role assignments take up to 10 minutes to take effect (Microsoft). Waits again only when a grant "
+            "is replaced."
+        ),
+    )
 
     @cross_checks
     def _cross_section_checks(self) -> Iterator[ValueError]:

@@ -19,6 +19,7 @@ from pulumi_azure_native import keyvault, managedidentity, storage
 from pulumi_azure_native import machinelearningservices as ml
 
 from components.core.component import PlatformComponent, StackContext
+from components.core.propagation import RoleAssignmentWait
 from components.core.role_assignment import assign_role
 from components.settings.encryption import EncryptionSettings
 
@@ -42,6 +43,7 @@ class CustomerManagedKey(PlatformComponent):
         *,
         vault: keyvault.Vault,
         deployer_object_id: pulumi.Input[str],
+        role_assignment_wait_seconds: int,
         opts: pulumi.ResourceOptions | None = None,
     ) -> None:
         super().__init__("CustomerManagedKey", name, ctx, opts)
@@ -55,9 +57,16 @@ class CustomerManagedKey(PlatformComponent):
             role=DEPLOYER_ROLE,
             principal_id=deployer_object_id,
             principal_type=settings.deployer_principal_type,
-            subscription_id=ctx.subscription_id,
             opts=self.child_opts(),
             description=f"{DEPLOYER_ROLE} for the identity that deploys the stack (creates the customer key)",
+        )
+        # the key PUT is checked against the deployer's data-plane role: wait until it is in force
+        # (components/core/propagation.py: "up to 10 minutes")
+        self.deployer_wait = RoleAssignmentWait(
+            self.child_name("deployer-rbac-wait"),
+            seconds=role_assignment_wait_seconds,
+            grants=[self.deployer_permission],
+            opts=self.child_opts(),
         )
         self.identity = managedidentity.UserAssignedIdentity(
             self.child_name("identity"),
@@ -93,7 +102,9 @@ class CustomerManagedKey(PlatformComponent):
             # the key encrypts the workspace's data: deleting it makes that data unreadable. ARM never
             # updates an existing key (module docstring): a diff on its properties would be a lie.
             opts=self.child_opts(
-                stateful=True, depends_on=[self.deployer_permission], ignore_changes=["properties", "tags"]
+                stateful=True,
+                depends_on=[self.deployer_permission, self.deployer_wait],
+                ignore_changes=["properties", "tags"],
             ),
         )
         # scoped to the key, not the vault: the identity can use this one key and nothing else
@@ -103,26 +114,33 @@ class CustomerManagedKey(PlatformComponent):
             role=KEY_ROLE,
             principal_id=self.identity.principal_id,
             principal_type="ServicePrincipal",
-            subscription_id=ctx.subscription_id,
             opts=self.child_opts(),
         )
         # What the workspace waits for: its identity's permission, and Cosmos DB's where Azure ML puts
         # the workspace's metadata in a Cosmos DB of your subscription (not service-side).
-        self.workspace_permissions: list[pulumi.Resource] = [self.permission]
+        grants: list[pulumi.CustomResource] = [self.permission]
         self.cosmos_db_principal_id = settings.cosmos_db_principal_object_id
         if self.cosmos_db_principal_id is not None:
-            self.workspace_permissions.append(
+            grants.append(
                 assign_role(
                     self.child_name("cosmosdb-key-user"),
                     scope=self.key.id,
                     role=KEY_ROLE,
                     principal_id=self.cosmos_db_principal_id,
                     principal_type="ServicePrincipal",
-                    subscription_id=ctx.subscription_id,
                     opts=self.child_opts(),
                     description=f"{KEY_ROLE} for Azure Cosmos DB (the workspace's metadata, customer key)",
                 )
             )
+        # The storage account and the workspace use the key as soon as they are created: they wait
+        # until the key grants are in force (components/core/propagation.py).
+        self.key_wait = RoleAssignmentWait(
+            self.child_name("key-rbac-wait"),
+            seconds=role_assignment_wait_seconds,
+            grants=grants,
+            opts=self.child_opts(),
+        )
+        self.workspace_permissions: list[pulumi.Resource] = [*grants, self.key_wait]
         # (who, principal id, principal type, role, target) of every grant made here, for accessGrants
         self.audit: list[tuple[str, pulumi.Input[str], str, str, str]] = [
             ("deployer", deployer_object_id, settings.deployer_principal_type, DEPLOYER_ROLE, "keyvault"),

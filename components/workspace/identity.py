@@ -18,12 +18,25 @@ from pulumi_azure_native import authorization, managedidentity
 from components.core.component import PlatformComponent
 from components.core.role_assignment import assign_role
 
-# With shared keys off, the workspace reaches its default storage by identity; these are the
-# data roles Microsoft lists for that (blob for datastores, file for notebooks).
+# With shared keys off, the workspace reaches its default storage by identity; these are the data
+# roles how-to-disable-local-auth-storage lists for that (blob for datastores, file for notebooks).
 WORKSPACE_STORAGE_ROLES = ("Storage Blob Data Contributor", "Storage File Data Privileged Contributor")
 
-# Microsoft's list for a user-assigned workspace identity, per associated resource: Contributor
-# (control plane) on each, plus the data-plane roles Azure ML uses (RBAC key vault, storage, ACR).
+# Why each role, per associated resource. Microsoft's table for a user-assigned workspace identity
+# (how-to-identity-based-service-authentication, "User-assigned managed identity"): Contributor on
+# the storage, the key vault, the registry and Application Insights (and the workspace: granted after
+# it, workspace.py); on storage "Storage Blob Data Contributor (data plane, optional, to enable data
+# preview in the studio)"; on an RBAC key vault "Key Vault Administrator (data plane)".
+# - storage: Contributor (Microsoft's table); Storage Blob Data Contributor and Storage File Data
+#   Privileged Contributor because shared keys are off, so the workspace reaches its default blob
+#   and file datastores by identity only (how-to-disable-local-auth-storage, "Scenarios for role
+#   assignments": the workspace identity gets both; file for notebooks), not only for data preview.
+# - keyvault: Contributor and Key Vault Administrator (Microsoft's table, RBAC permission model).
+# - registry: Contributor (Microsoft's table), which already pushes and pulls in the registry's
+#   default RBAC permission mode (container-registry-roles' table). AcrPull and AcrPush are not in
+#   Microsoft's table: they are the data-plane roles of what Azure ML does there (image builds push,
+#   deployments pull), granted explicitly so image access does not rest on the control-plane role.
+# - appinsights: Contributor (Microsoft's table).
 USER_ASSIGNED_ROLES: dict[str, tuple[str, ...]] = {
     "storage": ("Contributor", *WORKSPACE_STORAGE_ROLES),
     "keyvault": ("Contributor", "Key Vault Administrator"),
@@ -100,7 +113,6 @@ def grant_workspace_identity(
         role=role,
         principal_id=principal_id,
         principal_type="ServicePrincipal",
-        subscription_id=owner.ctx.subscription_id,
         opts=owner.child_opts(),
         description=f"{role} for the workspace identity on its {target} (managed by the ml-platform stack)",
     )

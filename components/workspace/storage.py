@@ -75,7 +75,10 @@ def secure_storage_account(owner: PlatformComponent, suffix: str, spec: StorageS
         else storage.EncryptionArgs(key_source="Microsoft.Storage", require_infrastructure_encryption=True),
         **owner.common,
         # with a customer key, the account must not be created before its identity may use the key
-        opts=owner.child_opts(stateful=True, depends_on=[spec.customer_key.permission] if spec.customer_key else None),
+        opts=owner.child_opts(
+            stateful=True,
+            depends_on=[spec.customer_key.permission, spec.customer_key.key_wait] if spec.customer_key else None,
+        ),
     )
     retention = storage.DeleteRetentionPolicyArgs(enabled=True, days=spec.blob_soft_delete_days)
     blob_service = storage.BlobServiceProperties(

@@ -8,6 +8,7 @@ import pulumi
 from pulumi_azure_native import machinelearningservices as ml
 
 from components.core.component import PlatformComponent, StackContext
+from components.core.propagation import RoleAssignmentWait
 from components.core.targets import DiagnosticTarget, LockTarget, PrivateLinkTarget, storage_diagnostic_targets
 from components.network.managed_network import managed_network_args
 from components.settings.encryption import EncryptionSettings
@@ -40,6 +41,7 @@ class Workspace(PlatformComponent):
         app_insights_id: pulumi.Input[str],
         training_subnet_id: pulumi.Input[str] | None,
         deployer_object_id: pulumi.Input[str],
+        role_assignment_wait_seconds: int,
         storage_public_network_access: str,
         storage_registry_rules: Sequence[str] = (),
         opts: pulumi.ResourceOptions | None = None,
@@ -58,6 +60,7 @@ class Workspace(PlatformComponent):
                 encryption,
                 vault=self.key_vault,
                 deployer_object_id=deployer_object_id,
+                role_assignment_wait_seconds=role_assignment_wait_seconds,
                 opts=self.child_opts(),
             )
             if encryption.customer_managed_key
@@ -97,6 +100,18 @@ class Workspace(PlatformComponent):
                 managed_network=network.mode == "managed",
             )
             if settings.identity == "UserAssigned"
+            else None
+        )
+        # Key Vault Administrator (data plane) and the storage data roles are used as the workspace is
+        # created: it waits until they are in force (components/core/propagation.py)
+        self.identity_wait = (
+            RoleAssignmentWait(
+                self.child_name("identity-rbac-wait"),
+                seconds=role_assignment_wait_seconds,
+                grants=self.identity.assignments,
+                opts=self.child_opts(),
+            )
+            if self.identity
             else None
         )
         self.workspace = ml.Workspace(
@@ -142,6 +157,7 @@ class Workspace(PlatformComponent):
                 stateful=True,
                 depends_on=[
                     *(self.identity.assignments if self.identity else []),
+                    *([self.identity_wait] if self.identity_wait else []),
                     *(self.cmk.workspace_permissions if self.cmk else []),
                 ]
                 or None,

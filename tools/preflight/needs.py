@@ -128,6 +128,8 @@ def derive(
         needs.need(f"/subscriptions/{subscription}", GROUP_WRITE, "creates the resource group")
     for record in records:
         token = record["type"]
+        if not token.startswith("azure-native:"):
+            continue  # the program's own dynamic resources (RoleAssignmentWait) call no Azure API
         inputs = record.get("inputs") or {}
         arm_type = arm.ARM_TYPES.get(token)
         if arm_type is None:

@@ -43,6 +43,13 @@ ATTACH_ROLES = {
     "extension": "Kubernetes Extension Contributor",
     "cluster-admin": "Azure Kubernetes Service Cluster Admin Role",
 }
+# The cluster has Entra ID with Azure RBAC for Kubernetes authorization (aks.py): Microsoft
+# (learn.microsoft.com/azure/aks/manage-azure-rbac) grants people Kubernetes access with Azure roles
+# on the cluster, "Azure Kubernetes Service RBAC Cluster Admin" for cluster-wide admin ("Lets you
+# manage all resources in the cluster"; it includes listClusterUserCredential, so `az aks
+# get-credentials` works). The admin groups (compute.inference.adminGroupObjectIds) get it, so
+# someone can apply the instance types and other in-cluster objects ARM cannot create.
+CLUSTER_ADMIN_ROLE = "Azure Kubernetes Service RBAC Cluster Admin"
 # Microsoft (learn.microsoft.com/azure/aks/concepts-network-cni-overview): with your own VNet "the
 # cluster identity ... must have at least Network Contributor permissions on the subnet"; the
 # router's internal load balancer joins that subnet (internal-lb). The CLI grants it on the subnet.
@@ -89,7 +96,6 @@ class Inference(PlatformComponent):
                 role=SUBNET_ROLE,
                 principal_id=control_plane,
                 principal_type="ServicePrincipal",
-                subscription_id=ctx.subscription_id,
                 opts=self.child_opts(),
             )
             if subnet_id is not None
@@ -122,7 +128,6 @@ class Inference(PlatformComponent):
                 role="AcrPull",
                 principal_id=self.kubelet_principal_id,
                 principal_type="ServicePrincipal",
-                subscription_id=ctx.subscription_id,
                 opts=self.child_opts(),
             )
             if registry_id is not None
@@ -165,7 +170,6 @@ class Inference(PlatformComponent):
                     role=role,
                     principal_id=workspace_identity_principal_id,
                     principal_type="ServicePrincipal",
-                    subscription_id=ctx.subscription_id,
                     opts=self.child_opts(),
                 )
                 for slug, role in ATTACH_ROLES.items()
@@ -181,6 +185,24 @@ class Inference(PlatformComponent):
                     [("inferenceCluster", r) for r in ATTACH_ROLES.values()],
                 )
             )
+
+        self.admin_grants = [
+            assign_role(
+                self.child_name(f"admins-{index}-rbac-cluster-admin"),
+                scope=self.cluster.id,
+                role=CLUSTER_ADMIN_ROLE,
+                principal_id=group,
+                principal_type="Group",
+                opts=self.child_opts(),
+                description=f"{CLUSTER_ADMIN_ROLE} for an admin group of the inference cluster",
+            )
+            for index, group in enumerate(settings.admin_group_object_ids)
+        ]
+        # (who, principal id, principal type, role, target) of the people's grants, for accessGrants
+        self.audit: list[tuple[str, pulumi.Input[str], str, str, str]] = [
+            (f"clusterAdmins[{index}]", group, "Group", CLUSTER_ADMIN_ROLE, "inferenceCluster")
+            for index, group in enumerate(settings.admin_group_object_ids)
+        ]
 
         self.compute = ml_compute(
             self,

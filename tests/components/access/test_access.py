@@ -19,7 +19,6 @@ from tests.azure_roles import ROLE_GUIDS, ROLE_NAMES
 from tests.conftest import STACKS
 from tests.planning import Resources, config_for, plan, stack_values
 from tools.plan.engine import run_program
-from tools.plan.mocks import SUBSCRIPTION_ID
 from tools.plan.stackfile import StackConfig
 
 COMPUTE_STAND_IN = "c0c0c0c0-0000-4000-8000-00000000c0c0"
@@ -27,7 +26,9 @@ COMPUTE_STAND_IN = "c0c0c0c0-0000-4000-8000-00000000c0c0"
 
 def role_of(assignment: dict[str, Any]) -> str:
     definition = assignment["inputs"]["roleDefinitionId"]
-    assert definition.startswith(f"/subscriptions/{SUBSCRIPTION_ID}/providers/Microsoft.Authorization/roleDefinitions/")
+    # the scope's own subscription (tests/components/core/test_role_definitions.py)
+    subscription = assignment["inputs"]["scope"].split("/")[2]
+    assert definition.startswith(f"/subscriptions/{subscription}/providers/Microsoft.Authorization/roleDefinitions/")
     return ROLE_NAMES[definition.rsplit("/", 1)[-1]]
 
 
@@ -47,9 +48,11 @@ def test_every_assignment_has_a_principal_type_and_a_deterministic_guid(
     assert assignments
     # a settings principal has the type its entry states; every other principal is one of the
     # platform's managed identities, which Entra holds as service principals
-    typed = {
-        p.object_id.lower(): p.type for p in validate_settings(stack_values(stack), stack).access.principals.values()
-    }
+    settings = validate_settings(stack_values(stack), stack)
+    typed = {p.object_id.lower(): p.type for p in settings.access.principals.values()}
+    # the inference cluster's admin groups (compute.inference.adminGroupObjectIds) are groups
+    if settings.compute.inference.enabled:
+        typed |= {group.lower(): "Group" for group in settings.compute.inference.admin_group_object_ids}
     for a in assignments:
         inputs = a["inputs"]
         assert inputs["principalType"] == typed.get(inputs["principalId"].lower(), "ServicePrincipal"), a["name"]

@@ -7,10 +7,11 @@ from typing import Any
 
 import pytest
 
-from tests.planning import SCORING_TLS, Resources, plan
+from components.settings.tiers import deep_merge
+from tests.planning import AKS_ADMINS, SCORING_TLS, Resources, plan
 from tools.plan.policy import Verdict, evaluate
 
-INFERENCE_ON = {"compute": {"inference": {"enabled": True}}}
+INFERENCE_ON = deep_merge(AKS_ADMINS, {"compute": {"inference": {"enabled": True}}})
 
 
 def compute_findings(res: Resources, stack: str, *, levels: set[str]) -> list[Verdict]:

@@ -59,6 +59,25 @@ def test_behind_a_firewall_the_node_subnets_carry_the_route_table(customer_vnet_
     assert outbound_type(customer_vnet_behind_firewall) == "userDefinedRouting"
 
 
+@pytest.mark.parametrize("fixture", ["customer_vnet", "customer_vnet_behind_firewall"])
+def test_the_endpoints_subnet_applies_its_nsg_to_private_endpoints_but_not_route_tables(
+    fixture: str, request: pytest.FixtureRequest
+) -> None:
+    """Microsoft (private-link/disable-private-endpoint-network-policy): network policies for private
+    endpoints are off by default and can be enabled for NSGs only, UDRs only or both; with UDR support
+    a route with a prefix "equal to or smaller than the virtual network address space" overrides the
+    endpoint's /32 route. NetworkSecurityGroupEnabled: the subnet's NSG filters traffic to the
+    endpoints, and the node subnets' 0.0.0.0/0 to a firewall does not pull endpoint traffic through it."""
+    found = subnets(request.getfixturevalue(fixture))
+    endpoints = found["endpoints"]
+    assert endpoints["privateEndpointNetworkPolicies"] == "NetworkSecurityGroupEnabled"
+    assert endpoints["networkSecurityGroup"]["id"]  # the NSG the policy applies
+    assert "routeTable" not in endpoints
+    # node subnets hold no private endpoints: Azure's default there ("By default, network policies are
+    # disabled"), which the SDK sends
+    assert {found[p]["privateEndpointNetworkPolicies"] for p in ("training", "aks")} == {"Disabled"}
+
+
 def test_managed_mode_routes_the_aks_subnet_through_the_firewall_when_asked() -> None:
     res = Resources(plan("prod", {"network": {"vnet": {"routeTableId": ROUTE_TABLE}}}))
     found = subnets(res)

@@ -9,8 +9,9 @@ from typing import Any
 import pytest
 
 from components.settings.network import PRIVATE_DNS_ZONES
+from components.settings.tiers import deep_merge
 from tests.azure_roles import ROLE_GUIDS
-from tests.planning import Resources, config_for, plan
+from tests.planning import AKS_ADMINS, SCORING_TLS, Resources, config_for, plan
 from tools.plan.engine import run_program
 from tools.plan.stackfile import ROOT, StackConfig
 
@@ -81,7 +82,7 @@ def test_managed_network_with_internet_egress_needs_no_firewall_and_stays_reacha
     assert res.of_type("network:VirtualNetwork") == []
 
 
-def test_staging_is_isolated_like_prod_without_its_key_and_locks(stack_plans: dict[str, Resources]) -> None:
+def test_staging_is_isolated_like_prod_with_its_key_without_locks(stack_plans: dict[str, Resources]) -> None:
     staging = stack_plans["staging"]
     ws = staging.one("machinelearningservices:Workspace")["inputs"]
     assert ws["managedNetwork"]["isolationMode"] == "AllowOnlyApprovedOutbound"
@@ -94,7 +95,7 @@ def test_staging_is_isolated_like_prod_without_its_key_and_locks(stack_plans: di
         (ids["storage"], "file"),
         (ids["registry"], "registry"),
     } <= set(endpoints_by_target(staging))
-    assert staging.of_type("keyvault:Key") == []
+    assert len(staging.of_type("keyvault:Key")) == 1  # the staging tier's customer-managed key
     assert staging.of_type("authorization:ManagementLockAtResourceGroupLevel") == []
 
 
@@ -175,7 +176,6 @@ def test_customer_vnet_puts_compute_in_subnets_behind_a_nat_gateway(customer_vne
     assert subnets["snet-training-mlp-prod"]["inputs"]["natGateway"]["id"] == nat_id
     assert subnets["snet-aks-mlp-prod"]["inputs"]["natGateway"]["id"] == nat_id
     assert "natGateway" not in subnets["snet-endpoints-mlp-prod"]["inputs"]
-    assert subnets["snet-endpoints-mlp-prod"]["inputs"]["privateEndpointNetworkPolicies"] == "Enabled"
     nsgs = {n["outputs"]["id"] for n in customer_vnet.of_type("network:NetworkSecurityGroup")}
     assert {s["inputs"]["networkSecurityGroup"]["id"] for s in subnets.values()} == nsgs
     assert all(s["inputs"]["defaultOutboundAccess"] is False for s in subnets.values())
@@ -421,3 +421,31 @@ def test_the_network_page_says_dev_creates_its_registry(stack_plans: dict[str, R
     text = (ROOT / "docs" / "network.md").read_text()
     assert stack_plans["dev"].one("containerregistry:Registry")["inputs"]["sku"] == {"name": "Basic"}
     assert "on demand" not in text
+
+
+def _subnet_names(res: Resources) -> set[str]:
+    return {s["inputs"]["subnetName"] for s in res.of_type("network:Subnet")}
+
+
+def test_a_stack_without_the_inference_cluster_gets_no_aks_subnet(stack_plans: dict[str, Resources]) -> None:
+    """Staging has a VNet (private endpoints) but no AKS: only the endpoints subnet, and no NSG for an
+    aks subnet. The same stack with inference on gets the subnet and puts the cluster's nodes in it."""
+    staging = stack_plans["staging"]
+    assert not staging.of_type("containerservice:ManagedCluster")
+    assert _subnet_names(staging) == {"snet-endpoints-mlp-staging"}
+    assert {n["inputs"]["networkSecurityGroupName"] for n in staging.of_type("network:NetworkSecurityGroup")} == {
+        "nsg-endpoints-mlp-staging"
+    }
+    inference_on = deep_merge(AKS_ADMINS, {"compute": {"inference": {"enabled": True}}})
+    with_aks = Resources(plan("staging", inference_on, secrets=SCORING_TLS))
+    assert _subnet_names(with_aks) == {"snet-endpoints-mlp-staging", "snet-aks-mlp-staging"}
+    subnet_id = with_aks.named("mlp-network-snet-aks")["outputs"]["id"]
+    pools = with_aks.one("containerservice:ManagedCluster")["inputs"]["agentPoolProfiles"]
+    assert {p["vnetSubnetID"] for p in pools} == {subnet_id}
+
+
+def test_prod_without_inference_drops_the_aks_subnet_in_both_vnet_modes() -> None:
+    off = {"compute": {"inference": {"enabled": False}}}
+    assert _subnet_names(Resources(plan("prod", off))) == {"snet-endpoints-mlp-prod"}
+    customer = Resources(plan("prod", deep_merge(off, {"network": {"mode": "customerVnet"}})))
+    assert _subnet_names(customer) == {"snet-endpoints-mlp-prod", "snet-training-mlp-prod"}

@@ -11,7 +11,7 @@ from components.settings.compute import duration_seconds
 from components.settings.tiers import deep_merge
 from policies.rules.stack import CPU_VM_SIZES, GPU_VM_SIZES
 from tests.conftest import STACKS
-from tests.planning import TIER_REQUIRED, stack_values
+from tests.planning import AKS_ADMINS, TIER_REQUIRED, stack_values
 from tools.plan.policy import config_path_for, load_config
 
 MINIMAL = {
@@ -92,7 +92,7 @@ def test_prod_defaults_have_no_instances_and_a_closed_highly_available_inference
 
 def test_dev_and_staging_inference_defaults_are_consistent_once_enabled() -> None:
     for tier in ("dev", "staging"):
-        compute = settings(tier, {"inference": {"enabled": True}}).compute
+        compute = settings(tier, {"inference": {"enabled": True, **AKS_ADMINS["compute"]["inference"]}}).compute
         assert compute.inference.enabled is True
         assert compute.inference.tier == "Free"
         assert compute.total_max_nodes() <= compute.max_total_nodes

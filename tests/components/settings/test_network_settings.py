@@ -151,7 +151,7 @@ def rule(**fields: Any) -> dict[str, Any]:
             "encryption.customerManagedKey",
         ),
         # the Cosmos DB that holds the workspace's metadata needs the key: its principal is required
-        ("staging", {"encryption": {"customerManagedKey": True}}, "encryption.cosmosDbPrincipalObjectId"),
+        ("staging", {"encryption": {"cosmosDbPrincipalObjectId": None}}, "encryption.cosmosDbPrincipalObjectId"),
         ("prod", {"encryption": {"cosmosDbPrincipalObjectId": "cosmos"}}, "encryption.cosmosDbPrincipalObjectId"),
         (
             "prod",
@@ -159,7 +159,7 @@ def rule(**fields: Any) -> dict[str, Any]:
             "encryption.cosmosDbPrincipalObjectId",
         ),
         ("prod", {"encryption": {"serviceSide": True}}, "encryption.cosmosDbPrincipalObjectId"),
-        ("staging", {"encryption": {"cosmosDbPrincipalObjectId": COSMOS}}, "encryption.cosmosDbPrincipalObjectId"),
+        ("staging", {"encryption": {"customerManagedKey": False}}, "encryption.cosmosDbPrincipalObjectId"),
         ("prod", {"encryption": {"deployerPrincipalType": "Group"}}, "encryption.deployerPrincipalType"),
         ("prod", {"keyVault": {"sku": "standard"}}, "encryption.keyType"),
         ("prod", {"encryption": {"keySize": 1024}}, "encryption.keySize"),
@@ -203,12 +203,9 @@ def test_good_prod_variants_validate(overrides: dict[str, Any]) -> None:
     validate_settings(deep_merge(stack_values("prod"), overrides), "prod")
 
 
-def test_staging_may_opt_into_a_customer_key() -> None:
+def test_staging_takes_a_software_customer_key() -> None:
     settings = validate_settings(
-        deep_merge(
-            stack_values("staging"), {"encryption": {"customerManagedKey": True, "cosmosDbPrincipalObjectId": COSMOS}}
-        ),
-        "staging",
+        deep_merge(stack_values("staging"), {"encryption": {"cosmosDbPrincipalObjectId": COSMOS}}), "staging"
     )
     assert settings.encryption.customer_managed_key
     assert settings.encryption.key_type == "RSA"
@@ -221,7 +218,7 @@ def test_tier_defaults() -> None:
     assert prod.network.managed.isolation_mode == "AllowOnlyApprovedOutbound"
     assert [s.network.private_endpoints for s in (dev, staging, prod)] == [False, True, True]
     assert [s.registry.sku for s in (dev, staging, prod)] == ["Basic", "Premium", "Premium"]
-    assert [s.encryption.customer_managed_key for s in (dev, staging, prod)] == [False, False, True]
+    assert [s.encryption.customer_managed_key for s in (dev, staging, prod)] == [False, True, True]
     assert [s.locks.enabled for s in (dev, staging, prod)] == [False, False, True]
     assert [s.diagnostics.log_category_group for s in (dev, staging, prod)] == ["audit", "allLogs", "allLogs"]
     assert (prod.key_vault.sku, prod.encryption.key_type, prod.encryption.key_size) == ("premium", "RSA-HSM", 3072)
@@ -266,8 +263,14 @@ def test_node_egress_is_one_derived_decision(fields: dict[str, Any], egress: str
     assert network(**fields).node_egress == egress
 
 
-def test_subnets_follow_the_mode() -> None:
-    assert network(mode="none", privateEndpoints=False).subnet_purposes == ()
-    assert network(mode="managed", privateEndpoints=False).subnet_purposes == ()
-    assert network(mode="managed", privateEndpoints=True).subnet_purposes == ("endpoints", "aks")
-    assert network(mode="customerVnet", privateEndpoints=True).subnet_purposes == ("endpoints", "training", "aks")
+@pytest.mark.parametrize("aks", [True, False])
+def test_subnets_follow_the_mode_and_the_aks_subnet_the_inference_cluster(aks: bool) -> None:
+    with_aks: tuple[str, ...] = ("aks",) if aks else ()
+    assert network(mode="none", privateEndpoints=False).subnet_purposes(aks=aks) == ()
+    assert network(mode="managed", privateEndpoints=False).subnet_purposes(aks=aks) == ()
+    assert network(mode="managed", privateEndpoints=True).subnet_purposes(aks=aks) == ("endpoints", *with_aks)
+    assert network(mode="customerVnet", privateEndpoints=True).subnet_purposes(aks=aks) == (
+        "endpoints",
+        "training",
+        *with_aks,
+    )

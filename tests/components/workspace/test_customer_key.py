@@ -6,7 +6,9 @@ from __future__ import annotations
 import datetime
 from typing import Any
 
-from components.settings import validate_settings
+import pytest
+
+from components.settings import SettingsError, validate_settings
 from tests.azure_roles import ROLE_GUIDS
 from tests.planning import Resources, plan, stack_values
 from tools.plan.mocks import CLIENT_OBJECT_ID
@@ -111,11 +113,35 @@ def test_key_options_reach_the_key() -> None:
     assert res.one("machinelearningservices:Workspace")["inputs"]["enableServiceSideCMKEncryption"] is True
 
 
-def test_staging_can_opt_into_a_software_key_next_to_a_system_assigned_identity() -> None:
-    overrides = {
-        "encryption": {"customerManagedKey": True, "cosmosDbPrincipalObjectId": COSMOS},
-        "workspace": {"identity": "SystemAssigned"},
-    }
+def test_staging_has_a_software_key_as_its_tier_default(stack_plans: dict[str, Resources]) -> None:
+    """Staging rehearses prod's creation-time key (concept-customer-managed-keys: the workspace's key
+    is set at creation): a key in its standard vault, the workspace encrypted with it, Cosmos DB's
+    grant on it, and a staging-tier stack without the Cosmos DB object id refused by key."""
+    staging = stack_plans["staging"]
+    key = staging.one("keyvault:Key")
+    assert key["inputs"]["properties"]["kty"] == "RSA"  # standard vault: HSM keys stay prod's
+    assert staging.one("keyvault:Vault")["inputs"]["properties"]["sku"]["name"] == "standard"
+    ws = staging.one("machinelearningservices:Workspace")["inputs"]
+    assert ws["encryption"]["status"] == "Enabled"
+    assert ws["encryption"]["keyVaultProperties"]["keyIdentifier"] == key["outputs"]["keyUriWithVersion"]
+    cosmos = validate_settings(stack_values("staging"), "staging").encryption.cosmos_db_principal_object_id
+    assert cosmos is not None
+    assert cosmos in key_grants(staging, key["outputs"]["id"])
+    # the tier's default, not only the shipped stack file's: a bare staging-tier stack needs the id
+    bare = {k: v for k, v in stack_values("staging").items() if k in ("tier", "location", "namePrefix", "tags")}
+    with pytest.raises(SettingsError) as caught:
+        validate_settings(bare, "perf")
+    assert "ml-platform:encryption.cosmosDbPrincipalObjectId" in caught.value.keys
+
+
+def test_staging_may_switch_its_key_off_and_builds_no_key_then() -> None:
+    res = Resources(plan("staging", {"encryption": {"customerManagedKey": False, "cosmosDbPrincipalObjectId": None}}))
+    assert res.of_type("keyvault:Key") == []
+    assert "encryption" not in res.one("machinelearningservices:Workspace")["inputs"]
+
+
+def test_staging_can_take_its_software_key_next_to_a_system_assigned_identity() -> None:
+    overrides = {"workspace": {"identity": "SystemAssigned"}}
     res = Resources(plan("staging", overrides))
     assert res.one("keyvault:Key")["inputs"]["properties"]["kty"] == "RSA"
     assert res.one("keyvault:Key")["protect"] is False

@@ -25,6 +25,7 @@ ROLE_IDS: dict[str, str] = {
     "Network Contributor": "4d97b98b-1d4f-4787-a291-c67834d212e7",
     "Kubernetes Extension Contributor": "85cb6faf-e071-4c9b-8136-154b5a04f717",
     "Azure Kubernetes Service Cluster Admin Role": "0ab0b1a8-8aac-4efd-b8c2-3ee1fb270be8",
+    "Azure Kubernetes Service RBAC Cluster Admin": "b1ff04bb-8a4e-4dc4-8eb5-8693973ce19b",
     "AzureML Registry User": "1823dd4f-9b8c-4ab6-ab4e-7397a3684615",
 }
 ROLE_NAMES = {guid: name for name, guid in ROLE_IDS.items()}

@@ -29,6 +29,7 @@ ATTACH_KUBERNETES = _ML + "how-to-attach-kubernetes-to-workspace"
 SECURE_KUBERNETES = _ML + "how-to-secure-kubernetes-inferencing-environment"
 SECURE_WORKSPACE = _ML + "how-to-secure-workspace-vnet#enable-azure-container-registry-acr"
 INSTANCE_TYPES = _ML + "how-to-manage-kubernetes-instance-types"
+AKS_AZURE_RBAC = "https://learn.microsoft.com/azure/aks/manage-azure-rbac"
 AKS_INTERNAL_LB = "https://learn.microsoft.com/azure/aks/internal-lb"
 MANAGE_REGISTRIES = _ML + "how-to-manage-registries#add-users-to-the-registry"
 REGISTRY_ISOLATION = _ML + "how-to-registry-network-isolation"
@@ -219,6 +220,15 @@ DEPLOY_MODEL = Journey(
             on="registry",
             source=ATTACH_KUBERNETES,
             why="'Grant the AcrPull role to the compute Managed Identity' to pull the model image",
+            when="Kubernetes compute",
+        ),
+        role(
+            "AKS admin group",
+            "Azure Kubernetes Service RBAC Cluster Admin",
+            on="AKS cluster",
+            source=AKS_AZURE_RBAC,
+            why="someone applies the instance types (cluster-scoped custom resources, not ARM's) with kubectl; "
+            "Azure RBAC authorizes every call to the private API server",
             when="Kubernetes compute",
         ),
         setting(

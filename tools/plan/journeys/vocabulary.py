@@ -225,7 +225,15 @@ def _kubernetes_identity(facts: PlanFacts, actor: Actor) -> Principal | None:
     return facts.identity_of(compute, "compute", f"compute identity of {facts.inputs(compute).get('computeName')}")
 
 
+def _aks_admin_group(facts: PlanFacts, actor: Actor) -> Principal | None:
+    """The first admin group the cluster names (aadProfile.adminGroupObjectIDs, from
+    compute.inference.adminGroupObjectIds)."""
+    groups = (facts.inputs(_aks(facts)).get("aadProfile") or {}).get("adminGroupObjectIDs") or []
+    return Principal(f"AKS admin group {groups[0]}", str(groups[0])) if groups else None
+
+
 PRINCIPALS: dict[str, Callable[[PlanFacts, Actor], Principal | None]] = {
+    "AKS admin group": _aks_admin_group,
     "actor": lambda facts, actor: Principal(actor.label, actor.principal.object_id) if actor.principal else None,
     "workspace identity": lambda facts, actor: facts.identity_of(facts.workspace, "workspace", "workspace identity"),
     "compute identity": lambda facts, actor: facts.identity_of(

@@ -10,9 +10,11 @@ from components.core.component import StackContext
 from components.core.naming import Names
 from components.settings import StackSettings, load_settings
 
+# ARM ids in a subscription: a role assignment's definition id is built from its scope's subscription
+GROUP = "/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg"
 SUBNETS = {
-    "training": "/subscriptions/s/resourceGroups/rg/providers/Microsoft.Network/virtualNetworks/vnet/subnets/training",
-    "aks": "/subscriptions/s/resourceGroups/rg/providers/Microsoft.Network/virtualNetworks/vnet/subnets/aks",
+    "training": f"{GROUP}/providers/Microsoft.Network/virtualNetworks/vnet/subnets/training",
+    "aks": f"{GROUP}/providers/Microsoft.Network/virtualNetworks/vnet/subnets/aks",
 }
 
 settings = load_settings()
@@ -31,9 +33,12 @@ Compute(
     ctx,
     settings.compute,
     workspace_name="mlw-test",
-    role_scopes=JobRoleScopes(storage_account_id="/storage", registry_id="/registry"),
+    role_scopes=JobRoleScopes(
+        storage_account_id=f"{GROUP}/providers/Microsoft.Storage/storageAccounts/st",
+        registry_id=f"{GROUP}/providers/Microsoft.ContainerRegistry/registries/cr",
+    ),
     training_subnet_id=SUBNETS["training"],
     aks_subnet_id=SUBNETS["aks"],
     scoring_tls=ScoringTls(pulumi.Output.secret("certificate"), pulumi.Output.secret("key")),
-    logs_id="/subscriptions/s/resourceGroups/rg/providers/Microsoft.OperationalInsights/workspaces/log",
+    logs_id="/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg/providers/Microsoft.OperationalInsights/workspaces/log",
 )
