@@ -48,6 +48,17 @@ KUBERNETES_INSTANCE_TYPE = "cpu-small"
 # Microsoft names `*.pythonhosted.org` for an overwritten index, and pip fetches every file from it).
 PACKAGE_HOSTS = ("conda.anaconda.org", "pypi.org", "files.pythonhosted.org")
 
+# Every journey that runs on the registry's assets from a managed network: the registry's storage
+# and container registry are not behind its amlregistry endpoint.
+REGISTRY_STORAGE_AND_ACR = setting(
+    "the managed network reaches the registry's storage and container registry",
+    on="shared registry",
+    source=REGISTRY_ISOLATION,
+    why="outbound to a registry needs 'Storage.<region>' and 'AzureContainerRegistry.<region>' "
+    "(model files, environment images): not behind its amlregistry endpoint",
+    when="managed network",
+)
+
 SUBMIT_PIPELINE = Journey(
     key="J1",
     title="submit the seed pipeline (az ml job create --file examples/pipeline-job.yml)",
@@ -105,14 +116,7 @@ SUBMIT_PIPELINE = Journey(
             source=REGISTRY_ISOLATION,
             why="'Using assets from registry to a secure workspace requires configuring outbound access'",
         ),
-        setting(
-            "the managed network reaches the registry's storage and container registry",
-            on="shared registry",
-            source=REGISTRY_ISOLATION,
-            why="outbound to a registry needs 'Storage.<region>' and 'AzureContainerRegistry.<region>' "
-            "(model files, environment images): not behind its amlregistry endpoint",
-            when="managed network",
-        ),
+        REGISTRY_STORAGE_AND_ACR,
         role(
             "compute identity",
             "Storage Blob Data Contributor",
@@ -175,14 +179,7 @@ DEPLOY_MODEL = Journey(
             source=REGISTRY_ISOLATION,
             why="the managed deployment pulls the registry's environment",
         ),
-        setting(
-            "the managed network reaches the registry's storage and container registry",
-            on="shared registry",
-            source=REGISTRY_ISOLATION,
-            why="outbound to a registry needs 'Storage.<region>' and 'AzureContainerRegistry.<region>' "
-            "(model files, environment images): not behind its amlregistry endpoint",
-            when="managed network",
-        ),
+        REGISTRY_STORAGE_AND_ACR,
         after(
             "J3",
             on="registry",
@@ -524,14 +521,7 @@ DEPLOY_FROM_REGISTRY = Journey(
             source=REGISTRY_ISOLATION + "#deploy-a-model-from-registry-to-workspace",
             why="the deployment pulls the registry's model and environment",
         ),
-        setting(
-            "the managed network reaches the registry's storage and container registry",
-            on="shared registry",
-            source=REGISTRY_ISOLATION,
-            why="outbound to a registry needs 'Storage.<region>' and 'AzureContainerRegistry.<region>' "
-            "(model files, environment images): not behind its amlregistry endpoint",
-            when="managed network",
-        ),
+        REGISTRY_STORAGE_AND_ACR,
     ),
 )
 
