@@ -191,7 +191,9 @@ def plan_stack(stack: str, args: argparse.Namespace, planned: list[PlannedStack]
     )
     diff_failed = False
     if base is not None:
-        summary_md, diff_failed = write_diff(out, config, base, plan.resources, summary_md, args.allow_destroy)
+        summary_md, diff_failed = write_diff(
+            out, stack, settings.allow_destroy, base, plan.resources, summary_md, args.allow_destroy
+        )
     else:
         (out / "diff.json").unlink(missing_ok=True)  # a diff of an earlier run would describe another change
     (out / "summary.md").write_text(summary_md)

@@ -44,9 +44,8 @@ def _id_inputs(type_token: str) -> frozenset[str]:
     return _ID_INPUTS | {name_input(type_token)}
 
 
-def _changes(base: Record, head: Record) -> tuple[list[str], list[str]]:
-    """(changed input paths, paths unknown on either side), sorted."""
-    old, new = flatten(base.get("inputs") or {}), flatten(head.get("inputs") or {})
+def _changes(old: dict[str, Any], new: dict[str, Any], head: Record) -> tuple[list[str], list[str]]:
+    """(changed input paths, paths unknown on either side), sorted, from the flattened inputs."""
     ignored = head.get("ignoreChanges") or []
     changed: list[str] = []
     unknown: list[str] = []
@@ -60,7 +59,9 @@ def _changes(base: Record, head: Record) -> tuple[list[str], list[str]]:
     return changed, unknown
 
 
-def _replace_reasons(base: Record, head: Record, changed: list[str]) -> list[dict[str, str]]:
+def _replace_reasons(
+    old: dict[str, Any], new: dict[str, Any], head: Record, changed: list[str]
+) -> list[dict[str, str]]:
     reasons: list[dict[str, str]] = []
     id_inputs = _id_inputs(head["type"])
     rows = creation_time_paths(head["type"])
@@ -74,16 +75,10 @@ def _replace_reasons(base: Record, head: Record, changed: list[str]) -> list[dic
         if pattern is not None:
             reasons.append({"kind": "replaceOnChanges", "path": path, "why": f"replaceOnChanges: {pattern}"})
             continue
-        before, after = _value(base, path), _value(head, path)
-        row = next((r for r in rows if covers(r.path, path) and r.refuses(before, after)), None)
+        row = next((r for r in rows if covers(r.path, path) and r.refuses(old.get(path), new.get(path))), None)
         if row is not None:
             reasons.append({"kind": "creationTime", "path": path, "why": f"{row.why} ({row.source})"})
     return reasons
-
-
-def _value(record: Record, path: str) -> Any:
-    """An input's value by its diff path (None when absent)."""
-    return flatten(record.get("inputs") or {}).get(path)
 
 
 def _entry(record: Record, op: str, changed: list[str], reasons: list[dict[str, str]]) -> Entry:
@@ -118,8 +113,9 @@ def diff_records(base: list[Record], head: list[Record]) -> list[Entry]:
         if old is None:
             entries.append(_entry(record, "create", [], []))
             continue
-        changed, unknown = _changes(old, record)
-        reasons = _replace_reasons(old, record, changed)
+        before, after = flatten(old.get("inputs") or {}), flatten(record.get("inputs") or {})
+        changed, unknown = _changes(before, after, record)
+        reasons = _replace_reasons(before, after, record, changed)
         op = "replace" if reasons else "update" if changed else "same"
         entry = _entry(record, op, changed, reasons)
         if old["urn"] != record["urn"]:

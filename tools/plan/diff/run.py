@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from ..inputs import InputError
-from ..stackfile import ROOT, StackConfig
+from ..stackfile import ROOT
 from .compare import diff_records
 from .gate import annotate, judge
 from .report import counts_line, diff_markdown, fold
@@ -44,20 +44,21 @@ def load_base(base: Path, stack: str) -> dict[str, Any]:
     return document
 
 
-def _allow_destroy(config: StackConfig) -> list[str]:
-    from components.settings.loader import any_settings_from_config
-
-    return any_settings_from_config(config.values, set(config.secret_keys), config.stack).allow_destroy
-
-
 def write_diff(
-    out: Path, config: StackConfig, base: dict[str, Any], head: list[dict[str, Any]], summary: str, label: bool
+    out: Path,
+    stack: str,
+    allowed: list[str],
+    base: dict[str, Any],
+    head: list[dict[str, Any]],
+    summary: str,
+    label: bool,
 ) -> tuple[str, bool]:
-    """Write out/diff.json; the summary.md text (the diff first, the plan folded) and whether the gate failed."""
+    """Write out/diff.json; the summary.md text (the diff first, the plan folded) and whether the
+    gate failed. `allowed`: the stack's ml-platform:allowDestroy."""
     old: list[dict[str, Any]] = base["resources"]
     entries = diff_records(old, head)
     annotate(entries, old, head)
-    verdict = judge(entries, _allow_destroy(config), label)
+    verdict = judge(entries, allowed, label)
     (out / "diff.json").write_text(json.dumps(entries, indent=2, sort_keys=True) + "\n")
     path: Path = base["_path"]
     shown = path.relative_to(ROOT) if path.is_relative_to(ROOT) else path
@@ -65,17 +66,16 @@ def write_diff(
     print(f"\nChanges against {shown}: {counts_line(entries)}")
     for entry in verdict.blocking:
         kinds = ", ".join(f["kind"] for f in entry["flags"] if f["level"] == "destructive")
-        print(f"error: {config.stack}: {entry['name']}: {kinds} (not acknowledged)", file=sys.stderr)
-    allowed = _allow_destroy(config)
+        print(f"error: {stack}: {entry['name']}: {kinds} (not acknowledged)", file=sys.stderr)
     for name in verdict.stale:
         print(
-            f"error: {config.stack}: ml-platform:allowDestroy[{allowed.index(name)}]: '{name}' matches no "
+            f"error: {stack}: ml-platform:allowDestroy[{allowed.index(name)}]: '{name}' matches no "
             "destructive change in this diff: remove it (left in place it would wave the next one through)",
             file=sys.stderr,
         )
     cost = cost_change(old, head)
     print(cost.splitlines()[0])
-    markdown = diff_markdown(config.stack, label_text, entries, verdict, old, head)
+    markdown = diff_markdown(stack, label_text, entries, verdict, old, head)
     return f"{markdown}\n{cost}\n{fold(summary)}", verdict.failed
 
 
