@@ -12,10 +12,11 @@ from typing import Any
 
 import pytest
 
+from components.settings import SettingsError, validate_settings
 from components.settings.tiers import deep_merge
 from tests.azure_roles import ROLE_GUIDS
 from tests.journeys.helpers import journey, journeys, step, without
-from tests.planning import Resources, plan, rejected_keys
+from tests.planning import Resources, plan, rejected_keys, stack_values
 
 ROLE = "Azure Kubernetes Service RBAC Cluster Admin"
 KEY = "ml-platform:compute.inference.adminGroupObjectIds"
@@ -53,8 +54,27 @@ def test_prod_without_an_admin_group_is_refused_by_key() -> None:
     ],
 )
 def test_an_admin_group_is_required_only_where_the_cluster_has_no_other_way_in(inference: dict[str, Any]) -> None:
-    res = Resources(plan("prod", deep_merge({"compute": {"inference": {}}}, {"compute": {"inference": inference}})))
-    assert res.of_type("containerservice:ManagedCluster") == [] or admin_grants(res) == []
+    overrides = {"compute": {"inference": inference}}
+    assert rejected_or_none(overrides) == []
+    res = Resources(plan("prod", overrides))
+    if inference.get("enabled") is False:
+        assert res.of_type("containerservice:ManagedCluster") == []
+        assert not [
+            a
+            for a in res.of_type("authorization:RoleAssignment")
+            if a["inputs"]["roleDefinitionId"].endswith(ROLE_GUIDS[ROLE])
+        ]
+    else:
+        assert admin_grants(res) == []  # the cluster exists (res.one), with no admin group granted
+
+
+def rejected_or_none(overrides: dict[str, Any]) -> list[str]:
+    """The keys prod's settings with `overrides` are refused by, [] when they validate."""
+    try:
+        validate_settings(deep_merge(stack_values("prod"), overrides), "prod")
+    except SettingsError as error:
+        return list(error.keys)
+    return []
 
 
 def test_journey_j2_needs_the_admin_groups_role_and_breaks_without_it(stack_plans: dict[str, Resources]) -> None:
