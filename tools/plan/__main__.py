@@ -192,7 +192,7 @@ def plan_stack(stack: str, args: argparse.Namespace, planned: list[PlannedStack]
     diff_failed = False
     if base is not None:
         summary_md, diff_failed = write_diff(
-            out, stack, settings.allow_destroy, base, plan.resources, summary_md, args.allow_destroy
+            out, stack, settings.allow_destroy, base, plan.resources, summary_md, args.allow_destroy, cost
         )
     else:
         (out / "diff.json").unlink(missing_ok=True)  # a diff of an earlier run would describe another change

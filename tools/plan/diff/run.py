@@ -10,13 +10,16 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..inputs import InputError
 from ..stackfile import ROOT
 from .compare import diff_records
 from .gate import annotate, judge
 from .report import counts_line, diff_markdown, fold
+
+if TYPE_CHECKING:
+    from ..cost.ceiling import Ceiling
 
 
 def base_file(base: Path, stack: str) -> Path:
@@ -52,9 +55,11 @@ def write_diff(
     head: list[dict[str, Any]],
     summary: str,
     label: bool,
+    head_cost: Ceiling,
 ) -> tuple[str, bool]:
     """Write out/diff.json; the summary.md text (the diff first, the plan folded) and whether the
-    gate failed. `allowed`: the stack's ml-platform:allowDestroy."""
+    gate failed. `allowed`: the stack's ml-platform:allowDestroy; `head_cost`: the head's ceiling,
+    priced once by the plan."""
     old: list[dict[str, Any]] = base["resources"]
     entries = diff_records(old, head)
     annotate(entries, old, head)
@@ -73,16 +78,16 @@ def write_diff(
             "destructive change in this diff: remove it (left in place it would wave the next one through)",
             file=sys.stderr,
         )
-    cost = cost_change(old, head)
+    cost = cost_change(old, head_cost)
     print(cost.splitlines()[0])
     markdown = diff_markdown(stack, label_text, entries, verdict, old, head)
     return f"{markdown}\n{cost}\n{fold(summary)}", verdict.failed
 
 
-def cost_change(old: list[dict[str, Any]], head: list[dict[str, Any]]) -> str:
+def cost_change(old: list[dict[str, Any]], head: Ceiling) -> str:
     """The change to the monthly cost ceiling (tools/plan/cost), priced from today's table on both
     sides: a pull request shows what it adds or removes, not a change of prices."""
     from ..cost.ceiling import ceiling, compare
     from ..cost.report import change_summary
 
-    return change_summary(compare(ceiling(old), ceiling(head)))
+    return change_summary(compare(ceiling(old), head))
