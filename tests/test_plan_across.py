@@ -13,6 +13,7 @@ import pytest
 import yaml
 
 import tools.plan.__main__ as plan_cli
+from components.settings.loader import any_settings_from_config
 from tests.components.registry.test_shared_stack import PRIVATE
 from tests.planning import Resources, config_for
 from tools.plan.across import egress, registry, strictness
@@ -34,7 +35,8 @@ def _planned(stack: str, overrides: dict[str, Any] | None, plan: Plan | None, po
     config = config_for(stack, overrides)
     plan = plan or run_program(config)
     path = policy or policy_config_for(stack, TIER[stack])
-    return planned_stack(config, path, plan.resources, plan.outputs, evaluate(plan.resources, stack, path))
+    settings = any_settings_from_config(config.values, set(config.secret_keys), stack)
+    return planned_stack(settings, stack, path, plan.resources, plan.outputs, evaluate(plan.resources, stack, path))
 
 
 @cache

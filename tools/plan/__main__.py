@@ -155,7 +155,7 @@ def plan_stack(stack: str, args: argparse.Namespace, planned: list[PlannedStack]
     journeys = evaluate_journeys(plan.resources, plan.outputs)
     cost, budget = ceiling(plan.resources), settings.budget.monthly
     if planned is not None:
-        planned.append(planned_stack(config, policy_config, plan.resources, plan.outputs, verdicts))
+        planned.append(planned_stack(settings, stack, policy_config, plan.resources, plan.outputs, verdicts))
 
     out = args.out / stack
     out.mkdir(parents=True, exist_ok=True)

@@ -8,10 +8,10 @@ from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
+from components.settings import AnySettings, StackSettings
 from policies.rules.lib.tiers import TIERS
 
 from ..policy import Level, Verdict, resolve_enforcement
-from ..stackfile import StackConfig
 
 # Promotion: jobs and models move from staging to prod (docs/registry.md, "Promote a model").
 PROMOTED_FROM, PROMOTED_TO = "staging", "prod"
@@ -40,30 +40,26 @@ class PlannedStack:
 
 
 def planned_stack(
-    config: StackConfig,
+    settings: AnySettings,
+    name: str,
     policy_config: Path,
     resources: Sequence[Mapping[str, Any]],
     outputs: Mapping[str, Any],
     verdicts: Sequence[Verdict],
 ) -> PlannedStack:
-    """A PlannedStack from what the plan command has at hand after planning a stack (its settings
-    are read again from its config: they were valid, or it would not have been planned)."""
-    from components.settings.loader import any_settings_from_config
-
-    name = config.stack
-    settings = any_settings_from_config(config.values, set(config.secret_keys), name)
-    kind = str(getattr(settings, "kind", "environment"))
-    data = getattr(settings, "data", None)
-    accounts = getattr(data, "accounts", {}) or {}
-    existing = {
-        f"data account '{key}'": account.existing_id
-        for key, account in accounts.items()
-        if getattr(account, "existing_id", None)
-    }
+    """A PlannedStack from what the plan command has at hand after planning a stack: the settings
+    it validated, its policy config, its records, outputs and verdicts."""
+    existing: dict[str, str] = {}
+    if isinstance(settings, StackSettings):
+        existing = {
+            f"data account '{key}'": account.existing_id
+            for key, account in settings.data.accounts.items()
+            if account.existing_id
+        }
     return PlannedStack(
         name=name,
         tier=str(settings.tier),
-        kind=kind,
+        kind=str(settings.kind),
         resources=resources,
         outputs=outputs,
         verdicts=verdicts,
