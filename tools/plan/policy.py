@@ -42,6 +42,7 @@ from policies.rules.lib.params import effective_config
 
 from .compat import UNKNOWN_STRING_VALUE, NotApplicableError, UnknownValueError, unknown_checking_proxy
 from .engine import UNKNOWN_MARKER
+from .render import table_cell as cell
 from .stackfile import ROOT
 
 CONFIG_DIR = ROOT / "policies" / "config"
@@ -366,17 +367,13 @@ def has_mandatory_failures(verdicts: Iterable[Verdict]) -> bool:
     return any(v.kind == "violation" and v.level == "mandatory" for v in verdicts)
 
 
-def _cell(text: str) -> str:
-    return text.replace("|", "\\|").replace("\n", " ")
-
-
 def format_table(verdicts: Iterable[Verdict]) -> str:
     """A Markdown table (rule, resource, level, message): readable as text, rendered on GitHub."""
     rows = ["| rule | resource | level | message |", "|---|---|---|---|"]
     for v in verdicts:
         resource = f"{v.resource_name} ({v.resource_type})" if v.resource_name else "(stack)"
         level = v.level if v.kind == "violation" else "note"
-        rows.append(f"| {_cell(v.policy)} | {_cell(resource)} | {level} | {_cell(v.message)} |")
+        rows.append(f"| {cell(v.policy)} | {cell(resource)} | {level} | {cell(v.message)} |")
     return "\n".join(rows)
 
 

@@ -41,3 +41,8 @@ def summary_lines(resources: list[dict[str, Any]]) -> list[str]:
     protected = sum(1 for r in resources if r["protect"])
     lines.append(f"Resources:\n    + {len(resources)} to create ({protected} protected)")
     return lines
+
+
+def table_cell(text: str) -> str:
+    """Text safe in a Markdown table cell: no `|` that would split it, no line break that would end the row."""
+    return text.replace("|", "\\|").replace("\n", " ")

@@ -25,6 +25,7 @@ from collections.abc import Sequence
 from dataclasses import asdict
 from pathlib import Path
 
+from ..render import table_cell as cell
 from . import egress, registry, strictness
 from .findings import Note, Violation
 from .stacks import PlannedStack, tier_pairs
@@ -45,10 +46,6 @@ def check(stacks: Sequence[PlannedStack]) -> tuple[list[Violation], list[Note]]:
     return violations, notes
 
 
-def _cell(text: str) -> str:
-    return text.replace("|", "\\|").replace("\n", " ")
-
-
 def summary(stacks: Sequence[PlannedStack], violations: Sequence[Violation], notes: Sequence[Note]) -> str:
     """The Markdown section: what was compared, a table of violations, the notes folded."""
     order = " < ".join(f"{s.name} ({s.tier})" for s in sorted(stacks, key=lambda s: (s.kind == "shared", s.rank)))
@@ -56,7 +53,7 @@ def summary(stacks: Sequence[PlannedStack], violations: Sequence[Violation], not
     if violations:
         lines += ["| check | stacks | subject | message |", "|---|---|---|---|"]
         lines += [
-            f"| {v.check} | {_cell(v.first)} → {_cell(v.second)} | {_cell(v.subject)} | {_cell(v.message)} |"
+            f"| {v.check} | {cell(v.first)} → {cell(v.second)} | {cell(v.subject)} | {cell(v.message)} |"
             for v in violations
         ]
         lines.append("")

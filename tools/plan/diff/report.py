@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import Counter
 
 from ..graph import to_mermaid
+from ..render import table_cell as cell
 from .compare import Entry, Record
 from .gate import DESTRUCTIVE, Verdict
 
@@ -40,10 +41,6 @@ def _why_cell(entry: Entry) -> str:
     return ", ".join(f"`{p}`" for p in entry["changed"][:8]) + (" ..." if len(entry["changed"]) > 8 else "")
 
 
-def _cell(text: str) -> str:
-    return text.replace("|", "\\|")
-
-
 def table_lines(entries: list[Entry]) -> list[str]:
     changed = [e for e in entries if e["op"] != "same" or e["flags"]]
     if not changed:
@@ -52,7 +49,7 @@ def table_lines(entries: list[Entry]) -> list[str]:
     for e in changed:
         lines.append(
             f"| {e['op']} | `{e['name']}` | `{e['type']}` | {'yes' if e['stateful'] else ''} | "
-            f"{_cell(_why_cell(e))} | {_cell(_flags_cell(e))} |"
+            f"{cell(_why_cell(e))} | {cell(_flags_cell(e))} |"
         )
     return lines
 

@@ -4,11 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from ..render import table_cell as cell
 from .model import JourneyResult
-
-
-def _cell(text: str) -> str:
-    return text.replace("|", "\\|").replace("\n", " ")
 
 
 def _verdict(result: JourneyResult) -> str:
@@ -24,13 +21,13 @@ def summarize(results: Sequence[JourneyResult]) -> str:
     for result in results:
         passed = sum(step.ok for step in result.steps)
         steps = f"{passed}/{len(result.steps)}" if result.claimed else ""
-        who = _cell(result.actor or "")
-        rows.append(f"| {_cell(result.name)} | {who} | {_verdict(result)} | {steps} | {_cell(result.claim)} |")
+        who = cell(result.actor or "")
+        rows.append(f"| {cell(result.name)} | {who} | {_verdict(result)} | {steps} | {cell(result.claim)} |")
     failing = [(r, s) for r in broken for s in r.steps if not s.ok]
     if failing:
         rows += ["", "| journey | who | needs | on | why it fails | source |", "|---|---|---|---|---|---|"]
         rows += [
-            f"| {r.key} | {_cell(s.who)} | {_cell(s.needs)} | {_cell(s.on)} | {_cell(s.detail)} | {s.source} |"
+            f"| {r.key} | {cell(s.who)} | {cell(s.needs)} | {cell(s.on)} | {cell(s.detail)} | {s.source} |"
             for r, s in failing
         ]
     return f"{head}\n\n" + "\n".join(rows)
