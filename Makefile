@@ -14,6 +14,12 @@ PIPELINE_VENV ?= .venv-pipeline
 STACK  ?= dev
 STACKS := $(patsubst stacks/Pulumi.%.yaml,%,$(wildcard stacks/Pulumi.*.yaml))
 BOOTSTRAP := $(PYTHON) tools/bootstrap.py
+# The program's own modules are compiled once and kept (git ignores __pycache__/), also where the
+# environment sets PYTHONDONTWRITEBYTECODE (as this build machine's does): without the cache every
+# test worker and every plan subprocess compiles the whole program and the tests again (pytest's
+# rewritten test modules included), about 3 s of CPU each. The SDK's bytecode is written at install
+# (tools/bootstrap.py), so this is about our own files only.
+export PYTHONDONTWRITEBYTECODE :=
 # Stamps: each virtualenv is rebuilt when one of its requirements files (or the installer) changes.
 PLAN_ENV     := $(VENV)/.installed-plan
 DEV_ENV      := $(VENV)/.installed-dev
