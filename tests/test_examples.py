@@ -27,6 +27,10 @@ SEED_COPY = "examples/pipeline-job.seed.yml"
 NODE_NAME_ERROR = "Pipeline node name should be a valid python identifier"
 
 
+# the examples are loaded once, by azure-ai-ml in its own virtualenv (a subprocess of seconds)
+pytestmark = pytest.mark.long
+
+
 @pytest.fixture(scope="module")
 def examples() -> dict[str, dict[str, Any]]:
     """One subprocess in the examples' venv loads every example file."""

@@ -40,6 +40,7 @@ def solo_plans(out: Path, stacks: list[str]) -> dict[str, int]:
     return codes
 
 
+@pytest.mark.long
 def test_every_stack_planned_with_the_others_writes_its_solo_files_byte_for_byte(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -27,7 +27,7 @@ from components.settings import SettingsError
 from tests.conftest import STACKS
 from tools.plan.engine import run_program
 from tools.plan.inputs import InputError, checked_inputs
-from tools.plan.stackfile import load_stack_config, stack_file
+from tools.plan.stackfile import StackConfig, load_stack_config, stack_file
 from tools.plan.yaml_v3 import parse
 
 
@@ -69,11 +69,19 @@ def outcome(stack: str, text: str) -> str:
         path.write_text(text, encoding="utf-8")
         try:
             config, _, _ = checked_inputs(stack, path, None)
-            plan = run_program(config)
+            return planned(config.project, config.stack, tuple(config.values.items()), config.secret_keys)
         except SettingsError as error:
             return checked_message(error, [p.key for p in error.problems])
         except InputError as error:
             return checked_message(error, [str(error)])
+
+
+@cache
+def planned(project: str, stack: str, values: tuple[tuple[str, str], ...], secret_keys: tuple[str, ...]) -> str:
+    """The plan's resources for one config. Many mutations read as the config they started from (a
+    quoted string, a comment moved), and the config is all the program reads: each config is planned
+    once (that two runs of one config register the same resources is tests/test_stacks.py's)."""
+    plan = run_program(StackConfig(project, stack, dict(values), secret_keys))
     return json.dumps(plan.to_json()["resources"], ensure_ascii=False)
 
 

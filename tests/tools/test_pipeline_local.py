@@ -35,6 +35,7 @@ def run_locally(out: Path) -> dict[str, Any]:
     return {"out": out, "report": json.loads((out / "report.json").read_text()), "stdout": done.stdout}
 
 
+@pytest.mark.long
 def test_the_pipeline_runs_here_and_its_model_scores_the_sample_request(tmp_path: Path) -> None:
     """One run (it takes seconds: MLflow's import and its pip-requirement inference), three views."""
     ran = run_locally(tmp_path)

@@ -30,6 +30,7 @@ def scratch(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return tmp_path
 
 
+@pytest.mark.long
 def test_the_base_is_planned_in_a_worktree_that_is_then_removed(scratch: Path) -> None:
     out = scratch / "base"
     commit = plan_base(ROOT, "HEAD", ["dev", "added-later"], out)

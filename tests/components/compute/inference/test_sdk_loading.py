@@ -12,6 +12,8 @@ import pytest
 
 from tools.plan.stackfile import ROOT
 
+pytestmark = pytest.mark.long  # a fresh interpreter per stack
+
 # azure-native registers every service package lazily when it is first imported; a package's
 # submodules (`...containerservice.managed_cluster`) appear only once the package really loads.
 PROBE = """
