@@ -24,8 +24,9 @@ from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from policies.rules.lib.catalog import ML_OUTBOUND_RULE, ML_WORKSPACE
+from policies.rules.lib.catalog import ML_WORKSPACE
 
+from ..outbound import outbound_rules
 from .findings import Note, Violation
 from .stacks import PROMOTED_FROM, PROMOTED_TO, PlannedStack
 
@@ -106,20 +107,11 @@ def _destination(name: str, rule: Mapping[str, Any], roles: Mapping[str, str]) -
 def outbound(stack: PlannedStack) -> list[Destination]:
     """Every user-defined outbound rule of the stack's workspaces, as destinations."""
     roles = _roles(stack)
-    found: list[Destination] = []
-    for record in stack.resources:
-        kind = str(record["type"])
-        inputs = record.get("inputs") or {}
-        if kind == ML_OUTBOUND_RULE:
-            rules = {str(inputs.get("ruleName") or record["name"]): inputs.get("properties") or {}}
-        elif kind == ML_WORKSPACE:
-            rules = (inputs.get("managedNetwork") or {}).get("outboundRules") or {}
-        else:
-            continue
-        for name, rule in rules.items():
-            if isinstance(rule, Mapping) and (destination := _destination(name, rule, roles)):
-                found.append(destination)
-    return found
+    return [
+        destination
+        for rule in outbound_rules(stack.resources)
+        if (destination := _destination(rule.name, rule.properties, roles))
+    ]
 
 
 def _isolation(stack: PlannedStack) -> set[str]:

@@ -18,6 +18,7 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from ..outbound import outbound_rules
 from . import prices
 from .prices import PERIODS_PER_MONTH, Price, PriceTable, default_table
 
@@ -291,15 +292,8 @@ def _outbound_rule(p: _Pricer, record: Record, _: Sequence[Record]) -> None:
 
 def _fqdn_rules(workspace: Record, resources: Sequence[Record]) -> int:
     name = _get(workspace, "inputs.workspaceName")
-    inline = _get(workspace, "inputs.managedNetwork.outboundRules")
-    count = sum(1 for rule in (inline.values() if isinstance(inline, Mapping) else []) if _get(rule, "type") == "FQDN")
-    return count + sum(
-        1
-        for r in resources
-        if r.get("type") == OUTBOUND_RULE
-        and _get(r, "inputs.workspaceName") == name
-        and _get(r, "inputs.properties.type") == "FQDN"
-    )
+    rules = outbound_rules(resources)
+    return sum(1 for rule in rules if rule.workspace == name and rule.properties.get("type") == "FQDN")
 
 
 def _workspace(p: _Pricer, record: Record, resources: Sequence[Record]) -> None:

@@ -12,11 +12,12 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
 
+from ..outbound import outbound_rules
+
 _AN = "azure-native"
 WORKSPACE = f"{_AN}:machinelearningservices:Workspace"
 COMPUTE = f"{_AN}:machinelearningservices:Compute"
 DATASTORE = f"{_AN}:machinelearningservices:Datastore"
-OUTBOUND_RULE = f"{_AN}:machinelearningservices:ManagedNetworkSettingsRule"
 ROLE_ASSIGNMENT = f"{_AN}:authorization:RoleAssignment"
 USER_ASSIGNED_IDENTITY = f"{_AN}:managedidentity:UserAssignedIdentity"
 PRIVATE_ENDPOINT = f"{_AN}:network:PrivateEndpoint"
@@ -168,15 +169,13 @@ class PlanFacts:
         return [link for link in self.of_type(VNET_LINK) if self.inputs(link).get("privateZoneName") == zone_name]
 
     def outbound_rules(self) -> list[tuple[Mapping[str, Any], Record]]:
-        """(rule properties, the record that carries it): rule resources and rules inline on the workspace."""
-        rules: list[tuple[Mapping[str, Any], Record]] = [
-            (self.inputs(r).get("properties") or {}, r) for r in self.of_type(OUTBOUND_RULE)
+        """(rule properties, the record that carries it): rule resources and rules inline on the
+        workspace (tools/plan/outbound.py)."""
+        return [
+            (rule.properties, rule.record)
+            for rule in outbound_rules(self.records)
+            if not rule.inline or rule.record is self.workspace
         ]
-        network = self.workspace_input("managedNetwork") or {}
-        inline = network.get("outboundRules") if isinstance(network, Mapping) else None
-        if isinstance(inline, Mapping) and self.workspace is not None:
-            rules += [(rule, self.workspace) for rule in inline.values() if isinstance(rule, Mapping)]
-        return rules
 
     # --- identities --------------------------------------------------------------------------
 
