@@ -4,7 +4,11 @@ a conda file beside it), read once before any resource is registered.
 
 A published version is never edited: Azure ML asset versions are referenced by jobs and
 deployments as `azureml://registries/<registry>/environments/<name>/versions/<version>`, so a
-change is a new version folder (docs/registry.md).
+change is a new version folder (docs/registry.md). The newest version of each environment names its
+base image by a dated tag or a digest: `latest` (or no tag) moves with every release of the image
+(Microsoft publishes the tags with release notes: github.com/Azure/AzureML-Containers), so the same
+version would build on another base each time Azure ML builds it again. Older versions stay as they
+were published.
 """
 
 from __future__ import annotations
@@ -77,6 +81,16 @@ def _read(spec: Path, root: Path) -> tuple[EnvironmentDefinition | None, list[Pr
     return definition, []
 
 
+def floating(image: str) -> bool:
+    """An image reference whose content can change under the same name: no tag or `latest`, and no
+    digest (`repository[:tag][@sha256:...]`; a registry host may carry a port, `host:5000/repo`)."""
+    if "@" in image:
+        return False
+    name = image.rsplit("/", 1)[-1]
+    tag = name.partition(":")[2]
+    return tag in ("", "latest")
+
+
 def published_environments(stack: str, root: Path = FOLDER) -> list[EnvironmentDefinition]:
     """Every environment version under `root`, or SettingsError (for `stack`) naming every broken file."""
     found: list[EnvironmentDefinition] = []
@@ -86,6 +100,19 @@ def published_environments(stack: str, root: Path = FOLDER) -> list[EnvironmentD
         problems += wrong
         if definition is not None:
             found.append(definition)
+    newest: dict[str, EnvironmentDefinition] = {}
+    for definition in found:
+        if definition.name not in newest or int(definition.version) > int(newest[definition.name].version):
+            newest[definition.name] = definition
+    for definition in newest.values():
+        if floating(definition.image):
+            problems.append(
+                Problem(
+                    f"{_key(definition.path, root)}: image",
+                    f"'{definition.image}' floats: the newest version names its base image by a dated tag "
+                    "or a digest (a new version folder, not an edit of a published one)",
+                )
+            )
     if problems:
-        raise SettingsError(stack, problems)
+        raise SettingsError(stack, sorted(problems, key=lambda p: p.key))
     return found

@@ -35,7 +35,7 @@ def test_the_pipeline_journey_is_about_the_pipeline_in_examples() -> None:
     # the platform's environment in the shared registry (built there, not in the workspace): J1 reaches
     # the registry and checks it is the stack's, and does not depend on J3
     assert {job["environment"] for job in jobs} == {
-        f"azureml://registries/{EXAMPLES_REGISTRY}/environments/nyc-taxi-train/versions/1"
+        f"azureml://registries/{EXAMPLES_REGISTRY}/environments/nyc-taxi-train/versions/2"
     }
     assert any(s.kind == "path" and s.on == "shared registry" for s in SUBMIT_PIPELINE.steps)
     assert any(s.kind == "setting" and s.on == "shared registry" for s in SUBMIT_PIPELINE.steps)

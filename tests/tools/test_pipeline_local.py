@@ -134,7 +134,7 @@ def test_the_local_packages_are_those_of_the_deployments_and_the_pipelines_envir
     # the environments the pipeline and the deployments name, without their Azure ML packages (the
     # tracking plugin and the inference server: runs log locally, init()/run() are called directly)
     environments = {job["environment"] for job in yaml.safe_load(PIPELINE.read_text())["jobs"].values()}
-    assert environments == {"azureml://registries/mlr-mlp-shared/environments/nyc-taxi-train/versions/1"}
+    assert environments == {"azureml://registries/mlr-mlp-shared/environments/nyc-taxi-train/versions/2"}
     for name in ("nyc-taxi-train", "nyc-taxi-serve"):
         conda = _conda(name)
         pip_section = next(d["pip"] for d in conda["dependencies"] if isinstance(d, dict) and "pip" in d)

@@ -75,7 +75,11 @@ def test_the_shipped_registry_is_public_and_publishes_every_environment_folder(s
     containers = {c["urn"]: c for c in shared.of_type("machinelearningservices:RegistryEnvironmentContainer")}
     for version in versions:
         properties = version["inputs"]["properties"]
-        folder = next(e for e in published if e.name == version["inputs"]["environmentName"])
+        folder = next(
+            e
+            for e in published
+            if (e.name, e.version) == (version["inputs"]["environmentName"], version["inputs"]["version"])
+        )
         # ARM's condaFile is the conda file's text; the image is the spec's base image
         assert yaml.safe_load(properties["condaFile"]) == yaml.safe_load(folder.path.with_name("conda.yml").read_text())
         assert properties["image"] == folder.image
@@ -121,9 +125,10 @@ def test_it_exports_what_the_environment_stacks_name(shared: Resources) -> None:
     assert outputs["registryId"] == reg["outputs"]["id"]
     assert outputs["registryName"] == "mlr-mlp-shared"
     assert outputs["registryPublicNetworkAccess"] == "Enabled"
-    assert outputs["environments"]["nyc-taxi-serve/1"] == (
-        "azureml://registries/mlr-mlp-shared/environments/nyc-taxi-serve/versions/1"
-    )
+    for version in ("1", "2"):  # version 1 stays published beside the pinned 2 (environments/)
+        assert outputs["environments"][f"nyc-taxi-serve/{version}"] == (
+            f"azureml://registries/mlr-mlp-shared/environments/nyc-taxi-serve/versions/{version}"
+        )
 
 
 def test_isolated_the_registry_is_closed_and_reached_through_its_endpoint(private: Resources) -> None:

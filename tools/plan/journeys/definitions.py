@@ -42,7 +42,7 @@ PIPELINE_COMPUTE = "cpu-cluster"
 EXAMPLES_REGISTRY = "mlr-mlp-shared"
 # The instance type the Kubernetes deployment asks for (examples/endpoints/kubernetes/deployment.yml).
 KUBERNETES_INSTANCE_TYPE = "cpu-small"
-# What an environment built from environments/nyc-taxi-serve/1/conda.yml downloads: the
+# What an environment built from environments/nyc-taxi-serve/2/conda.yml downloads: the
 # conda-forge channel (conda.anaconda.org, Microsoft: "*.anaconda.org ... repo data") and pip
 # packages, listed on pypi.org and downloaded from files.pythonhosted.org (PyPI's file host;
 # Microsoft names `*.pythonhosted.org` for an overwritten index, and pip fetches every file from it).
@@ -100,7 +100,7 @@ SUBMIT_PIPELINE = Journey(
             "the examples' registry is this stack's shared registry",
             on="shared registry",
             source=SHARE_ACROSS,
-            why="both steps run on azureml://registries/<registry>/environments/nyc-taxi-train/versions/1",
+            why="both steps run on azureml://registries/<registry>/environments/nyc-taxi-train/versions/2",
         ),
         role(
             "actor",
