@@ -23,9 +23,10 @@ shared stack's exports (`registryId`, `registryPublicNetworkAccess`) are what is
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping, Sequence
 from typing import Any
+
+from components.settings.registry import ML_REGISTRY_ID
 
 from ..mocks import SUBSCRIPTION_ID
 from .findings import Note, Violation
@@ -34,8 +35,6 @@ from .stacks import PROMOTED_FROM, PROMOTED_TO, PlannedStack
 SAME = "registry.same"
 DIRECTION = "registry.direction"
 REACH = "registry.reach"
-
-_ID = re.compile(r"^/subscriptions/(?P<sub>[^/]+)/resourceGroups/(?P<group>[^/]+)/providers/(?P<rest>.+)$", re.I)
 
 
 def _consumed(stack: PlannedStack) -> Mapping[str, Any] | None:
@@ -49,15 +48,16 @@ def _accesses(stack: PlannedStack) -> set[str]:
 
 
 def _same(planned_id: str, named_id: str) -> bool:
-    """Whether a shared stack's planned registry id is the one a consumer names."""
-    planned, named = _ID.match(planned_id), _ID.match(named_id)
+    """Whether a shared stack's planned registry id is the one a consumer names (both read as the
+    settings read a registry id, components/settings/registry.py)."""
+    planned, named = ML_REGISTRY_ID.fullmatch(planned_id), ML_REGISTRY_ID.fullmatch(named_id)
     if not (planned and named):
         return planned_id.lower() == named_id.lower()
-    subscription_known = planned["sub"] != SUBSCRIPTION_ID
+    subscription_known = planned["subscription"] != SUBSCRIPTION_ID
     return (
         planned["group"].lower() == named["group"].lower()
-        and planned["rest"].lower() == named["rest"].lower()
-        and (not subscription_known or planned["sub"].lower() == named["sub"].lower())
+        and planned["name"].lower() == named["name"].lower()
+        and (not subscription_known or planned["subscription"].lower() == named["subscription"].lower())
     )
 
 
