@@ -6,9 +6,10 @@ A published version is never edited: Azure ML asset versions are referenced by j
 deployments as `azureml://registries/<registry>/environments/<name>/versions/<version>`, so a
 change is a new version folder (docs/registry.md). The newest version of each environment names its
 base image by a dated tag or a digest: `latest` (or no tag) moves with every release of the image
-(Microsoft publishes the tags with release notes: github.com/Azure/AzureML-Containers), so the same
-version would build on another base each time Azure ML builds it again. Older versions stay as they
-were published.
+(Microsoft patches its base images as new dated tags only, "not backported to previous versions":
+github.com/Azure/AzureML-Containers, README), so the same version would build on another base each
+time Azure ML builds it again. Older versions stay as they were published: the REST spec makes an
+environment version's `image` and `condaFile` create-only (mfe.json 2025-12-01).
 """
 
 from __future__ import annotations
@@ -83,7 +84,9 @@ def _read(spec: Path, root: Path) -> tuple[EnvironmentDefinition | None, list[Pr
 
 def floating(image: str) -> bool:
     """An image reference whose content can change under the same name: no tag or `latest`, and no
-    digest (`repository[:tag][@sha256:...]`; a registry host may carry a port, `host:5000/repo`)."""
+    digest (`[host[:port]/]repository[:tag][@algorithm:digest]`, Docker's reference grammar: a port
+    is the host's, `host:5000/repo` has no tag). A dated tag is stable by Microsoft's practice only;
+    a digest is stable by construction."""
     if "@" in image:
         return False
     name = image.rsplit("/", 1)[-1]

@@ -6,7 +6,9 @@ A rule is either its own resource, `ManagedNetworkSettingsRule` (`ruleName`, `pr
 workspace, `managedNetwork.outboundRules` (rule name -> rule). Both are the managed network's
 outbound rules to Azure ML (workspaceRP.json, ManagedNetworkSettings.outboundRules and the
 outboundRules child resource; Microsoft Learn, how-to-managed-network); a hand-written or older
-plan may hold the inline form.
+plan may hold the inline form. Not read: the V2 managed network's own child
+(`OutboundRule`, managedNetworks/default/outboundRules, ManagedNetworkKind V2), which the program
+does not use (components/network/outbound_rules.py writes V1 rules).
 """
 
 from __future__ import annotations

@@ -15,7 +15,7 @@ version: "{version}"
 image: {image}
 conda_file: conda.yml
 """
-PINNED = "mcr.microsoft.com/azureml/openmpi4.1.0-ubuntu22.04:20250701.v1"
+PINNED = "mcr.microsoft.com/azureml/openmpi4.1.0-ubuntu22.04:20260715.v1"
 
 
 def write(root: Path, name: str, version: str, spec: str | None = None, conda: bool = True) -> Path:
