@@ -219,3 +219,23 @@ def test_automl_runs_no_more_trials_at_once_than_cpu_cluster_has_nodes(
     (job,) = of_kind(examples, "automl-regression").values()
     clusters = {c.name: c for c in validate_settings(stack_values(stack), stack).compute.clusters}
     assert 1 <= job["maxConcurrentTrials"] <= clusters[REQUIRED_CLUSTER].max_nodes
+
+
+def test_every_example_names_the_newest_published_version_of_its_environment(
+    examples: dict[str, dict[str, Any]],
+) -> None:
+    """A new environment version (a newer base image, new pins) reaches every example: those that
+    name the registry's environment by URI, and the Kubernetes deployment that inlines its image and
+    conda file (azure-ai-ml refuses registry environments there)."""
+    published = published_environments("test")
+    newest = {e.name: max((p for p in published if p.name == e.name), key=lambda p: int(p.version)) for e in published}
+    for path, example in examples.items():
+        for uri in example.get("environments", []):
+            match = REGISTRY_ENVIRONMENT.match(uri)
+            if match:
+                assert match[3] == newest[match[2]].version, f"{path} names {uri}"
+    kubernetes = yaml.safe_load((ROOT / "examples/endpoints/kubernetes/deployment.yml").read_text())["environment"]
+    serve = newest["nyc-taxi-serve"]
+    assert kubernetes["image"] == serve.image
+    conda = (ROOT / "examples/endpoints/kubernetes" / kubernetes["conda_file"]).resolve()
+    assert conda == serve.path.with_name("conda.yml").resolve()
