@@ -13,7 +13,7 @@ import pytest
 import yaml
 
 from components.core.naming import Names
-from components.registry.environments import published_environments
+from components.registry.environments import newest_versions, published_environments
 from components.settings import validate_settings, validate_stack
 from components.settings.compute import REQUIRED_CLUSTER
 from tests.conftest import SHARED_STACKS, STACKS
@@ -227,8 +227,7 @@ def test_every_example_names_the_newest_published_version_of_its_environment(
     """A new environment version (a newer base image, new pins) reaches every example: those that
     name the registry's environment by URI, and the Kubernetes deployment that inlines its image and
     conda file (azure-ai-ml refuses registry environments there)."""
-    published = published_environments("test")
-    newest = {e.name: max((p for p in published if p.name == e.name), key=lambda p: int(p.version)) for e in published}
+    newest = newest_versions(published_environments("test"))
     for path, example in examples.items():
         for uri in example.get("environments", []):
             match = REGISTRY_ENVIRONMENT.match(uri)

@@ -94,6 +94,15 @@ def floating(image: str) -> bool:
     return tag in ("", "latest")
 
 
+def newest_versions(definitions: list[EnvironmentDefinition]) -> dict[str, EnvironmentDefinition]:
+    """Each environment's highest version (versions are digits, compared as numbers: 10 > 2)."""
+    newest: dict[str, EnvironmentDefinition] = {}
+    for definition in definitions:
+        if definition.name not in newest or int(definition.version) > int(newest[definition.name].version):
+            newest[definition.name] = definition
+    return newest
+
+
 def published_environments(stack: str, root: Path = FOLDER) -> list[EnvironmentDefinition]:
     """Every environment version under `root`, or SettingsError (for `stack`) naming every broken file."""
     found: list[EnvironmentDefinition] = []
@@ -103,11 +112,7 @@ def published_environments(stack: str, root: Path = FOLDER) -> list[EnvironmentD
         problems += wrong
         if definition is not None:
             found.append(definition)
-    newest: dict[str, EnvironmentDefinition] = {}
-    for definition in found:
-        if definition.name not in newest or int(definition.version) > int(newest[definition.name].version):
-            newest[definition.name] = definition
-    for definition in newest.values():
+    for definition in newest_versions(found).values():
         if floating(definition.image):
             problems.append(
                 Problem(
