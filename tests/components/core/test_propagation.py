@@ -77,16 +77,12 @@ def _assignments(res: Resources, scope: str) -> list[dict[str, Any]]:
     return [a for a in res.of_type("authorization:RoleAssignment") if a["inputs"]["scope"] == scope]
 
 
-def _wait(res: Resources, name: str) -> dict[str, Any]:
-    return res.named(name)
-
-
 def test_the_customer_key_waits_for_the_deployers_crypto_officer_role(stack_plans: dict[str, Resources]) -> None:
     prod = stack_plans["prod"]
     vault = prod.one("keyvault:Vault")["outputs"]["id"]
     deployer = [a for a in _assignments(prod, vault) if "deployer" in a["name"]]
     assert len(deployer) == 1
-    wait = _wait(prod, "mlp-workspace-cmk-deployer-rbac-wait")
+    wait = prod.named("mlp-workspace-cmk-deployer-rbac-wait")
     assert deployer[0]["urn"] in wait["dependencies"]
     assert wait["inputs"][TRIGGERS] == [deployer[0]["outputs"]["id"]]
     assert wait["urn"] in prod.one("keyvault:Key")["dependencies"]
@@ -97,7 +93,7 @@ def test_storage_and_workspace_wait_for_the_key_grants(stack_plans: dict[str, Re
     prod = stack_plans["prod"]
     grants = _assignments(prod, prod.one("keyvault:Key")["outputs"]["id"])
     assert len(grants) == 2
-    wait = _wait(prod, "mlp-workspace-cmk-key-rbac-wait")
+    wait = prod.named("mlp-workspace-cmk-key-rbac-wait")
     assert {g["urn"] for g in grants} <= set(wait["dependencies"])
     for consumer in (prod.named("mlp-workspace-storage"), prod.one("machinelearningservices:Workspace")):
         assert wait["urn"] in consumer["dependencies"], consumer["name"]
@@ -110,7 +106,7 @@ def test_the_workspace_waits_for_its_identitys_roles_key_vault_administrator_inc
     vault = prod.one("keyvault:Vault")["outputs"]["id"]
     admin = [a for a in _assignments(prod, vault) if "key-vault-administrator" in a["name"]]
     assert len(admin) == 1
-    wait = _wait(prod, "mlp-workspace-identity-rbac-wait")
+    wait = prod.named("mlp-workspace-identity-rbac-wait")
     assert admin[0]["urn"] in wait["dependencies"]
     assert admin[0]["outputs"]["id"] in wait["inputs"][TRIGGERS]
     assert wait["urn"] in prod.one("machinelearningservices:Workspace")["dependencies"]
